@@ -1,0 +1,4 @@
+"""Allow ``python -m evaluation``."""
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""The ``evaluation`` command line.
+
+Use::
+
+    evaluation validate [--data DIR]
+    evaluation summary  [--data DIR]
+    evaluation import FILE --round KEY [--data DIR] [--replace]
+    evaluation run [--data DIR] [--baseline KEY] [--followup KEY] [--out DIR] ...
+    evaluation synth --municipalities 98 --rounds 5 --seed 1 --out DIR
+
+Exit codes: 0 success, 1 a notebook failed, 2 bad input or arguments,
+3 another run holds the lock on the output folder.  Heavy libraries are
+imported only by the subcommand that needs them.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .exceptions import EvaluationError
+
+__all__ = ["main", "build_parser"]
+
+
+def _cmd_validate(args) -> int:
+    from .data import load_dataset
+
+    ds = load_dataset(args.data)
+    n = ds.responses.groupby("round")["municipality"].nunique()
+    print(f"{ds.path}: valid. {len(ds.municipalities)} municipalities, {len(ds.rounds)} rounds "
+          f"({', '.join(f'{k}: {n.get(k, 0)}' for k in ds.round_keys)}), {len(ds.instrument.items)} items.")
+    return 0
+
+
+def _cmd_summary(args) -> int:
+    from .data import load_dataset
+    from .summary import data_summary
+
+    ds = load_dataset(args.data)
+    print(data_summary(ds).to_string(index=False))
+    return 0
+
+
+def _cmd_import(args) -> int:
+    from .importer import import_export
+
+    target = import_export(args.file, args.round, data=args.data, replace=args.replace)
+    print(f"wrote {target}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from .pipeline import run_from_args
+
+    return run_from_args(args)
+
+
+def _cmd_synth(args) -> int:
+    from .synth import write_synthetic
+
+    out = write_synthetic(args.out, municipalities=args.municipalities, rounds=args.rounds, seed=args.seed)
+    print(f"wrote a synthetic data folder to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="evaluation", description="Turn survey rounds into an evaluation memo.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check the whole data folder against the data contract")
+    p.add_argument("--data", help="data folder (default: the bundled data/)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("summary", help="print a short summary of the data folder")
+    p.add_argument("--data", help="data folder (default: the bundled data/)")
+    p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("import", help="import a survey export (.xlsx or .csv) as one round")
+    p.add_argument("file", help="the survey tool's export")
+    p.add_argument("--round", required=True, help="round key, as listed in rounds.yml")
+    p.add_argument("--data", help="data folder (default: the bundled data/)")
+    p.add_argument("--replace", action="store_true", help="overwrite an existing round file")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("run", help="execute the notebooks and build the memo")
+    p.add_argument("--data", help="data folder (default: the bundled data/)")
+    p.add_argument("--baseline", help="baseline round key (default: the second-to-last round)")
+    p.add_argument("--followup", help="follow-up round key (default: the last round)")
+    p.add_argument("--out", help="output folder (default: outputs/)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="re-execute every notebook even if its inputs are unchanged")
+    p.add_argument("--no-profiles", action="store_true", help="skip the municipality profiles")
+    p.add_argument("--municipality", action="append", help="build the profile of this municipality only (repeatable)")
+    p.add_argument("--timeout", type=float, default=300, help="seconds a cell may run (default: 300)")
+    p.add_argument("--pdf", action="store_true", help="also print the memo to memo.pdf with Chromium")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("synth", help="write a synthetic data folder for tests and benchmarks")
+    p.add_argument("--municipalities", type=int, default=98)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", required=True, help="folder to create")
+    p.set_defaults(func=_cmd_synth)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except EvaluationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""All paths and fixed settings of the project, defined once.
+
+Every other module asks this one where things are.  Paths are resolved from
+the project root (the folder that holds ``pyproject.toml``), so the package
+works from any current directory.  Notebooks receive their data and output
+folders as parameters; the defaults they show come from here.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "PROJECT_ROOT",
+    "DATA_DIR",
+    "OUTPUTS_DIR",
+    "NOTEBOOKS_DIR",
+    "RESPONSES_SUBDIR",
+    "PRIVATE_SUBDIR",
+    "DONT_KNOW_CODE",
+    "CEILING_THRESHOLD",
+    "data_dir",
+    "responses_dir",
+    "round_file",
+]
+
+PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
+DATA_DIR: Path = PROJECT_ROOT / "data"
+OUTPUTS_DIR: Path = PROJECT_ROOT / "outputs"
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+
+RESPONSES_SUBDIR = "responses"
+PRIVATE_SUBDIR = "private"
+
+#: The answer code that means "ved ikke" (don't know): a missing answer.
+DONT_KNOW_CODE = 0
+#: Share of valid answers at the top of the scale above which an item is
+#: flagged for a ceiling effect (Terwee et al. 2007 use 15 %).
+CEILING_THRESHOLD = 0.15
+
+
+def data_dir(path: str | os.PathLike | None = None) -> Path:
+    """Return the data folder: ``path`` if given, else the bundled ``data/``."""
+    return Path(path).resolve() if path is not None else DATA_DIR
+
+
+def responses_dir(data: str | os.PathLike | None = None) -> Path:
+    """Return the folder that holds one response file per round."""
+    return data_dir(data) / RESPONSES_SUBDIR
+
+
+def round_file(round_key: str, data: str | os.PathLike | None = None) -> Path:
+    """Return the path of the response file of ``round_key``."""
+    return responses_dir(data) / f"{round_key}.csv"

@@ -1,0 +1,85 @@
+"""The project's exceptions: one base class, specific subclasses.
+
+Every error the command line reports derives from :class:`EvaluationError`
+and carries the exit code the command line uses for it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "EvaluationError",
+    "Problem",
+    "DataError",
+    "ParameterError",
+    "ExecutionError",
+    "LockError",
+]
+
+
+class EvaluationError(Exception):
+    """Base class of every error raised on purpose by the package."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    ``row`` is the 1-based line number in the file as a spreadsheet or text
+    editor shows it (the header is line 1), or ``None`` when the problem
+    concerns the whole file.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f" (value: {self.value!r})"
+        return text
+
+
+class DataError(EvaluationError):
+    """Input data that breaks the data contract; lists every problem found."""
+
+    def __init__(self, problems: list[Problem] | Problem):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} problem(s) in the input:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class ParameterError(EvaluationError, ValueError):
+    """An argument or notebook parameter that is not allowed."""
+
+
+class ExecutionError(EvaluationError):
+    """A notebook failed: a cell raised, timed out, or the kernel died."""
+
+    exit_code = 1
+
+    def __init__(self, notebook: str, cell: int | None, error: str):
+        self.notebook = notebook
+        self.cell = cell
+        self.error = error
+        where = notebook if cell is None else f"{notebook}, cell {cell}"
+        super().__init__(f"notebook failed: {where}: {error}")
+
+
+class LockError(EvaluationError):
+    """Another run holds the lock on the same output folder."""
+
+    exit_code = 3
