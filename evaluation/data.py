@@ -292,7 +292,8 @@ def load_rounds(data: str | os.PathLike | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``round`` (key), ``label``, ``date`` (datetime64), ``description``,
+        ``round`` (key), ``label``, ``definite`` (the label's definite form
+        for running text), ``date`` (datetime64), ``description``,
         ``order`` (0-based, chronological).
     """
     path = config.data_dir(data) / "rounds.yml"
@@ -318,7 +319,15 @@ def load_rounds(data: str | os.PathLike | None = None) -> pd.DataFrame:
             except ValueError:
                 problems.append(Problem(name, "date must be YYYY-MM-DD", column="date", value=entry["date"]))
                 continue
-        rows.append({"round": key, "label": str(entry["label"]), "date": pd.Timestamp(date), "description": str(entry.get("description", ""))})
+        rows.append(
+            {
+                "round": key,
+                "label": str(entry["label"]),
+                "definite": str(entry.get("definite") or str(entry["label"]).lower()),
+                "date": pd.Timestamp(date),
+                "description": str(entry.get("description", "")),
+            }
+        )
     _raise(problems)
     frame = pd.DataFrame(rows)
     for value in frame.loc[frame["round"].duplicated(), "round"]:
