@@ -132,7 +132,7 @@ def memo_outline(parameters: list[str], context: list[str], *, titles: dict[str,
         entries.append(Entry(key, "figure", str(figure_no), title))
 
     section("sec:intro", "1", "Indledning")
-    section("sec:background", "1.1", "Konklusion fra evalueringen i 2018", 2)
+    section("sec:background", "1.1", "Udgangspunktet", 2)
     section("sec:purpose", "1.2", "Formålet med opfølgningen", 2)
     section("sec:data", "1.3", "Datagrundlag", 2)
     section("sec:conclusion", "2", "Konklusion på opfølgningen")

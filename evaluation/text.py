@@ -1,0 +1,442 @@
+"""Danish number formatting and sentences generated from analysis results.
+
+Nothing here computes a statistic: every function receives numbers (rows of
+the analysis tables) and words them.  Each sentence about change is chosen
+from the ``direction`` / ``significant`` / ``detectable`` columns of
+:func:`evaluation.compare.compare_rounds`, so the summary and the sections
+cannot disagree.
+
+The functions return HTML-safe text: every string that comes from data
+(labels, names, question texts) is escaped here, where it enters the text.
+
+>>> number(3.25, 2), number(3.0), signed(-0.222), percent(0.6)
+('3,25', '3,0', '-0,2', '60 %')
+>>> join(["beredskab", "indsatser", "kompetencer"])
+'beredskab, indsatser og kompetencer'
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+__all__ = [
+    "number",
+    "signed",
+    "percent",
+    "p_value",
+    "join",
+    "count",
+    "esc",
+    "DIRECTION_WORDS",
+    "change_sentence",
+    "significance_sentence",
+    "missing_sentence",
+    "ceiling_sentence",
+    "summary_sentences",
+    "mode_sentence",
+    "alt_means",
+    "alt_item",
+    "alt_plan_status",
+    "alt_distribution",
+    "alt_trend",
+    "alt_profile",
+    "month_year",
+    "item_bullet",
+    "ceiling_summary",
+    "ceiling_municipalities_sentence",
+    "plan_status_sentences",
+    "distribution_sentence",
+    "detectable_sentence",
+]
+
+DASH = "–"
+
+#: How each descriptive direction is worded: (verb for a mean, adverb for a level).
+DIRECTION_WORDS = {
+    "rose": ("steg", "højere"),
+    "held": ("var stort set uændret", "på samme niveau"),
+    "fell": ("faldt", "lavere"),
+}
+
+
+def esc(value) -> str:
+    """HTML-escape a value that comes from data."""
+    return escape(str(value), quote=True)
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def number(x, decimals: int = 1) -> str:
+    """A number with a decimal comma; an en dash for a missing value."""
+    if _missing(x):
+        return DASH
+    text = f"{float(x):.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace(".", ",")
+
+
+def signed(x, decimals: int = 1) -> str:
+    """A change with its sign: ``+0,3``, ``-0,2``, ``0,0``."""
+    if _missing(x):
+        return DASH
+    text = number(x, decimals)
+    return text if text.startswith("-") or float(text.replace(",", ".")) == 0 else "+" + text
+
+
+def percent(share, decimals: int = 0) -> str:
+    """A share (0-1) as a Danish percentage: ``60 %``."""
+    return DASH if _missing(share) else f"{number(100 * share, decimals)} %"
+
+
+def p_value(p) -> str:
+    """A p-value: three decimals, ``< 0,001`` below that."""
+    if _missing(p):
+        return "kan ikke beregnes"
+    return "< 0,001" if p < 0.001 else number(p, 3)
+
+
+def join(words) -> str:
+    """Join words the Danish way: ``a, b og c``."""
+    words = [str(w) for w in words]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " og " + words[-1]
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """``1 kommune``, ``3 kommuner``, ``ingen kommuner``."""
+    n = int(n)
+    if n == 0:
+        return f"ingen {plural}"
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def _names(text) -> str:
+    return esc(text) if isinstance(text, str) and text else ""
+
+
+# --------------------------------------------------------------- sentences
+def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
+    """One sentence on how an item's mean moved between two rounds.
+
+    Parameters
+    ----------
+    row : mapping
+        A row of ``compare_rounds``: ``direction``, ``mean_baseline``,
+        ``mean_followup``, ``mean_change``, ``n_pairs``, ``n_up``,
+        ``n_same``, ``n_down``, ``municipalities_up``, ``municipalities_down``.
+    label : str
+        The item's Danish label.
+    baseline, followup : str
+        The rounds' definite forms ("slutmålingen").
+    """
+    if row["n_pairs"] == 0:
+        return (f"For {esc(label.lower())} er der ingen kommuner med gyldige svar ved både "
+                f"{esc(baseline)} og {esc(followup)}, så en udvikling kan ikke opgøres.")
+    verb = DIRECTION_WORDS[row["direction"]][0]
+    text = (
+        f"For {esc(label.lower())} {verb} gennemsnittet fra {number(row['mean_baseline'])} ved {esc(baseline)} "
+        f"til {number(row['mean_followup'])} ved {esc(followup)} (ændring {signed(row['mean_change'], 2)}, "
+        f"n = {int(row['n_pairs'])} kommuner med gyldige svar begge gange). "
+        f"{count(row['n_up'], 'kommune', 'kommuner').capitalize()} svarede højere, "
+        f"{int(row['n_same'])} det samme og {count(row['n_down'], 'kommune', 'kommuner').replace('ingen kommuner', 'ingen')} lavere."
+    )
+    parts = []
+    if row["n_up"]:
+        parts.append(f"op: {_names(row['municipalities_up'])}")
+    if row["n_down"]:
+        parts.append(f"ned: {_names(row['municipalities_down'])}")
+    if parts:
+        text = text[:-1] + f" ({'; '.join(parts)})."
+    return text
+
+
+def significance_sentence(row, *, alpha: float = 0.05, n_tests: int = 5) -> str:
+    """Whether the change is statistically detectable, worded plainly.
+
+    Uses ``detectable``, ``min_p``, ``significant``, ``p_wilcoxon``,
+    ``p_holm``, ``n_up`` and ``n_down`` of a ``compare_rounds`` row.
+    """
+    changed = int(row["n_up"]) + int(row["n_down"])
+    if changed == 0:
+        return "Ingen kommuner ændrede svar, så der er ingen ændring at teste."
+    if not bool(row["detectable"]):
+        return (
+            f"Kun {count(changed, 'kommune', 'kommuner')} ændrede svar; med så få kan ingen test påvise en "
+            f"ændring på {percent(alpha)}-niveau (den mindst mulige p-værdi er {p_value(row['min_p'])}), "
+            "så udviklingen kan kun læses som en tendens."
+        )
+    holm = f"Holm-justeret for {n_tests} sammenligninger: p = {p_value(row['p_holm'])}"
+    if bool(row["significant"]):
+        return (f"Ændringen er statistisk signifikant (Wilcoxon-test, p = {p_value(row['p_wilcoxon'])}; "
+                f"{holm}).")
+    return (f"Ændringen er ikke statistisk signifikant (Wilcoxon-test, p = {p_value(row['p_wilcoxon'])}; "
+            f"{holm}) og kan skyldes tilfældig variation.")
+
+
+def missing_sentence(row, *, baseline: str, followup: str) -> str:
+    """Which "ved ikke" answers were left out; empty when there were none."""
+    parts = []
+    for key, when in (("n_dont_know_baseline", baseline), ("n_dont_know_followup", followup)):
+        n = int(row[key])
+        if n:
+            parts.append(f"{count(n, 'kommune', 'kommuner')} svarede »ved ikke« ved {esc(when)}")
+    if not parts:
+        return ""
+    return (join(parts).capitalize() + "; »ved ikke« er et manglende svar og indgår ikke i gennemsnit og test.")
+
+
+def ceiling_sentence(head, ceil, *, baseline: str, threshold: float) -> str:
+    """The ceiling note of an item; empty when no ceiling applies.
+
+    Parameters
+    ----------
+    head : mapping
+        A ``headroom`` row: ``n_at_top``, ``n_top_kept``, ``n_top_fell``,
+        ``n_below_top``, ``n_below_rose``, ``n_below_held``, ``n_below_fell``.
+    ceil : mapping
+        The baseline row of ``ceiling_table``: ``ceiling``, ``share_top``,
+        ``n_valid``, ``n_top``.
+    """
+    if not bool(ceil["ceiling"]):
+        return ""
+    text = (
+        f"Lofteffekt: {int(ceil['n_top'])} af {int(ceil['n_valid'])} kommuner ({percent(ceil['share_top'])}) "
+        f"svarede allerede »i høj grad« ved {esc(baseline)} og kunne derfor ikke vise fremgang "
+        f"(grænsen for en lofteffekt er {percent(threshold)} i toppen). "
+    )
+    kept, fell = int(head["n_top_kept"]), int(head["n_top_fell"])
+    text += f"Af dem holdt {kept} det højeste niveau" + (f", og {fell} faldt. " if fell else ". ")
+    below = int(head["n_below_top"])
+    if below:
+        text += (
+            f"Blandt de {below} kommuner med plads til forbedring steg {int(head['n_below_rose'])}, "
+            f"{int(head['n_below_held'])} var uændrede og {int(head['n_below_fell'])} faldt."
+        )
+    return text.strip()
+
+
+def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str, alpha: float = 0.05) -> list[str]:
+    """The conclusion's sentences about change, from all items' verdicts.
+
+    ``comparison`` is the ``compare_rounds`` frame of the parameters.
+    """
+    groups = {d: [] for d in DIRECTION_WORDS}
+    for _, row in comparison.iterrows():
+        if row["n_pairs"] > 0:
+            groups[row["direction"]].append(esc(labels[row["item"]].lower()))
+    parts = [f"{DIRECTION_WORDS[d][1]} på {join(groups[d])}" for d in DIRECTION_WORDS if groups[d]]
+    sentences = [f"Ved {esc(followup)} ligger kommunernes gennemsnit {join(parts)} sammenlignet med {esc(baseline)}."]
+    n_items = int((comparison["n_pairs"] > 0).sum())
+    if groups["fell"] and (groups["rose"] or groups["held"]):
+        sentences.append(
+            f"Fremgangen gælder altså ikke alle {n_items} parametre: {join(groups['fell'])} ligger lavere end før."
+        )
+    significant = [esc(labels[i].lower()) for i, s in zip(comparison["item"], comparison["significant"]) if bool(s)]
+    undetectable = [esc(labels[i].lower()) for i, d in zip(comparison["item"], comparison["detectable"]) if not bool(d)]
+    if significant:
+        sentences.append(f"Efter Holm-korrektion er ændringen statistisk signifikant for {join(significant)}.")
+    else:
+        sentences.append(
+            f"Ingen af ændringerne er statistisk signifikante på {percent(alpha)}-niveau efter Holm-korrektion for "
+            f"{n_items} sammenligninger; med {int(comparison['n_pairs'].max())} kommuner er forskellene små i forhold "
+            "til usikkerheden, og de skal læses som tendenser."
+        )
+    if undetectable:
+        sentences.append(
+            f"For {join(undetectable)} ændrede så få kommuner svar, at ingen test kunne have påvist en ændring."
+        )
+    return sentences
+
+
+def mode_sentence(by_mode, *, item: str, label: str, mode_labels: dict) -> str:
+    """How interview and survey municipalities moved on one item.
+
+    ``by_mode`` is the ``compare_by_mode`` frame; empty text when the item
+    has no rows there.
+    """
+    rows = by_mode[by_mode["item"] == item]
+    parts = []
+    for _, row in rows.iterrows():
+        if row["n_pairs"] == 0:
+            continue
+        parts.append(
+            f"{esc(mode_labels[row['mode']])} (n = {int(row['n_pairs'])}) {DIRECTION_WORDS[row['direction']][0]} "
+            f"fra {number(row['mean_baseline'])} til {number(row['mean_followup'])}"
+        )
+    if not parts:
+        return ""
+    return (f"Opdelt efter dataindsamling: {join(parts)}. Grupperne er for små til at teste forskellen "
+            "mellem dem.")
+
+
+# -------------------------------------------------------------- alt texts
+def alt_means(comparison, *, labels: dict, baseline: str, followup: str) -> str:
+    """Alt text of the figure of means."""
+    parts = [
+        f"{esc(labels[r['item']])} fra {number(r['mean_baseline'])} til {number(r['mean_followup'])}"
+        for _, r in comparison.iterrows()
+    ]
+    return f"Søjlediagram over gennemsnit ved {esc(baseline)} og {esc(followup)}: {join(parts)}."
+
+
+def alt_item(paired, *, label: str, baseline: str, followup: str) -> str:
+    """Alt text of a parameter figure: each municipality's two answers."""
+    def answer(score, dont_know):
+        return "ved ikke" if dont_know else (DASH if _missing(score) else number(score, 0))
+
+    parts = [
+        f"{esc(r['municipality'])} {answer(r['score_baseline'], r['dont_know_baseline'])} til "
+        f"{answer(r['score_followup'], r['dont_know_followup'])}"
+        for _, r in paired.iterrows()
+    ]
+    return f"{esc(label)}: hver kommunes svar ved {esc(baseline)} og {esc(followup)} på skalaen 1-4: {'; '.join(parts)}."
+
+
+def alt_plan_status(summary, *, round_labels: dict, phase_labels: dict, status_labels: dict) -> str:
+    """Alt text of the plan status grid, from ``plan_status_summary``."""
+    parts = []
+    for (rnd, phase), group in summary.groupby(["round", "phase"], sort=False):
+        counts = [f"{int(n)} {esc(status_labels[s].lower())}" for s, n in zip(group["status"], group["n"]) if n]
+        parts.append(f"{esc(round_labels[rnd])}, {esc(phase_labels[phase].lower())}: {join(counts)}")
+    return "Kommunernes status på handlingsplanen fordelt på faser: " + "; ".join(parts) + "."
+
+
+def alt_distribution(distribution, *, label: str, round_labels: dict, scale_labels: dict) -> str:
+    """Alt text of a distribution figure (``score_distribution`` rows)."""
+    parts = []
+    for rnd, group in distribution.groupby("round", sort=False):
+        counts = [f"{int(n)} {esc(scale_labels[int(c)].lower())}" for c, n in zip(group["code"], group["n"]) if n]
+        parts.append(f"{esc(round_labels[rnd])}: {join(counts)}")
+    return f"{esc(label)}, antal svar i hver kategori. " + "; ".join(parts) + "."
+
+
+def alt_trend(trend, *, labels: dict, round_labels: dict) -> str:
+    """Alt text of the trend figure (``trend`` rows)."""
+    parts = []
+    for item, group in trend.groupby("item", sort=False):
+        values = " → ".join(number(m) for m in group["mean"])
+        parts.append(f"{esc(labels[item])}: {values}")
+    rounds = join(esc(round_labels[r]) for r in dict.fromkeys(trend["round"]))
+    return f"Gennemsnit for hver parameter ved {rounds}: " + "; ".join(parts) + "."
+
+
+def alt_profile(profile, *, labels: dict, municipality: str) -> str:
+    """Alt text of a municipality's profile figure (``group_profile`` rows)."""
+    parts = []
+    for item, group in profile.groupby("item", sort=False):
+        answers = ", ".join("ved ikke" if dk else number(s, 0) for s, dk in zip(group["score"], group["dont_know"]))
+        parts.append(f"{esc(labels[item])}: {answers}")
+    return (f"{esc(municipality)}s svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
+            + "; ".join(parts) + ".")
+
+
+# ------------------------------------------------------ section sentences
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+          "september", "oktober", "november", "december")
+
+
+def month_year(date) -> str:
+    """``november 2018`` for a date."""
+    return f"{MONTHS[date.month - 1]} {date.year}"
+
+
+def item_bullet(row, *, label: str, ceiling: bool) -> str:
+    """A one-line summary of an item's change for the conclusion's list."""
+    if row["n_pairs"] == 0:
+        return f"<strong>{esc(label)}</strong>: ingen kommuner med gyldige svar begge gange."
+    text = (
+        f"<strong>{esc(label)}</strong>: {number(row['mean_baseline'])} → {number(row['mean_followup'])} "
+        f"({signed(row['mean_change'], 2)}; n = {int(row['n_pairs'])}; {int(row['n_up'])} op, "
+        f"{int(row['n_same'])} uændret, {int(row['n_down'])} ned) – {DIRECTION_WORDS[row['direction']][0]}"
+    )
+    if bool(row["significant"]):
+        text += ", statistisk signifikant"
+    if ceiling:
+        text += "; lofteffekt ved udgangspunktet"
+    return text + "."
+
+
+def ceiling_summary(ceil, *, labels: dict, baseline: str, threshold: float) -> str:
+    """Which items had a ceiling at the baseline (``ceiling_table`` rows of
+    the baseline round)."""
+    flagged = ceil[ceil["ceiling"].astype(bool)]
+    if flagged.empty:
+        return f"Ingen af parametrene havde en lofteffekt ved {esc(baseline)} (over {percent(threshold)} i toppen)."
+    parts = [f"{esc(labels[r['item']].lower())} ({int(r['n_top'])} af {int(r['n_valid'])})" for _, r in flagged.iterrows()]
+    return (
+        f"Ved {esc(baseline)} svarede mere end {percent(threshold)} af kommunerne allerede »i høj grad« på "
+        f"{join(parts)}. Her kan en del af kommunerne ikke vise fremgang (lofteffekt), og et uændret eller "
+        "faldende gennemsnit skal læses med det for øje."
+    )
+
+
+def ceiling_municipalities_sentence(frame, *, baseline: str, n_total: int, min_items: int = 2) -> str:
+    """Who sat at the top on several parameters at the baseline
+    (``ceiling_municipalities`` rows)."""
+    if frame.empty:
+        return f"Ingen kommuner svarede »i høj grad« på {min_items} eller flere parametre ved {esc(baseline)}."
+    names = join(f"{esc(m)} ({int(n)})" for m, n in zip(frame["municipality"], frame["n_items_at_top"]))
+    return (
+        f"{count(len(frame), 'kommune', 'kommuner').capitalize()} af {n_total} svarede allerede »i høj grad« på "
+        f"{min_items} eller flere af de fem parametre ved {esc(baseline)}: {names}. For dem kan fremgang på "
+        "de parametre ikke vises; det påpeges under hver parameter, hvor det gælder."
+    )
+
+
+def plan_status_sentences(summary, *, rounds: list[str], definite: dict, n_total: int, phase_labels: dict) -> list[str]:
+    """Sentences on how far the municipalities are with their plans
+    (``plan_status_summary`` rows)."""
+    def n(rnd, phase, status):
+        rows = summary[(summary["round"] == rnd) & (summary["phase"] == phase) & (summary["status"] == status)]
+        return (int(rows["n"].iloc[0]), rows["municipalities"].iloc[0]) if len(rows) else (0, "")
+
+    out = []
+    for rnd in rounds:
+        done, _ = n(rnd, "udarbejdet", "gennemfoert")
+        doing, who = n(rnd, "udarbejdet", "i_proces")
+        rolled, _ = n(rnd, "udrullet", "gennemfoert")
+        text = (f"Ved {esc(definite[rnd])} havde {done} af {n_total} kommuner udarbejdet deres handlingsplan, "
+                f"og {rolled} havde rullet den fuldt ud")
+        if doing:
+            text += f"; {count(doing, 'kommune', 'kommuner')} var stadig i gang med at udarbejde den ({_names(who)})"
+        out.append(text + ".")
+    return out
+
+
+def distribution_sentence(distribution, *, label: str, baseline: str, followup: str, base_key: str,
+                          follow_key: str, scale_labels: dict) -> str:
+    """How a context item's answers were spread, and whether the spread
+    changed (``score_distribution`` rows for two rounds)."""
+    def counts(key):
+        rows = distribution[distribution["round"] == key].sort_values("code", ascending=False)
+        return {int(c): int(v) for c, v in zip(rows["code"], rows["n"])}
+
+    after, before = counts(follow_key), counts(base_key)
+    parts = [f"{n} »{esc(scale_labels[c].lower())}«" for c, n in after.items() if n]
+    text = f"På spørgsmålet om {esc(label.lower())} svarede kommunerne ved {esc(followup)}: {join(parts)}."
+    if after == before:
+        text += f" Fordelingen er præcis den samme som ved {esc(baseline)}."
+    else:
+        moved = sum(abs(after.get(c, 0) - before.get(c, 0)) for c in set(after) | set(before)) // 2
+        text += f" Sammenlignet med {esc(baseline)} ligger {count(moved, 'svar', 'svar')} i en anden kategori."
+    return text
+
+
+def detectable_sentence(n_pairs: int, min_changed: int, *, alpha: float) -> str:
+    """What the smallest detectable change is with ``n_pairs`` municipalities.
+
+    ``min_changed`` is the fewest municipalities that must change in the same
+    direction before a two-sided exact test can reach ``alpha``.
+    """
+    if min_changed > n_pairs:
+        return (f"Med {n_pairs} kommuner kan ingen tosidet eksakt test nå et signifikansniveau på "
+                f"{percent(alpha)}, uanset hvordan svarene ændrer sig.")
+    return (
+        f"Med {n_pairs} kommuner skal mindst {min_changed} kommuner ændre svar i samme retning (og ingen i den "
+        f"modsatte), før en tosidet eksakt test kan nå et signifikansniveau på {percent(alpha)}. Mindre "
+        "ændringer kan være reelle, men kan ikke skelnes fra tilfældig variation."
+    )
