@@ -161,7 +161,8 @@ def _read_yaml(path: Path, problems: list[Problem]) -> dict | None:
     try:
         with open(path, encoding="utf-8") as fh:
             content = yaml.safe_load(fh)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        # PyYAML raises ValueError for an impossible date such as 2017-13-01.
         problems.append(Problem(_rel(path), f"not readable as UTF-8 YAML: {exc}"))
         return None
     if not isinstance(content, dict):
@@ -192,6 +193,10 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem]) -> 
         problems.append(Problem(name, "file is empty"))
         return None
     header = [h.strip() for h in rows[0]]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        problems.append(Problem(name, f"column(s) {', '.join(twice)} appear more than once in the header", row=1, value=",".join(header)))
+        return None
     missing = [c for c in columns if c not in header]
     if missing:
         problems.append(
@@ -252,7 +257,8 @@ def load_instrument(data: str | os.PathLike | None = None) -> Instrument:
     _raise(problems)
     scale_rows = []
     for i, entry in enumerate(scale, start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("code"), int) or not entry.get("label"):
+        code = entry.get("code") if isinstance(entry, dict) else None
+        if not isinstance(code, int) or isinstance(code, bool) or not entry.get("label"):
             problems.append(Problem(name, f"scale entry {i} needs an integer 'code' and a 'label'", column="scale", value=entry))
             continue
         scale_rows.append({"code": entry["code"], "label": str(entry["label"]), "missing": bool(entry.get("missing", False))})
@@ -280,7 +286,7 @@ def load_instrument(data: str | os.PathLike | None = None) -> Instrument:
     for frame, col, what in ((scale_df, "code", "scale code"), (items_df, "item", "item key")):
         for value in frame.loc[frame[col].duplicated(), col]:
             problems.append(Problem(name, f"{what} appears twice", column=col, value=value))
-    if config.DONT_KNOW_CODE not in scale_df["code"].tolist() or not scale_df["missing"].any():
+    if not scale_df.loc[scale_df["code"] == config.DONT_KNOW_CODE, "missing"].any():
         problems.append(Problem(name, f"the scale must mark code {config.DONT_KNOW_CODE} ('ved ikke') as missing", column="scale"))
     _raise(problems)
     return Instrument(scale=scale_df, items=items_df)
@@ -357,6 +363,8 @@ def load_municipalities(data: str | os.PathLike | None = None) -> pd.DataFrame:
     for value, line in zip(frame["municipality"], frame["_line"]):
         if not value:
             problems.append(Problem(name, "municipality name is empty", row=line, column="municipality", value=value))
+    if frame.empty:
+        problems.append(Problem(name, "file has a header but no municipalities"))
     _check_unique(frame, ["municipality"], name, problems, "municipality")
     _check_values(frame, "followup_mode", FOLLOWUP_MODES, name, problems, "follow-up mode")
     for col in ("had_plan_before", "used_centre_advice"):
@@ -453,7 +461,8 @@ def parse_response_rows(path: Path, instrument: Instrument, municipalities: pd.D
     _check_values(frame, "item", tuple(instrument.items["item"]), name, problems, "item")
     codes = []
     for value, line in zip(frame["score"], frame["_line"]):
-        code = value if value.lstrip("-").isdigit() else None
+        digits = value[1:] if value.startswith("-") else value
+        code = value if digits.isascii() and digits.isdigit() else None
         if code is None or int(code) not in instrument.codes:
             problems.append(
                 Problem(name, f"score must be one of the codes {', '.join(map(str, instrument.codes))}", row=line, column="score", value=value)
