@@ -37,6 +37,8 @@ __all__ = [
     "load_names",
     "load_dataset",
     "read_csv_strict",
+    "parse_response_rows",
+    "sort_responses",
 ]
 
 #: Plan phases in order, and the statuses a phase can have.
