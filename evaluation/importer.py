@@ -34,6 +34,7 @@ from .exceptions import DataError, EvaluationError, ParameterError, Problem
 __all__ = [
     "MAX_BYTES",
     "MAX_RATIO",
+    "RATIO_MIN_BYTES",
     "MAX_MEMBERS",
     "import_export",
     "read_export",
