@@ -13,6 +13,7 @@ from pathlib import Path
 from . import config
 from .data import Dataset, load_dataset
 from .exceptions import ParameterError
+from .plan import resolve_pair
 from .refs import Outline, instrument_outline
 
 __all__ = ["Context", "open_context", "PHASE_LABELS", "STATUS_LABELS", "MODE_LABELS"]
@@ -89,30 +90,6 @@ class Context:
         keys = self.round_keys
         i = keys.index(self.baseline)
         return keys[i - 1] if i > 0 else None
-
-
-def resolve_pair(round_keys: list[str], baseline: str = "", followup: str = "") -> tuple[str, str]:
-    """Resolve the baseline and follow-up round keys (defaults: the last two).
-
-    >>> resolve_pair(["a", "b", "c"])
-    ('b', 'c')
-    >>> resolve_pair(["a", "b", "c"], "a", "c")
-    ('a', 'c')
-    """
-    if len(round_keys) < 2:
-        raise ParameterError(f"at least two rounds are needed; the data has {len(round_keys)}")
-    followup = followup or round_keys[-1]
-    for name, key in (("baseline", baseline), ("followup", followup)):
-        if key and key not in round_keys:
-            raise ParameterError(f"unknown {name} round {key!r}; known rounds: {', '.join(round_keys)}")
-    if not baseline:
-        i = round_keys.index(followup)
-        if i == 0:
-            raise ParameterError(f"the follow-up round {followup!r} is the first round; name a later one")
-        baseline = round_keys[i - 1]
-    if round_keys.index(baseline) >= round_keys.index(followup):
-        raise ParameterError(f"the baseline {baseline!r} must come before the follow-up {followup!r}")
-    return baseline, followup
 
 
 def open_context(data_dir: str = "", output_dir: str = "", baseline: str = "", followup: str = "") -> Context:

@@ -47,6 +47,7 @@ __all__ = [
     "plan_status_sentences",
     "distribution_sentence",
     "detectable_sentence",
+    "profile_change_sentences",
 ]
 
 DASH = "–"
@@ -440,3 +441,39 @@ def detectable_sentence(n_pairs: int, min_changed: int, *, alpha: float) -> str:
         f"modsatte), før en tosidet eksakt test kan nå et signifikansniveau på {percent(alpha)}. Mindre "
         "ændringer kan være reelle, men kan ikke skelnes fra tilfældig variation."
     )
+
+
+def profile_change_sentences(paired, *, labels: dict, municipality: str, baseline: str, followup: str) -> list[str]:
+    """What changed for one municipality between two rounds.
+
+    ``paired`` is ``paired_scores`` restricted to the municipality.
+    """
+    def fmt(score, dont_know):
+        return "»ved ikke«" if dont_know else number(score, 0)
+
+    up, down, same, missing = [], [], [], []
+    for _, r in paired.iterrows():
+        name = esc(labels[r["item"]].lower())
+        if not r["complete"]:
+            missing.append(name)
+        elif r["direction"] == "up":
+            up.append(f"{name} ({fmt(r['score_baseline'], False)} → {fmt(r['score_followup'], False)})")
+        elif r["direction"] == "down":
+            down.append(f"{name} ({fmt(r['score_baseline'], False)} → {fmt(r['score_followup'], False)})")
+        else:
+            same.append(name)
+    who = esc(municipality)
+    out = []
+    if up:
+        out.append(f"Fra {esc(baseline)} til {esc(followup)} vurderer {who} sig højere på {join(up)}.")
+    if down:
+        lead = "Kommunen ligger til gengæld lavere" if up else (
+            f"Fra {esc(baseline)} til {esc(followup)} vurderer {who} sig lavere")
+        out.append(f"{lead} på {join(down)}.")
+    if same:
+        out.append(f"Uændret: {join(same)}.")
+    if missing:
+        out.append(f"Ingen sammenligning for {join(missing)}, fordi et af svarene er »ved ikke« eller mangler.")
+    if not (up or down):
+        out.insert(0, f"{who} har ikke ændret vurdering på nogen af parametrene fra {esc(baseline)} til {esc(followup)}.")
+    return out

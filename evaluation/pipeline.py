@@ -1,0 +1,383 @@
+"""The run: plan, execute with papermill, export with nbconvert, publish.
+
+``evaluation run`` works like this:
+
+1. Plan the notebook executions (:mod:`evaluation.plan`) and fingerprint
+   their inputs (:mod:`evaluation.fingerprint`).  If the published output
+   of the pair already has every fingerprint, stop: nothing heavy is
+   imported on this path.
+2. Take the pair's lock (a second run on the same output is refused) and
+   validate the data folder (bad input stops here, nothing written).
+3. Build the new version in a private work folder: reuse the executed
+   notebooks and files of unchanged jobs, execute the others in parallel
+   through papermill (:mod:`evaluation.engine`), export the memo and the
+   profiles with nbconvert (:mod:`evaluation.export`), write the index and
+   the manifest.
+4. Publish by atomically replacing the symlink ``outputs/<pair>`` with one
+   to the new version.  On any failure nothing is published, the previous
+   output stays as it was, and the work folder is kept under
+   ``outputs/failed/<pair>/`` for inspection.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import config
+from .exceptions import ExecutionError, LockError, ParameterError
+from .fingerprint import DataFolder, job_key, package_versions, sha256_file
+from .plan import Job, pair_name, plan_jobs, resolve_pair, slug
+
+__all__ = ["RunOptions", "run", "run_from_args", "MANIFEST", "RUNS_SUBDIR", "FAILED_SUBDIR"]
+
+MANIFEST = "manifest.json"
+RUNS_SUBDIR = ".runs"
+FAILED_SUBDIR = "failed"
+#: Fixed timestamp for file metadata that would otherwise carry the run's time.
+SOURCE_DATE_EPOCH = "946684800"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    data: Path
+    out: Path
+    baseline: str = ""
+    followup: str = ""
+    jobs: int | None = None
+    force: bool = False
+    profiles: bool = True
+    municipalities: tuple[str, ...] = ()
+    timeout: float = 300.0
+    pdf: bool = False
+    engine: str = "fastfork"
+    quiet: bool = False
+
+
+def run_from_args(args) -> int:
+    """Entry point of ``evaluation run``."""
+    opts = RunOptions(
+        data=config.data_dir(args.data),
+        out=Path(args.out).resolve() if args.out else config.OUTPUTS_DIR,
+        baseline=args.baseline or "",
+        followup=args.followup or "",
+        jobs=args.jobs,
+        force=args.force,
+        profiles=not args.no_profiles,
+        municipalities=tuple(args.municipality or ()),
+        timeout=args.timeout,
+        pdf=args.pdf,
+    )
+    result = run(opts)
+    print(result["message"])
+    return 0
+
+
+# ------------------------------------------------------------------ helpers
+def _log(opts: RunOptions, text: str) -> None:
+    if not opts.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _lock(path: Path):
+    """An exclusive, non-blocking lock on ``path`` (released on exit)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(path, "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise LockError(f"another run is writing to {path.parent}; wait for it to finish (lock: {path})") from None
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def _read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(f"cannot create the output folder {out}: {exc.strerror}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise ParameterError(f"the output folder {out} is not writable")
+
+
+def _git_commit() -> str:
+    try:
+        res = subprocess.run(["git", "rev-parse", "HEAD"], cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=10)
+        commit = res.stdout.strip() if res.returncode == 0 else "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "evaluation", "notebooks"],
+                               cwd=config.PROJECT_ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+        return commit + ("-dirty" if dirty and commit != "unknown" else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _link(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _publish(work: Path, final: Path) -> None:
+    """Point ``final`` at ``work`` atomically; remove the old version."""
+    old_target = final.resolve() if final.is_symlink() else None
+    if final.exists() and not final.is_symlink():
+        # An output folder from before versioned publishing: move it aside first.
+        legacy = final.with_name(f".{final.name}.legacy-{uuid.uuid4().hex[:8]}")
+        os.rename(final, legacy)
+        old_target = legacy
+    tmp_link = final.with_name(f".{final.name}.link-{uuid.uuid4().hex[:8]}")
+    os.symlink(os.path.relpath(work, final.parent), tmp_link)
+    os.replace(tmp_link, final)
+    if old_target is not None and old_target.exists() and old_target != work.resolve():
+        shutil.rmtree(old_target, ignore_errors=True)
+
+
+# --------------------------------------------------------------------- run
+def run(opts: RunOptions) -> dict:
+    """Build (or confirm up to date) the outputs of one pair of rounds.
+
+    Returns a dict with ``message``, ``folder`` (the published path),
+    ``executed`` and ``reused`` (job names).
+    """
+    data = DataFolder(opts.data)
+    if not (opts.data / "rounds.yml").is_file():
+        # Let the full validation name the problem.
+        from .data import load_dataset
+
+        load_dataset(opts.data)
+    baseline, followup = resolve_pair(data.round_keys, opts.baseline, opts.followup)
+    final = opts.out / pair_name(baseline, followup)
+    jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
+                     municipalities=list(opts.municipalities) or None)
+    keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
+    previous = _read_manifest(final) if final.exists() else {}
+    prev_keys = {name: entry.get("key") for name, entry in previous.get("notebooks", {}).items()}
+    if not opts.force and prev_keys == keys and previous.get("complete") and previous.get("pdf", False) >= opts.pdf:
+        return {"message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
+                "folder": final, "executed": [], "reused": list(keys)}
+    _check_writable(opts.out)
+    with _lock(opts.out / f".{final.name}.lock"):
+        return _build(opts, data, jobs, keys, previous, final)
+
+
+def _build(opts, data, jobs, keys, previous, final) -> dict:
+    from .data import load_dataset
+
+    load_dataset(opts.data)  # raises DataError, listing every problem, before anything is written
+    os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    work = opts.out / RUNS_SUBDIR / f"{final.name}.{uuid.uuid4().hex[:12]}"
+    (work / "notebooks").mkdir(parents=True)
+    prev_entries = previous.get("notebooks", {}) if previous else {}
+    reuse = [] if opts.force else [
+        j for j in jobs if prev_entries.get(j.name, {}).get("key") == keys[j.name]
+        and (final / "notebooks" / f"{j.name}.ipynb").exists()
+    ]
+    pending = [j for j in jobs if j not in reuse]
+    entries = {}
+    try:
+        for job in reuse:
+            entry = dict(prev_entries[job.name])
+            for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", [])]:
+                _link(final / rel, work / rel)
+            entries[job.name] = entry
+        entries.update(_execute(opts, pending, work, final))
+        documents = _export(opts, jobs, pending, work, final, previous)
+        manifest = _manifest(opts, data, jobs, keys, entries, documents, final)
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if opts.pdf:
+            from .browser import print_pdf
+
+            print_pdf(work / "memo.html", work / "memo.pdf")
+            manifest["pdf"] = True
+            (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except BaseException:
+        failed = opts.out / FAILED_SUBDIR / final.name
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if work.exists():
+            os.rename(work, failed)
+            _log(opts, f"nothing published; the partial run is kept in {failed}")
+        raise
+    _publish(work, final)
+    shutil.rmtree(opts.out / FAILED_SUBDIR / final.name, ignore_errors=True)
+    message = (f"wrote {final} ({len(pending)} notebook(s) executed, {len(reuse)} reused): "
+               f"{final / 'memo.html'}, index: {final / 'index.html'}")
+    return {"message": message, "folder": final, "executed": [j.name for j in pending], "reused": [j.name for j in reuse]}
+
+
+def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
+    """Execute ``pending`` in parallel; return their manifest entries."""
+    if not pending:
+        return {}
+    from . import engine
+    from .progress import Progress
+
+    workers = opts.jobs or os.cpu_count() or 1
+    if workers < 1:
+        raise ParameterError(f"--jobs must be at least 1; got {workers}")
+    tasks = [
+        engine.Job(
+            name=j.name,
+            input_path=j.source,
+            output_path=work / "notebooks" / f"{j.name}.ipynb",
+            parameters={**j.parameters, "output_dir": str(work)},
+        )
+        for j in pending
+    ]
+    progress = Progress(total=len(tasks), quiet=opts.quiet)
+    results = engine.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
+                                  cwd=config.NOTEBOOKS_DIR, on_event=progress.event)
+    progress.close()
+    failures = [r for r in results if r.error is not None]
+    if failures:
+        first = failures[0].error
+        if len(failures) > 1:
+            others = ", ".join(r.name for r in failures[1:])
+            raise ExecutionError(first.notebook, first.cell, f"{first.error} (also failed: {others})")
+        raise first
+    entries = {}
+    by_name = {j.name: j for j in pending}
+    for r in results:
+        job = by_name[r.name]
+        path = work / "notebooks" / f"{job.name}.ipynb"
+        writes = _finalise_notebook(path, work, final)
+        entries[job.name] = {
+            "key": None,  # filled by _manifest
+            "notebook": job.notebook,
+            "parameters": job.parameters,
+            "document": job.document,
+            "writes": writes,
+            "seconds": round(r.seconds, 3),
+            "timing": r.timing,
+        }
+    return entries
+
+
+def _finalise_notebook(path: Path, work: Path, final: Path) -> list[str]:
+    """Make an executed notebook show the published paths and stable bytes;
+    return the files its cells reported writing."""
+    import nbformat
+
+    from .engine import normalize_notebook
+
+    nb = nbformat.read(path, as_version=4)
+    nb, _timing = normalize_notebook(nb, name=path.stem)
+    writes = []
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.source = cell.source.replace(str(work), str(final))
+        for output in cell.get("outputs", []):
+            writes += output.get("metadata", {}).get("evaluation", {}).get("writes", [])
+    _write_text(path, nbformat.writes(nb) + "\n")
+    return sorted(set(writes))
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+
+
+def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict) -> dict:
+    """Export the memo, the profiles and the index; reuse unchanged ones."""
+    from . import export
+
+    changed = {j.name for j in pending}
+    memo_jobs = [j for j in jobs if j.document == "memo"]
+    documents = {}
+    nb_links = [(f"Kørt notesbog: {j.name}", f"notebooks/{j.name}.ipynb") for j in memo_jobs]
+    if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
+        merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs],
+                                        title="Opfølgning på kommunernes handlingsplaner")
+        merged = _drop_review_cells(merged)
+        export.export_html(merged, work / "memo.html", title="Opfølgning på kommunernes handlingsplaner",
+                           links=[("Oversigt", "index.html"), *nb_links])
+    else:
+        _link(final / "memo.html", work / "memo.html")
+    documents["memo.html"] = [j.name for j in memo_jobs]
+    profile_jobs = [j for j in jobs if j.document.startswith("profile:")]
+    for job in profile_jobs:
+        rel = f"profiles/{job.parameters['municipality']}.html"
+        if job.name in changed or not (final / rel).exists():
+            nb = _drop_review_cells(export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"],
+                                                           title=job.parameters["municipality"]))
+            (work / "profiles").mkdir(exist_ok=True)
+            export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
+                               links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
+        else:
+            _link(final / rel, work / rel)
+        documents[rel] = [job.name]
+    _write_index(work, jobs)
+    return documents
+
+
+def _drop_review_cells(nb):
+    """Leave out cells meant for reviewers only (tagged ``review``)."""
+    nb.cells = [c for c in nb.cells if "review" not in c.get("metadata", {}).get("tags", [])]
+    return nb
+
+
+def _write_index(work: Path, jobs: list[Job]) -> None:
+    from . import export
+
+    tables = sorted(p.relative_to(work).as_posix() for p in (work / "tables").glob("*.csv")) if (work / "tables").exists() else []
+    entries = [
+        ("Notat", [("Evalueringsnotat (HTML)", "memo.html")]
+         + ([("Evalueringsnotat (PDF)", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
+        ("Kommuneprofiler", [(j.parameters["municipality"], f"profiles/{j.parameters['municipality']}.html")
+                             for j in jobs if j.document.startswith("profile:")]),
+        ("Kørte notesbøger (til gennemgang)", [(j.name, f"notebooks/{j.name}.ipynb") for j in jobs]),
+        ("Tabeller", [(Path(t).name, t) for t in tables]),
+        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),
+    ]
+    export.render_index([e for e in entries if e[1]], work / "index.html", title="Evaluering: resultater")
+
+
+def _manifest(opts, data: DataFolder, jobs, keys, entries, documents, final) -> dict:
+    notebooks = {}
+    for job in jobs:
+        entry = dict(entries[job.name])
+        entry["key"] = keys[job.name]
+        notebooks[job.name] = entry
+    return {
+        "complete": True,
+        "pair": final.name,
+        "data": str(opts.data),
+        "inputs": {p.relative_to(opts.data).as_posix(): sha256_file(p) for p in data.files()},
+        "notebook_sources": {n: sha256_file(config.NOTEBOOKS_DIR / n) for n in sorted({j.notebook for j in jobs})},
+        "package_versions": package_versions(),
+        "python": sys.version.split()[0],
+        "git_commit": _git_commit(),
+        "notebooks": notebooks,
+        "documents": documents,
+        "pdf": False,
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }

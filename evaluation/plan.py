@@ -1,0 +1,135 @@
+"""Plan a run: which notebooks to execute, with which parameters, in which order.
+
+The plan is built from the data folder with the standard library only, so
+that deciding whether anything needs to run costs no heavy imports.
+
+>>> resolve_pair(["a", "b", "c"])
+('b', 'c')
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config
+from .exceptions import ParameterError
+from .fingerprint import DataFolder
+
+__all__ = ["Job", "MEMO_PARTS", "resolve_pair", "pair_name", "plan_jobs", "slug"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook execution.
+
+    ``name`` is unique within a run and names the executed notebook
+    (``notebooks/<name>.ipynb``); ``document`` is the exported document the
+    notebook belongs to (``memo`` or ``profile:<municipality>``).
+    """
+
+    name: str
+    notebook: str
+    parameters: dict
+    facets: tuple[str, ...]
+    document: str = "memo"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def source(self) -> Path:
+        return config.NOTEBOOKS_DIR / self.notebook
+
+
+#: The memo's parts in order: (notebook, what it runs over, data facets).
+#: ``per`` is None (once), "parameter" or "context" (once per such item).
+MEMO_PARTS = (
+    ("01_introduktion.ipynb", None, ("responses:parameters", "file:plan_status.csv", "file:municipalities.csv")),
+    ("02_konklusion.ipynb", None, ("responses:parameters",)),
+    ("03_planstatus.ipynb", None, ("file:plan_status.csv", "file:municipalities.csv", "quotes:ledelsesforankring")),
+    ("04_parameter.ipynb", "parameter", ("responses:parameters", "file:municipalities.csv", "quotes:{item}")),
+    ("05_kontekst.ipynb", "context", ("responses:{item}",)),
+    ("06_centret.ipynb", None, ("quotes:centrets_arbejde",)),
+    ("07_metode.ipynb", None, ("responses:parameters", "file:municipalities.csv")),
+)
+PROFILE_NOTEBOOK = "08_profil.ipynb"
+PROFILE_FACETS = ("responses:*", "file:plan_status.csv", "file:municipalities.csv", "private:names")
+
+
+def resolve_pair(round_keys: list[str], baseline: str = "", followup: str = "") -> tuple[str, str]:
+    """Resolve the baseline and follow-up round keys (defaults: the last two).
+
+    >>> resolve_pair(["a", "b", "c"], "a", "c")
+    ('a', 'c')
+    """
+    round_keys = list(round_keys)
+    if len(round_keys) < 2:
+        raise ParameterError(f"at least two rounds are needed; the data has {len(round_keys)}")
+    followup = followup or round_keys[-1]
+    for name, key in (("baseline", baseline), ("followup", followup)):
+        if key and key not in round_keys:
+            raise ParameterError(f"unknown {name} round {key!r}; known rounds: {', '.join(round_keys)}")
+    if not baseline:
+        i = round_keys.index(followup)
+        if i == 0:
+            raise ParameterError(f"the follow-up round {followup!r} is the first round; name a later one")
+        baseline = round_keys[i - 1]
+    if round_keys.index(baseline) >= round_keys.index(followup):
+        raise ParameterError(f"the baseline {baseline!r} must come before the follow-up {followup!r}")
+    return baseline, followup
+
+
+def pair_name(baseline: str, followup: str) -> str:
+    """The output folder name of a pair of rounds."""
+    return f"{followup}_vs_{baseline}"
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a name: ``Kommune A`` -> ``kommune-a``."""
+    out = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    return "-".join(p for p in out.split("-") if p) or "x"
+
+
+def _expand(facets, data: DataFolder, item: str | None):
+    out = []
+    for f in facets:
+        if f == "responses:parameters":
+            out += [f"responses:{p}" for p in data.items("parameter")]
+        else:
+            out.append(f.format(item=item))
+    return tuple(out)
+
+
+def plan_jobs(
+    data: DataFolder,
+    baseline: str,
+    followup: str,
+    output_dir: Path,
+    *,
+    profiles: bool = True,
+    municipalities: list[str] | None = None,
+) -> list[Job]:
+    """All notebook executions of a run, memo parts first, in memo order.
+
+    ``output_dir`` is the published folder of the pair; it is what the
+    notebooks' ``output_dir`` parameter shows.
+    """
+    common = {"data_dir": str(data.path), "output_dir": str(output_dir), "baseline": baseline, "followup": followup}
+    jobs = []
+    for notebook, per, facets in MEMO_PARTS:
+        stem = notebook.removesuffix(".ipynb")
+        items = [None] if per is None else data.items(per)
+        for item in items:
+            params = dict(common) if item is None else {**common, "item": item}
+            name = stem if item is None else f"{stem}-{item}"
+            jobs.append(Job(name, notebook, params, _expand(facets, data, item)))
+    if profiles:
+        known = data.municipalities()
+        chosen = municipalities or list(known)
+        unknown = [m for m in chosen if m not in known]
+        if unknown:
+            raise ParameterError(f"unknown municipality {unknown[0]!r}; known: {', '.join(known)}")
+        for m in chosen:
+            jobs.append(
+                Job(f"profil-{slug(m)}", PROFILE_NOTEBOOK, {**common, "municipality": m},
+                    PROFILE_FACETS, document=f"profile:{m}")
+            )
+    return jobs
