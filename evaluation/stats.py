@@ -39,11 +39,13 @@ def _differences(before, after) -> np.ndarray:
 def wilcoxon_test(before, after) -> dict:
     """Wilcoxon signed-rank test of paired scores, two-sided.
 
-    Calls ``scipy.stats.wilcoxon(after - before, method="auto")``: with at
-    most 13 pairs and ties or zero differences, scipy (>= 1.15) enumerates
-    every sign assignment, an exact permutation test.  Zero differences are
-    dropped from the ranking (``zero_method="wilcox"``).  ``method="exact"``
-    is not used: its null distribution ignores ties.
+    Calls ``scipy.stats.wilcoxon(after - before, method="auto")``.  With
+    ties or zero differences and at most 13 pairs (zeros included), scipy
+    (>= 1.15) enumerates all ``2**n`` sign assignments: an exact permutation
+    test.  Without ties or zeros it uses the exact null distribution; with
+    ties and more than 13 pairs, the normal approximation.  Zero differences
+    are dropped from the ranking (``zero_method="wilcox"``).
+    ``method="exact"`` is not used: its null distribution ignores ties.
 
     Returns
     -------
