@@ -44,6 +44,7 @@ __all__ = [
     "TEMPLATES_DIR",
     "TEMPLATE_NAME",
     "PARAMETER_TAGS",
+    "REVIEW_TAGS",
     "merge_notebooks",
     "export_html",
     "export_notebook_html",
@@ -60,6 +61,9 @@ _CSS_PATH = TEMPLATES_DIR / TEMPLATE_NAME / "static" / "memo.css"
 
 #: Tags of the cells papermill reads and writes; they never reach a document.
 PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+#: Tags of cells kept in the executed notebooks for reviewers (raw frames)
+#: but left out of a document by default.
+REVIEW_TAGS = frozenset({"review"})
 #: Output types a document shows, in nbconvert's order of preference.
 _SHOWN_MIMETYPES = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain")
 _RICH_MIMETYPES = frozenset({"text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg"})
@@ -129,8 +133,8 @@ def _check_css(css_extra: object) -> None:
 # Notebooks
 
 
-def _is_parameter_cell(cell) -> bool:
-    return bool(PARAMETER_TAGS.intersection(cell.get("metadata", {}).get("tags", [])))
+def _has_tag(cell, tags: Iterable[str]) -> bool:
+    return not set(tags).isdisjoint(cell.get("metadata", {}).get("tags", []))
 
 
 def merge_notebooks(paths: Sequence[str | os.PathLike], *, title: str) -> nbformat.NotebookNode:
@@ -174,7 +178,7 @@ def merge_notebooks(paths: Sequence[str | os.PathLike], *, title: str) -> nbform
             for key in ("kernelspec", "language_info"):
                 if key in source.metadata:
                     merged.metadata[key] = copy.deepcopy(source.metadata[key])
-        kept = [cell for cell in source.cells if not _is_parameter_cell(cell)]
+        kept = [cell for cell in source.cells if not _has_tag(cell, PARAMETER_TAGS)]
         for number, cell in enumerate(kept, start=1):
             cell = copy.deepcopy(cell)
             cell["id"] = f"p{part:02d}-c{number:04d}"
@@ -210,12 +214,12 @@ def _shown_outputs(outputs: list) -> list:
     return shown
 
 
-def _reader_copy(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+def _reader_copy(nb: nbformat.NotebookNode, title: str, drop_tags: frozenset) -> nbformat.NotebookNode:
     """Return a copy of ``nb`` with only what a reader sees; ``nb`` is not changed."""
     out = copy.deepcopy(nb)
     cells = []
     for cell in out.cells:
-        if _is_parameter_cell(cell):
+        if _has_tag(cell, PARAMETER_TAGS | drop_tags):
             continue
         if cell.cell_type == "code":
             cell.outputs = _shown_outputs(cell.get("outputs", []))
@@ -388,6 +392,7 @@ def export_html(
     lang: str = "da",
     links: Sequence[tuple[str, str]] = (),
     css_extra: str = "",
+    drop_tags: Iterable[str] = REVIEW_TAGS,
 ) -> Path:
     """Render an executed notebook as one self-contained HTML file.
 
@@ -407,6 +412,10 @@ def export_html(
         percent-encoded where needed and every label is HTML-escaped.
     css_extra : str
         CSS added after the template's stylesheet; it may load nothing.
+    drop_tags : iterable of str
+        Cells with any of these tags are left out (by default the ``review``
+        cells that show raw frames in the executed notebooks).  Cells tagged
+        ``parameters`` or ``injected-parameters`` are always left out.
 
     Returns
     -------
@@ -428,6 +437,11 @@ def export_html(
         fail("lang", lang, "an ISO 639-1 language code such as 'da'")
     checked_links = _check_links("links", links)
     _check_css(css_extra)
+    if isinstance(drop_tags, str) or not isinstance(drop_tags, Iterable):
+        fail("drop_tags", drop_tags, "an iterable of tag names, e.g. ('review',)")
+    drop_tags = frozenset(drop_tags)
+    if not all(isinstance(tag, str) for tag in drop_tags):
+        fail("drop_tags", sorted(map(repr, drop_tags)), "tag names (strings)")
     output_path = Path(output_path)
 
     exporter = HTMLExporter(
@@ -451,7 +465,7 @@ def export_html(
             "toc_marker": _TOC_MARKER,
         },
     }
-    body, _ = exporter.from_notebook_node(_reader_copy(nb, title), resources=resources)
+    body, _ = exporter.from_notebook_node(_reader_copy(nb, title, drop_tags), resources=resources)
     document = _finish(body)
     loads = [url for url in _scan(document).resources if not _is_embedded(url)]
     if loads:
@@ -465,11 +479,13 @@ def export_notebook_html(
     *,
     title: str,
     links: Sequence[tuple[str, str]] = (),
+    drop_tags: Iterable[str] = REVIEW_TAGS,
 ) -> Path:
     """Render one executed notebook (e.g. a municipality profile) as standalone HTML.
 
     Same template and rules as :func:`export_html`; the cells tagged
-    ``parameters`` and ``injected-parameters`` are left out.
+    ``parameters`` and ``injected-parameters`` are left out, and so are the
+    cells tagged with one of ``drop_tags``.
 
     Returns
     -------
@@ -479,7 +495,8 @@ def export_notebook_html(
     path = Path(path)
     if not path.is_file():
         fail("path", str(path), "an existing notebook file")
-    return export_html(nbformat.read(path, as_version=4), output_path, title=title, links=links)
+    nb = nbformat.read(path, as_version=4)
+    return export_html(nb, output_path, title=title, links=links, drop_tags=drop_tags)
 
 
 def render_index(

@@ -82,7 +82,10 @@ def _part(n: int) -> nbformat.NotebookNode:
     printed = new_code_cell("print(PRINT_CODE)", execution_count=5,
                             outputs=[new_output("stream", name="stdout", text=f"udskrift {n}\n")])
     silent = new_code_cell("x = 1  # SILENT_CODE", execution_count=6)
-    nb = new_notebook(cells=[parameters, injected, markdown, rich, plot, printed, silent])
+    review = new_code_cell("frame", execution_count=7, metadata={"tags": ["review"]},
+                           outputs=[new_output("execute_result", data={"text/html": "<table><tr><td>REVIEW_FRAME"
+                                                                       "</td></tr></table>"}, execution_count=7)])
+    nb = new_notebook(cells=[parameters, injected, markdown, rich, plot, printed, silent, review])
     nb.metadata["papermill"] = {"start_time": "2026-01-01T00:00:00"}
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
@@ -112,17 +115,18 @@ def memo(parts, tmp_path):
 
 def test_merge_drops_parameter_cells_and_keeps_order(parts):
     nb = merge_notebooks(parts, title="Notat")
-    # Per part: markdown, rich, plot, printed, silent (parameters and injected dropped).
+    # Per part: markdown, rich, plot, printed, silent, review (parameters and injected dropped).
     expected = []
     for _ in (1, 2):
-        expected += ["markdown", "code", "code", "code", "code"]
+        expected += ["markdown", "code", "code", "code", "code", "code"]
     assert [c.cell_type for c in nb.cells] == expected
     assert nb.cells[0].source.startswith("# Del 1")
-    assert nb.cells[5].source.startswith("# Del 2")
+    assert nb.cells[6].source.startswith("# Del 2")
+    assert nb.cells[5].metadata["tags"] == ["review"]
     sources = "".join(c.source for c in nb.cells)
     assert "PARAM_SOURCE" not in sources and "INJECTED_SOURCE" not in sources
     assert [c.id for c in nb.cells[:2]] == ["p01-c0001", "p01-c0002"]
-    assert nb.cells[5].id == "p02-c0001"
+    assert nb.cells[6].id == "p02-c0001"
     assert all("papermill" not in c.metadata and "execution" not in c.metadata for c in nb.cells)
     assert nb.metadata["title"] == "Notat"
     assert nb.metadata["language"] == "da"
@@ -162,7 +166,7 @@ def test_export_hides_code_prompts_stderr_and_plain_reprs(memo):
     _, text, _ = memo
     for hidden in ("SECRET_CODE", "PLOT_CODE", "PRINT_CODE", "SILENT_CODE", "PARAM_SOURCE",
                    "PARAM_OUTPUT", "INJECTED_SOURCE", "STDERR_NOISE", "<Figure", "&lt;Figure",
-                   "IPython HTML object", "In&nbsp;[", "Out["):
+                   "IPython HTML object", "In&nbsp;[", "Out[", "REVIEW_FRAME"):
         assert hidden not in text, hidden
     # A cell whose only output is printed text keeps it.
     assert "udskrift 1" in text and "udskrift 2" in text
@@ -261,6 +265,13 @@ def test_export_does_not_change_the_notebook(parts, tmp_path):
     assert nbformat.writes(nb) == before
 
 
+def test_export_shows_review_cells_when_asked(parts, tmp_path):
+    nb = merge_notebooks(parts, title="Notat")
+    text = export_html(nb, tmp_path / "m.html", title="Notat", drop_tags=()).read_text()
+    assert text.count("REVIEW_FRAME") == 2
+    assert "SECRET_CODE" not in text and "PARAM_OUTPUT" not in text
+
+
 def test_export_applies_css_extra(parts, tmp_path):
     nb = merge_notebooks(parts, title="Notat")
     text = export_html(nb, tmp_path / "m.html", title="Notat", css_extra="h1 { color: #123456; }").read_text()
@@ -295,6 +306,8 @@ def test_export_refuses_resources_that_are_not_embedded(html_output, tmp_path):
         {"title": ""},
         {"css_extra": "@import 'https://example.org/x.css';"},
         {"css_extra": "</style><script>alert(1)</script>"},
+        {"drop_tags": "review"},
+        {"drop_tags": [1]},
     ],
 )
 def test_export_rejects_bad_arguments(kwargs, tmp_path):
