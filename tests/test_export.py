@@ -306,6 +306,7 @@ def test_export_refuses_resources_that_are_not_embedded(html_output, tmp_path):
         {"title": ""},
         {"css_extra": "@import 'https://example.org/x.css';"},
         {"css_extra": "</style><script>alert(1)</script>"},
+        {"css_extra": "body { background: url(bg.png); }"},
         {"drop_tags": "review"},
         {"drop_tags": [1]},
     ],
