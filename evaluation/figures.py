@@ -445,7 +445,7 @@ def plot_plan_status(
                     ax.text(xi, yi, symbol, ha="center", va="center", color=ink, fontsize=7.5,
                             fontweight="bold", zorder=4)
             ax.set_title(round_labels[key])
-            ax.set_xticks(range(len(phases)), [phase_labels[p] for p in phases])
+            ax.set_xticks(range(len(phases)), [_wrap_label(phase_labels[p], 9) for p in phases])
             ax.set_xlim(-0.6, len(phases) - 0.4)
             ax.set_yticks(range(len(municipalities)), municipalities)
             ax.set_ylim(len(municipalities) - 0.5, -0.5)
