@@ -137,10 +137,14 @@ def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
     if row["n_pairs"] == 0:
         return (f"For {esc(label.lower())} er der ingen kommuner med gyldige svar ved både "
                 f"{esc(baseline)} og {esc(followup)}, så en udvikling kan ikke opgøres.")
-    verb = DIRECTION_WORDS[row["direction"]][0]
+    before = f"{number(row['mean_baseline'])} ved {esc(baseline)}"
+    after = f"{number(row['mean_followup'])} ved {esc(followup)}"
+    if row["direction"] == "held":
+        movement = f"var gennemsnittet stort set uændret: {before} og {after}"
+    else:
+        movement = f"{DIRECTION_WORDS[row['direction']][0]} gennemsnittet fra {before} til {after}"
     text = (
-        f"For {esc(label.lower())} {verb} gennemsnittet fra {number(row['mean_baseline'])} ved {esc(baseline)} "
-        f"til {number(row['mean_followup'])} ved {esc(followup)} (ændring {signed(row['mean_change'], 2)}, "
+        f"For {esc(label.lower())} {movement} (ændring {signed(row['mean_change'], 2)}, "
         f"n = {int(row['n_pairs'])} kommuner med gyldige svar begge gange). "
         f"{count(row['n_up'], 'kommune', 'kommuner').capitalize()} svarede højere, "
         f"{int(row['n_same'])} det samme og {count(row['n_down'], 'kommune', 'kommuner').replace('ingen kommuner', 'ingen')} lavere."

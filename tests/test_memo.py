@@ -1,0 +1,124 @@
+"""The memo itself: numbered figures, references that resolve, Danish
+numbers, ceiling notes, and numbers equal to those in tables/."""
+import re
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from evaluation import text as tx
+from evaluation.data import load_dataset
+from evaluation.export import external_links, external_urls
+
+
+@pytest.fixture(scope="module")
+def memo(bundled_run):
+    html = (bundled_run / "memo.html").read_text(encoding="utf-8")
+    return html, BeautifulSoup(html, "html.parser")
+
+
+def test_nine_numbered_figures_in_order(memo):
+    _, soup = memo
+    captions = [f.figcaption.get_text(" ", strip=True) for f in soup.find_all("figure")]
+    numbers = [int(re.match(r"Figur (\d+)\.", c).group(1)) for c in captions]
+    assert numbers == list(range(1, 10))
+    assert captions[0].startswith("Figur 1. Udvikling i udvalgte områder")
+    assert captions[1].startswith("Figur 2. Status over hvor kommunen befinder sig")
+    assert captions[7].startswith("Figur 8. Radikalisering som en udfordring")
+    for figure in soup.find_all("figure"):
+        img = figure.find("img")
+        assert img["src"].startswith("data:image/png;base64,")
+        assert len(img.get("alt", "")) > 20
+
+
+def test_every_cross_reference_lands_on_what_it_names(memo):
+    _, soup = memo
+    refs = soup.select("a.xref")
+    assert len(refs) >= 9
+    for a in refs:
+        target = soup.find(id=a["href"][1:])
+        assert target is not None, a
+        word, number = a.get_text().split()
+        if word.lower() == "figur":
+            assert target.name == "figure"
+            assert target.figcaption.get_text().startswith(f"Figur {number}.")
+        else:
+            assert target.get_text().startswith(number)
+
+
+def test_no_code_and_no_external_resources(memo):
+    html, soup = memo
+    assert "open_context" not in html and "import " not in soup.get_text()
+    assert external_urls(html) == []
+    assert external_links(html) == []
+    assert not soup.find_all("script", src=True)
+
+
+def test_danish_decimal_commas_and_no_english_decimals(memo):
+    _, soup = memo
+    text = soup.find("main").get_text(" ") if soup.find("main") else soup.get_text(" ")
+    assert re.search(r"\b3,2 → 3,5\b", text)
+    # No decimal points in running Danish text (paragraphs and lists).
+    prose = " ".join(p.get_text(" ") for p in soup.find_all(["p", "li"]))
+    assert not re.search(r"\b\d+\.\d+\b", prose.replace("§ 115a", ""))
+
+
+def test_numbers_in_text_equal_the_tables(memo, bundled_run):
+    _, soup = memo
+    comparison = pd.read_csv(bundled_run / "tables" / "comparison.csv")
+    labels = dict(zip(load_dataset().instrument.items["item"], load_dataset().instrument.items["label"]))
+    bullets = {li.get_text(" ", strip=True).split(":")[0].strip(): li.get_text(" ", strip=True)
+               for li in soup.find_all("li") if "→" in li.get_text()}
+    for _, row in comparison.iterrows():
+        line = bullets[labels[row["item"]]]
+        expected = f"{tx.number(row['mean_baseline'])} → {tx.number(row['mean_followup'])}"
+        assert expected in line
+        assert f"n = {row['n_pairs']}" in line
+        assert f"{row['n_up']} op" in line and f"{row['n_down']} ned" in line
+
+
+def test_ceiling_note_wherever_the_table_flags_one(memo, bundled_run):
+    _, soup = memo
+    ceiling = pd.read_csv(bundled_run / "tables" / "ceiling.csv")
+    flagged = ceiling[(ceiling["round"] == "slutmaaling-2018") & ceiling["ceiling"]]
+    ds = load_dataset()
+    assert len(flagged) > 0
+    for _, row in flagged.iterrows():
+        section = soup.find(id=f"sec-3-{ds.instrument.parameters.index(row['item']) + 2}")
+        notes = []
+        for sib in section.find_all_next():
+            if sib.name in ("h2", "h3") and sib is not section:
+                break
+            if "note" in (sib.get("class") or []):
+                notes.append(sib.get_text(" "))
+        assert any("Lofteffekt" in n and f"{row['n_top']} af {row['n_valid']}" in n for n in notes), row["item"]
+
+
+def test_summary_cannot_contradict_the_body(memo, bundled_run):
+    _, soup = memo
+    comparison = pd.read_csv(bundled_run / "tables" / "comparison.csv").set_index("item")
+    text = soup.get_text(" ")
+    # The follow-up's summary says competences are lower, never that everything rose or held.
+    assert comparison.loc["kompetencer", "direction"] == "fell"
+    assert "lavere på kompetencer" in text
+    assert "For kompetencer faldt gennemsnittet" in text
+    assert "For eksternt samarbejde var gennemsnittet stort set uændret" in text or \
+        comparison.loc["eksternt_samarbejde", "direction"] != "held"
+
+
+def test_memo_is_danish_and_has_a_table_of_contents(memo):
+    _, soup = memo
+    assert soup.html["lang"] == "da"
+    toc = soup.find("nav")
+    assert toc is not None
+    targets = [a["href"][1:] for a in toc.find_all("a") if a["href"].startswith("#")]
+    assert "sec-3-2" in targets and all(soup.find(id=t) for t in targets)
+
+
+def test_memo_links_to_the_executed_notebooks(memo, bundled_run):
+    _, soup = memo
+    hrefs = {a["href"] for a in soup.find_all("a", href=True)}
+    assert "notebooks/02_konklusion.ipynb" in hrefs
+    for href in hrefs:
+        if not href.startswith("#"):
+            assert (bundled_run / href).exists(), href
