@@ -12,7 +12,8 @@ same bytes.
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -21,14 +22,15 @@ __all__ = ["neutralise", "neutralise_frame", "write_table", "FLOAT_FORMAT"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FLOAT_FORMAT = "%.10g"
+#: A plain decimal number as a spreadsheet reads it (ASCII digits, optional
+#: sign, point and exponent).  ``float()`` accepts more ("-nan", "+infinity",
+#: "-1_000", other scripts' digits), none of which a spreadsheet reads as a
+#: number, so its leading sign would start a formula.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.strip() == text and text.lower() not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity")
+    return _NUMBER.fullmatch(text) is not None
 
 
 def neutralise(value):
@@ -54,12 +56,15 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    # A unique name opened exclusively, not tempfile.mkstemp: mkstemp makes
+    # the file 0600, and the table would then be unreadable to anyone the
+    # figures beside it (made with the umask's mode) are readable to.
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with open(tmp, "x", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
