@@ -10,7 +10,11 @@ import sys
 import threading
 import time
 
+from .exceptions import ParameterError
+
 __all__ = ["Progress"]
+
+_WORDS = {"start": "started", "finish": "done", "fail": "FAILED"}
 
 
 class Progress:
@@ -34,6 +38,8 @@ class Progress:
         return f"{time.monotonic() - self.start:5.1f}s"
 
     def event(self, kind: str, name: str, **info) -> None:
+        if kind not in _WORDS:
+            raise ParameterError(f"progress event kind must be one of {', '.join(_WORDS)}; got {kind!r}")
         with self._lock:
             if kind == "start":
                 self.running.append(name)
@@ -46,8 +52,7 @@ class Progress:
             if self.tty:
                 self._draw()
             else:
-                word = {"start": "started", "finish": "done", "fail": "FAILED"}[kind]
-                print(f"[{self.done}/{self.total} {self.elapsed()}] {word}: {name}", file=self.stream, flush=True)
+                print(f"[{self.done}/{self.total} {self.elapsed()}] {_WORDS[kind]}: {name}", file=self.stream, flush=True)
 
     def _draw(self) -> None:
         filled = int(self.width * self.done / max(self.total, 1))
