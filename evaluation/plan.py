@@ -110,7 +110,9 @@ def plan_jobs(
     """All notebook executions of a run, memo parts first, in memo order.
 
     ``output_dir`` is the published folder of the pair; it is what the
-    notebooks' ``output_dir`` parameter shows.
+    notebooks' ``output_dir`` parameter shows.  ``municipalities`` chooses
+    the profiles (``None``: every municipality); a name given twice gives
+    one profile, and two names with the same :func:`slug` are refused.
     """
     common = {"data_dir": str(data.path), "output_dir": str(output_dir), "baseline": baseline, "followup": followup}
     jobs = []
@@ -123,10 +125,17 @@ def plan_jobs(
             jobs.append(Job(name, notebook, params, _expand(facets, data, item)))
     if profiles:
         known = data.municipalities()
-        chosen = municipalities or list(known)
+        chosen = list(dict.fromkeys(municipalities or known))  # a name given twice is one profile
         unknown = [m for m in chosen if m not in known]
         if unknown:
             raise ParameterError(f"unknown municipality {unknown[0]!r}; known: {', '.join(known)}")
+        seen: dict[str, str] = {}
+        for m in chosen:
+            other = seen.setdefault(slug(m), m)
+            if other != m:
+                raise ParameterError(
+                    f"municipalities {other!r} and {m!r} give the same file name {slug(m)!r}; rename one"
+                )
         for m in chosen:
             jobs.append(
                 Job(f"profil-{slug(m)}", PROFILE_NOTEBOOK, {**common, "municipality": m},
