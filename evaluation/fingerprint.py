@@ -16,9 +16,12 @@ Facets
 ``responses:*``
     every answer to every item.
 ``quotes:<theme>``
-    the statements of one theme in ``quotes.csv``.
+    the statements of one theme in ``quotes.csv``, in file order.
 ``private:names``
     the optional private name map.
+
+Columns are found by their header names (the data contract allows any
+column order) and values are stripped, as the loaders do.
 """
 from __future__ import annotations
 
@@ -93,19 +96,55 @@ class DataFolder:
         )
 
     @lru_cache(maxsize=None)
-    def _rows(self, name: str) -> tuple[tuple[str, ...], ...]:
-        path = self.path / name
-        if not path.exists():
-            return ()
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return tuple(tuple(r) for r in csv.reader(fh))
+    def _records(self, name: str, columns: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | None:
+        """The ``columns`` of every row of a data CSV, found by header name
+        and stripped as the loaders strip them; blank rows skipped.
 
-    def _response_rows(self):
-        folder = config.responses_dir(self.path)
-        for path in sorted(folder.glob("*.csv")):
-            rows = self._rows(str(path.relative_to(self.path)))
-            for row in rows[1:]:
-                yield (path.stem, *row)
+        ``None`` when the file is not a well-formed contract file (unreadable,
+        a column missing, a row of the wrong length): the facet then covers
+        the whole file, and validation reports the problem later.
+        """
+        try:
+            with open(self.path / name, encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.reader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return None
+        if not rows:
+            return None
+        header = [h.strip() for h in rows[0]]
+        if any(header.count(c) != 1 for c in columns):
+            return None
+        index = [header.index(c) for c in columns]
+        out = []
+        for row in rows[1:]:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                return None
+            out.append(tuple(row[i].strip() for i in index))
+        return tuple(out)
+
+    def _whole(self, path: Path) -> list[str]:
+        return [path.relative_to(self.path).as_posix(), sha256_file(path) if path.exists() else "absent"]
+
+    def _responses(self, item: str) -> list:
+        out = []
+        for path in sorted(config.responses_dir(self.path).glob("*.csv")):
+            records = self._records(path.relative_to(self.path).as_posix(), ("municipality", "item", "score"))
+            if records is None:
+                out.append(self._whole(path))
+                continue
+            out += [[path.stem, *r] for r in records if item == "*" or r[1] == item]
+        # The loader sorts the answers itself, so the order of rows in a file
+        # does not matter.
+        return sorted(out)
+
+    def _quotes(self, theme: str) -> list:
+        records = self._records("quotes.csv", ("theme", "role", "municipality", "text"))
+        if records is None:
+            return [self._whole(self.path / "quotes.csv")]
+        # File order kept: quotes are shown in the order they are listed.
+        return [list(r) for r in records if r[0] == theme]
 
     @lru_cache(maxsize=None)
     def facet(self, name: str) -> str:
@@ -118,12 +157,9 @@ class DataFolder:
             path = self.path / config.PRIVATE_SUBDIR / "names.csv"
             return sha256_file(path) if path.exists() else "absent"
         if kind == "responses":
-            rows = sorted(r for r in self._response_rows() if arg == "*" or (len(r) > 2 and r[2].strip() == arg))
-            return sha256_text(json.dumps(rows))
+            return sha256_text(json.dumps(self._responses(arg)))
         if kind == "quotes":
-            rows = self._rows("quotes.csv")
-            keep = sorted(r for r in rows[1:] if r and r[0].strip() == arg)
-            return sha256_text(json.dumps([list(rows[0]) if rows else [], keep]))
+            return sha256_text(json.dumps(self._quotes(arg)))
         raise ValueError(f"unknown facet {name!r}")
 
 
