@@ -15,6 +15,7 @@ order changes here, every number and every link changes with it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -50,8 +51,10 @@ class Entry:
 
     @property
     def anchor(self) -> str:
+        """``fig-3``, ``sec-3-2``, ``sec-A``: only letters, digits and ``-``,
+        so it is safe in an ``id`` and an ``href`` without escaping."""
         prefix = "fig" if self.kind == "figure" else "sec"
-        return f"{prefix}-{self.label.replace('.', '-')}"
+        return f"{prefix}-{re.sub(r'[^0-9A-Za-z]+', '-', self.label).strip('-')}"
 
     @property
     def caption(self) -> str:
