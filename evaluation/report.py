@@ -10,9 +10,11 @@ which file and a reviewer can trace a table to its cell.
 from __future__ import annotations
 
 import base64
+import numbers
 from html import escape
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import text as tx
@@ -115,29 +117,54 @@ def figure(fig, entry: Entry, *, alt: str, output_dir, stem: str, note: str = ""
     return Block(html, writes=[Path(p).relative_to(out).as_posix() for p in paths.values()])
 
 
+def _text(value) -> str:
+    """A text cell from data, escaped; empty for a missing value."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    return escape(str(value))
+
+
+def _cell(value, decimals: int | None) -> str:
+    """One cell of a column of mixed values (object dtype)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "ja" if value else "nej"
+    if isinstance(value, numbers.Real) and not (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return tx.number(value, decimals if decimals is not None else (0 if float(value).is_integer() else 1))
+    return _text(value)
+
+
+def _formatter(series: pd.Series, decimals: int | None):
+    """How the cells of one column are shown: one rule for the whole column,
+    so a mean of exactly 3 reads "3,0" beside "3,2"."""
+    if pd.api.types.is_bool_dtype(series):
+        return lambda v: tx.DASH if pd.isna(v) else ("ja" if v else "nej")
+    if pd.api.types.is_numeric_dtype(series):
+        if decimals is None:
+            values = series.dropna()
+            whole = pd.api.types.is_integer_dtype(series) or bool((values == values.round()).all())
+            decimals = 0 if whole else 1
+        return lambda v: tx.number(None if pd.isna(v) else v, decimals)
+    return lambda v: _cell(v, decimals)
+
+
 def table(frame: pd.DataFrame, *, caption: str = "", columns: dict | None = None, decimals: dict | None = None) -> Block:
     """A small HTML table with Danish headers and number format.
 
     ``columns`` maps column names to Danish headers (and selects them);
-    ``decimals`` gives the number of decimals per numeric column (default 1).
+    ``decimals`` gives the number of decimals per numeric column.  Without
+    it, an integer column, or a float column of whole numbers only (counts),
+    has no decimals and any other float column has one.  Booleans read
+    ``ja``/``nej``, a missing number an en dash, a missing text nothing.
     Every cell is escaped.
     """
     columns = columns or {c: c for c in frame.columns}
     decimals = decimals or {}
     head = "".join(f"<th>{escape(str(h))}</th>" for h in columns.values())
-    rows = []
-    for _, row in frame[list(columns)].iterrows():
-        cells = []
-        for col in columns:
-            value = row[col]
-            if isinstance(value, bool):
-                cell = "ja" if value else "nej"
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell = tx.number(value, decimals.get(col, 0 if float(value).is_integer() and col not in decimals else 1))
-            else:
-                cell = escape("" if pd.isna(value) else str(value))
-            cells.append(f"<td>{cell}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cells = {}
+    for col in columns:
+        fmt = _formatter(frame[col], decimals.get(col))
+        cells[col] = [fmt(v) for v in frame[col].tolist()]
+    rows = ["<tr>" + "".join(f"<td>{cells[col][i]}</td>" for col in columns) + "</tr>" for i in range(len(frame))]
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     return Block(f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
@@ -149,8 +176,8 @@ def quotes(frame: pd.DataFrame, theme: str, *, limit: int | None = None) -> Bloc
         rows = rows.head(limit)
     parts = []
     for _, row in rows.iterrows():
-        who = escape(row["role"]) + (f", {escape(row['municipality'])}" if row["municipality"] else "")
-        parts.append(f'<blockquote><p>»{escape(row["text"])}«</p><footer>{who}</footer></blockquote>')
+        who = ", ".join(t for t in (_text(row["role"]), _text(row["municipality"])) if t)
+        parts.append(f'<blockquote><p>»{_text(row["text"])}«</p><footer>{who}</footer></blockquote>')
     return Block("".join(parts))
 
 
