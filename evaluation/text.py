@@ -66,7 +66,24 @@ def esc(value) -> str:
 
 
 def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    """None, NaN of any float type (numpy's too) or pandas' NA."""
+    if x is None:
+        return True
+    try:
+        return math.isnan(x)
+    except TypeError:
+        return type(x).__name__ in ("NAType", "NaTType")
+
+
+def _capital(text: str) -> str:
+    """Upper-case the first letter only (``str.capitalize`` would lower the
+    rest, names and labels included)."""
+    return text[:1].upper() + text[1:]
+
+
+def _genitive(name: str) -> str:
+    """Danish genitive of a name: ``Kommune As``, but ``Aarhus'``."""
+    return name + ("'" if name[-1:].lower() in ("s", "x", "z") else "s")
 
 
 def number(x, decimals: int = 1) -> str:
@@ -97,6 +114,14 @@ def p_value(p) -> str:
     if _missing(p):
         return "kan ikke beregnes"
     return "< 0,001" if p < 0.001 else number(p, 3)
+
+
+def _p_is(p) -> str:
+    """``p = 0,508``, ``p < 0,001`` (not ``p = < 0,001``)."""
+    if _missing(p):
+        return "p kan ikke beregnes"
+    text = p_value(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 def join(words) -> str:
@@ -163,8 +188,11 @@ def significance_sentence(row, *, alpha: float = 0.05, n_tests: int = 5) -> str:
     """Whether the change is statistically detectable, worded plainly.
 
     Uses ``detectable``, ``min_p``, ``significant``, ``p_wilcoxon``,
-    ``p_holm``, ``n_up`` and ``n_down`` of a ``compare_rounds`` row.
+    ``p_holm``, ``n_up``, ``n_down`` and (if present) ``n_pairs`` of a
+    ``compare_rounds`` row.  A p-value below 0,001 reads ``p < 0,001``.
     """
+    if row.get("n_pairs", None) == 0:
+        return "Ingen kommuner har gyldige svar begge gange, så der er intet at teste."
     changed = int(row["n_up"]) + int(row["n_down"])
     if changed == 0:
         return "Ingen kommuner ændrede svar, så der er ingen ændring at teste."
@@ -174,11 +202,11 @@ def significance_sentence(row, *, alpha: float = 0.05, n_tests: int = 5) -> str:
             f"ændring på {percent(alpha)}-niveau (den mindst mulige p-værdi er {p_value(row['min_p'])}), "
             "så udviklingen kan kun læses som en tendens."
         )
-    holm = f"Holm-justeret for {n_tests} sammenligninger: p = {p_value(row['p_holm'])}"
+    holm = f"Holm-justeret for {n_tests} sammenligninger: {_p_is(row['p_holm'])}"
     if bool(row["significant"]):
-        return (f"Ændringen er statistisk signifikant (Wilcoxon-test, p = {p_value(row['p_wilcoxon'])}; "
+        return (f"Ændringen er statistisk signifikant (Wilcoxon-test, {_p_is(row['p_wilcoxon'])}; "
                 f"{holm}).")
-    return (f"Ændringen er ikke statistisk signifikant (Wilcoxon-test, p = {p_value(row['p_wilcoxon'])}; "
+    return (f"Ændringen er ikke statistisk signifikant (Wilcoxon-test, {_p_is(row['p_wilcoxon'])}; "
             f"{holm}) og kan skyldes tilfældig variation.")
 
 
@@ -191,7 +219,7 @@ def missing_sentence(row, *, baseline: str, followup: str) -> str:
             parts.append(f"{count(n, 'kommune', 'kommuner')} svarede »ved ikke« ved {esc(when)}")
     if not parts:
         return ""
-    return (join(parts).capitalize() + "; »ved ikke« er et manglende svar og indgår ikke i gennemsnit og test.")
+    return (_capital(join(parts)) + "; »ved ikke« er et manglende svar og indgår ikke i gennemsnit og test.")
 
 
 def ceiling_sentence(head, ceil, *, baseline: str, threshold: float) -> str:
@@ -204,7 +232,8 @@ def ceiling_sentence(head, ceil, *, baseline: str, threshold: float) -> str:
         ``n_below_top``, ``n_below_rose``, ``n_below_held``, ``n_below_fell``.
     ceil : mapping
         The baseline row of ``ceiling_table``: ``ceiling``, ``share_top``,
-        ``n_valid``, ``n_top``.
+        ``n_valid``, ``n_top``.  Answers at the top counted there but not
+        followed by a valid answer (so not in ``head``) are named as such.
     """
     if not bool(ceil["ceiling"]):
         return ""
@@ -214,12 +243,25 @@ def ceiling_sentence(head, ceil, *, baseline: str, threshold: float) -> str:
         f"(grænsen for en lofteffekt er {percent(threshold)} i toppen). "
     )
     kept, fell = int(head["n_top_kept"]), int(head["n_top_fell"])
-    text += f"Af dem holdt {kept} det højeste niveau" + (f", og {fell} faldt. " if fell else ". ")
+    # n_top counts every valid baseline answer, the headroom only complete
+    # pairs: a municipality at the top without a valid later answer is neither
+    # kept nor fallen, and is said so rather than left unaccounted for.
+    lost = int(ceil["n_top"]) - kept - fell
+    clauses = [f"holdt {kept} det højeste niveau"]
+    if fell:
+        clauses.append(f"{fell} faldt")
+    if lost > 0:
+        clauses.append(f"{lost} kan ikke følges, fordi et gyldigt svar mangler ved den anden måling")
+    text += f"Af dem {join(clauses)}. "
     below = int(head["n_below_top"])
-    if below:
+    rose, held, fell_below = int(head["n_below_rose"]), int(head["n_below_held"]), int(head["n_below_fell"])
+    if below == 1:
+        verb = "steg" if rose else ("var uændret" if held else "faldt")
+        text += f"Den ene kommune med plads til forbedring {verb}."
+    elif below:
         text += (
-            f"Blandt de {below} kommuner med plads til forbedring steg {int(head['n_below_rose'])}, "
-            f"{int(head['n_below_held'])} var uændrede og {int(head['n_below_fell'])} faldt."
+            f"Blandt de {below} kommuner med plads til forbedring steg {rose}, "
+            f"{held} var uændrede og {fell_below} faldt."
         )
     return text.strip()
 
@@ -227,21 +269,27 @@ def ceiling_sentence(head, ceil, *, baseline: str, threshold: float) -> str:
 def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str, alpha: float = 0.05) -> list[str]:
     """The conclusion's sentences about change, from all items' verdicts.
 
-    ``comparison`` is the ``compare_rounds`` frame of the parameters.
+    ``comparison`` is the ``compare_rounds`` frame of the parameters.  Items
+    without complete pairs are left out; "Fremgangen gælder ikke alle" is
+    said only when some items rose and some fell.
     """
     groups = {d: [] for d in DIRECTION_WORDS}
     for _, row in comparison.iterrows():
         if row["n_pairs"] > 0:
             groups[row["direction"]].append(esc(labels[row["item"]].lower()))
+    n_items = int((comparison["n_pairs"] > 0).sum())
+    if n_items == 0:
+        return [f"Ingen kommuner har gyldige svar ved både {esc(baseline)} og {esc(followup)}, så en udvikling "
+                "kan ikke opgøres."]
     parts = [f"{DIRECTION_WORDS[d][1]} på {join(groups[d])}" for d in DIRECTION_WORDS if groups[d]]
     sentences = [f"Ved {esc(followup)} ligger kommunernes gennemsnit {join(parts)} sammenlignet med {esc(baseline)}."]
-    n_items = int((comparison["n_pairs"] > 0).sum())
-    if groups["fell"] and (groups["rose"] or groups["held"]):
+    if groups["fell"] and groups["rose"]:
         sentences.append(
             f"Fremgangen gælder altså ikke alle {n_items} parametre: {join(groups['fell'])} ligger lavere end før."
         )
-    significant = [esc(labels[i].lower()) for i, s in zip(comparison["item"], comparison["significant"]) if bool(s)]
-    undetectable = [esc(labels[i].lower()) for i, d in zip(comparison["item"], comparison["detectable"]) if not bool(d)]
+    compared = comparison[comparison["n_pairs"] > 0]
+    significant = [esc(labels[i].lower()) for i, s in zip(compared["item"], compared["significant"]) if bool(s)]
+    undetectable = [esc(labels[i].lower()) for i, d in zip(compared["item"], compared["detectable"]) if not bool(d)]
     if significant:
         sentences.append(f"Efter Holm-korrektion er ændringen statistisk signifikant for {join(significant)}.")
     else:
@@ -335,7 +383,7 @@ def alt_profile(profile, *, labels: dict, municipality: str) -> str:
     for item, group in profile.groupby("item", sort=False):
         answers = ", ".join("ved ikke" if dk else number(s, 0) for s, dk in zip(group["score"], group["dont_know"]))
         parts.append(f"{esc(labels[item])}: {answers}")
-    return (f"{esc(municipality)}s svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
+    return (f"{esc(_genitive(municipality))} svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
             + "; ".join(parts) + ".")
 
 
@@ -386,8 +434,8 @@ def ceiling_municipalities_sentence(frame, *, baseline: str, n_total: int, min_i
         return f"Ingen kommuner svarede »i høj grad« på {min_items} eller flere parametre ved {esc(baseline)}."
     names = join(f"{esc(m)} ({int(n)})" for m, n in zip(frame["municipality"], frame["n_items_at_top"]))
     return (
-        f"{count(len(frame), 'kommune', 'kommuner').capitalize()} af {n_total} svarede allerede »i høj grad« på "
-        f"{min_items} eller flere af de fem parametre ved {esc(baseline)}: {names}. For dem kan fremgang på "
+        f"{_capital(count(len(frame), 'kommune', 'kommuner'))} af {n_total} svarede allerede »i høj grad« på "
+        f"{min_items} eller flere af parametrene ved {esc(baseline)}: {names}. For dem kan fremgang på "
         "de parametre ikke vises; det påpeges under hver parameter, hvor det gælder."
     )
 
