@@ -20,8 +20,10 @@ Cells are numbered as Jupyter shows them: cell ``n`` is the n-th code cell
 of the executed notebook (papermill's injected-parameters cell included),
 the ``In [n]`` of a run in which every cell ran in order.
 
-See also :mod:`evaluation.parallel` (many notebooks at once) and
-:mod:`evaluation.nbnormalize` (byte-stable executed notebooks).
+This module is the front door: it also offers :func:`normalize_notebook`
+(from :mod:`evaluation.nbnormalize`, byte-stable executed notebooks) and
+:class:`Job`, :class:`JobResult` and :func:`execute_many` (from
+:mod:`evaluation.parallel`, many notebooks at once).
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ from . import forkserver
 from .exceptions import ExecutionError, ParameterError
 from .forkserver import ForkServer, fork_server
 from .kernels import ForkKernelManager, IpcKernelManager
+from .nbnormalize import normalize_notebook
 
 __all__ = [
     "ENGINE_NAME",
@@ -49,7 +52,12 @@ __all__ = [
     "register_engine",
     "fork_server",
     "execute",
+    "run_notebook",
     "check_executed",
+    "normalize_notebook",
+    "Job",
+    "JobResult",
+    "execute_many",
 ]
 
 #: The name under which :class:`ForkServerEngine` is registered with papermill.
@@ -218,6 +226,13 @@ def execute(input_path, output_path, parameters: Mapping | None = None, *, cwd=N
     ParameterError
         If an argument is not allowed.
     """
+    run_notebook(input_path, output_path, parameters, cwd=cwd, timeout=timeout, engine=engine,
+                 env=env, server=server)
+
+
+def run_notebook(input_path, output_path, parameters=None, *, cwd=None, timeout=None,
+                 engine="fastfork", env=None, server=None):
+    """Do what :func:`execute` does and return the executed notebook."""
     _check_arguments(input_path, output_path, parameters, cwd, timeout, engine)
     name = os.fspath(input_path)
     tracker = _Tracker()
@@ -249,6 +264,7 @@ def execute(input_path, output_path, parameters: Mapping | None = None, *, cwd=N
     problem = check_executed(nb)
     if problem is not None:
         raise ExecutionError(name, *problem)
+    return nb
 
 
 def _failure(name: str, output_path, tracker: _Tracker, ename: str, text: str) -> ExecutionError:
@@ -262,3 +278,12 @@ def _failure(name: str, output_path, tracker: _Tracker, ename: str, text: str) -
     _mark_failed(nb, index, ename, text)
     nbformat.write(nb, os.fspath(output_path))
     return ExecutionError(name, _code_number(nb, index), text)
+
+
+def __getattr__(name: str):
+    """Offer the parallel executor here without importing it eagerly."""
+    if name in ("Job", "JobResult", "execute_many"):
+        from . import parallel
+
+        return getattr(parallel, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

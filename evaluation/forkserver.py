@@ -19,8 +19,11 @@ launch) whenever that could show in a notebook:
   that imports it, changed matplotlib's rcParams after matplotlib's own
   import, imported the inline backend (whose activation needs the kernel's
   shell), started a thread or created a ZeroMQ context;
-- the request's interpreter, environment (apart from the ``JPY_*`` variables
-  jupyter_client adds) or ``matplotlibrc`` differ from the server's.
+- the request's interpreter or ``matplotlibrc`` differ from the server's, or
+  its environment differs in a variable that preloading read (or that the
+  interpreter and compiled libraries may read at start-up, such as
+  ``PYTHON*``, ``LC_*`` and ``OMP_*``).  Other variables may differ: the
+  child gets the request's environment in full before the kernel starts.
 
 The package's own modules are not preloaded by default: notebooks then always
 import the current source, and any import-time side effect of the package
@@ -43,9 +46,11 @@ import builtins
 import contextlib
 import importlib
 import importlib.machinery
+import io
 import json
 import logging
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -103,15 +108,24 @@ class ForkServerUnavailable(RuntimeError):
     """The fork server cannot be reached; the caller launches normally."""
 
 
-def _volatile(key: str) -> bool:
-    """Return whether ``key`` is set per kernel by jupyter_client."""
-    return key.startswith("JPY_")
+#: Variables the interpreter or compiled libraries may read at start-up or
+#: import, where reading ``os.environ`` cannot be seen.
+_STARTUP_VARIABLES = re.compile(
+    r"PYTHON|LC_|LANG$|LANGUAGE$|TZ$|HOME$|PATH$|TMPDIR$|TEMP$|TMP$|XDG_|MPL|MATPLOTLIB"
+    r"|OMP_|OPENBLAS|GOTO|MKL_|KMP_|BLIS_|VECLIB|NUMEXPR|NPY_|NUMPY_"
+)
 
 
-def _env_differences(a: dict[str, str], b: dict[str, str]) -> list[str]:
-    """Return the sorted names of the variables that differ between ``a`` and ``b``."""
-    keys = {k for k in a.keys() | b.keys() if not _volatile(k)}
-    return sorted(k for k in keys if a.get(k) != b.get(k))
+def _env_differences(request: dict[str, str], server: dict[str, str], read: set[str]) -> list[str]:
+    """Return the variables whose difference could make a forked kernel differ.
+
+    Those are the variables read while preloading and those that match
+    :data:`_STARTUP_VARIABLES`, apart from the ``JPY_*`` ones jupyter_client
+    sets per kernel (a child gets the request's environment in full).
+    """
+    keys = {k for k in request.keys() | server.keys()
+            if not k.startswith("JPY_") and (k in read or _STARTUP_VARIABLES.match(k))}
+    return sorted(k for k in keys if request.get(k) != server.get(k))
 
 
 def _send(sock: socket.socket, message: dict) -> None:
@@ -121,6 +135,54 @@ def _send(sock: socket.socket, message: dict) -> None:
 # --------------------------------------------------------------------------
 # The server process
 # --------------------------------------------------------------------------
+
+
+class _ShellStub:
+    """What ``get_ipython()`` returns while the server preloads.
+
+    A module imported in a notebook sees the kernel's shell.  The stub
+    answers the one question modules commonly ask at import (pandas chooses
+    its ``display.max_columns`` by whether the shell has a ``kernel``) and
+    notes any other use, which makes the server refuse to fork.
+    """
+
+    kernel = True
+
+    def __init__(self, used: list[str]):
+        self._used = used
+
+    def __getattr__(self, name: str):
+        self._used.append(name)
+        raise AttributeError(name)
+
+
+class _Recorder(io.TextIOBase):
+    """A standard stream like the kernel's: not a terminal, encoding that of
+    ipykernel's ``OutStream``; it notes what is written."""
+
+    def __init__(self, target, written: list[str]):
+        self._target = target
+        self._written = written
+
+    def write(self, text: str) -> int:
+        if text:
+            self._written.append(text)
+        return self._target.write(text)
+
+    def flush(self) -> None:
+        self._target.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self._target.fileno()
+
+    @property
+    def encoding(self) -> str:
+        from ipykernel.iostream import OutStream
+
+        return OutStream.encoding
 
 
 class _Preloaded:
@@ -137,6 +199,7 @@ class _Preloaded:
         self.modules = modules
         self.problems: list[str] = []
         self.filter_ops: list[tuple[tuple, bool]] = []
+        self.env_read: set[str] = set()
         self.matplotlibrc: str | None = None
         self.seconds = 0.0
 
@@ -148,11 +211,53 @@ class _Preloaded:
 
     def load(self) -> None:
         start = time.perf_counter()
+        getitem = os._Environ.__getitem__
+
+        def recording_getitem(environ, key):
+            self.env_read.add(key)
+            return getitem(environ, key)
+
+        os._Environ.__getitem__ = recording_getitem
+        try:
+            self._load(lambda: {key: getitem(os.environ, key) for key in list(os.environ)})
+        finally:
+            os._Environ.__getitem__ = getitem
+        self.seconds = time.perf_counter() - start
+
+    def _load(self, environ) -> None:
         for name in KERNEL_MODULES:
             self._import(name)
-        filters_object, filters = warnings.filters, list(warnings.filters)
-        before = (dict(os.environ), list(sys.path), list(sys.meta_path), list(sys.path_hooks))
+        filters = list(warnings.filters)
+        before = (environ(), list(sys.path), list(sys.meta_path), list(sys.path_hooks))
+        rc_before = None
+        with self._as_in_a_kernel():
+            for name in sorted(self.modules, key=lambda m: m != "matplotlib"):
+                self._import(name)
+                if rc_before is None and "matplotlib" in sys.modules:
+                    rc_before = dict(sys.modules["matplotlib"].rcParams)
+        if before != (environ(), list(sys.path), list(sys.meta_path), list(sys.path_hooks)):
+            self.problems.append("a preloaded module changed os.environ, sys.path or the import hooks")
+        self._separate_filters(filters)
+        self._check_side_effects(rc_before)
+
+    @contextlib.contextmanager
+    def _as_in_a_kernel(self):
+        """Import as a notebook cell would, and note whatever would show.
+
+        ``get_ipython()`` returns a :class:`_ShellStub` (a module that asks
+        whether it runs in a kernel is told yes; one that uses the shell is
+        noted), standard output and error are not terminals and writes to
+        them are noted, shown warnings are noted, and the warnings filters
+        installed are recorded.
+        """
+        import IPython
+        import IPython.core.getipython as getipython
+
+        used: list[str] = []
+        stub = _ShellStub(used)
+        written: list[str] = []
         caught: list = []
+        filters_object = warnings.filters
         add_filter, show = warnings._add_filter, warnings._showwarnmsg_impl
 
         def recording_add_filter(*item, append):
@@ -160,22 +265,21 @@ class _Preloaded:
                 self.filter_ops.append((item, append))
             add_filter(*item, append=append)
 
+        saved = (IPython.get_ipython, getipython.get_ipython, sys.stdout, sys.stderr)
+        IPython.get_ipython = getipython.get_ipython = builtins.get_ipython = lambda: stub
+        sys.stdout, sys.stderr = _Recorder(sys.stdout, written), _Recorder(sys.stderr, written)
         warnings._add_filter, warnings._showwarnmsg_impl = recording_add_filter, caught.append
-        rc_before = None
         try:
-            for name in sorted(self.modules, key=lambda m: m != "matplotlib"):
-                self._import(name)
-                if rc_before is None and "matplotlib" in sys.modules:
-                    rc_before = dict(sys.modules["matplotlib"].rcParams)
+            yield
         finally:
             warnings._add_filter, warnings._showwarnmsg_impl = add_filter, show
-        self.seconds = time.perf_counter() - start
+            IPython.get_ipython, getipython.get_ipython, sys.stdout, sys.stderr = saved
+            del builtins.get_ipython
+        self.problems += [f"a preloaded module used the kernel's shell: {name}" for name in used]
+        if written:
+            self.problems.append(f"a preloaded module printed: {''.join(written)[:200]!r}")
         for w in caught:
             self.problems.append(f"a preloaded module warned: {w.category.__name__}: {w.message}")
-        if before != (dict(os.environ), list(sys.path), list(sys.meta_path), list(sys.path_hooks)):
-            self.problems.append("a preloaded module changed os.environ, sys.path or the import hooks")
-        self._separate_filters(filters)
-        self._check_side_effects(rc_before)
 
     def _separate_filters(self, filters: list) -> None:
         """Take the recorded filters out, checking that replaying them is exact."""
@@ -274,8 +378,8 @@ class _Server:
     def _handle(self, conn: socket.socket, request: dict) -> None:
         op = request.get("op")
         if op == "stats":
-            _send(conn, {"forked": self.forked, "refused": self.refused, "pid": os.getpid(),
-                         "problems": self.preloaded.problems})
+            _send(conn, {"forked": self.forked, "refused": self.refused, "running": len(self.children),
+                         "pid": os.getpid(), "problems": self.preloaded.problems})
         elif op == "signal":
             pid = self.pid_of.get(conn)
             if pid is not None and pid in self.children:
@@ -293,7 +397,7 @@ class _Server:
         cmd = request["cmd"]
         if len(cmd) < 3 or cmd[0] != sys.executable or cmd[1:3] != ["-m", _LAUNCHER]:
             return f"the kernel command is not '{sys.executable} -m {_LAUNCHER}': {cmd[:3]}"
-        differ = _env_differences(request["env"], self.base_env)
+        differ = _env_differences(request["env"], self.base_env, self.preloaded.env_read)
         if differ:
             return f"the kernel environment differs from the server's in {differ}"
         if self.preloaded.matplotlibrc is not None:
@@ -629,7 +733,16 @@ class ForkServer:
         return connect(self.address)
 
     def stats(self) -> dict:
-        """Return ``{"forked": n, "refused": [reasons], "pid": pid, "problems": [...]}``."""
+        """Return the server's counters.
+
+        Returns
+        -------
+        dict
+            ``forked`` (kernels forked so far), ``refused`` (the reason for
+            each launch it refused), ``running`` (forked kernels not yet
+            exited), ``pid`` (of the server) and ``problems`` (what makes it
+            refuse every launch).
+        """
         with self._connect() as sock:
             _send(sock, {"op": "stats"})
             return _read_message(sock)

@@ -1,6 +1,6 @@
 """Execute many notebooks at once, reporting progress and every failure.
 
-Each worker is a thread that calls :func:`evaluation.engine.execute`; the
+Each worker is a thread that runs :func:`evaluation.engine.execute`; the
 kernels are separate processes, so threads are enough, and nbclient runs its
 own event loop in each of them.  Kernels connect over unix sockets with a
 name of their own, so parallel start-ups never race for a port.
@@ -8,7 +8,7 @@ name of their own, so parallel start-ups never race for a port.
 Use::
 
     jobs = [Job("notebooks/a.ipynb", "outputs/a.ipynb", {"round": "2019"}), ...]
-    results = execute_many(jobs, workers=2, timeout=300, on_event=print)
+    results = execute_many(jobs, workers=2, timeout=300, on_event=progress.event)
     failed = [r for r in results if r.status == "failed"]
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from . import engine as _engine
 from . import forkserver
 from .exceptions import ExecutionError, ParameterError
 
-__all__ = ["Job", "JobResult", "JobEvent", "execute_many"]
+__all__ = ["Job", "JobResult", "execute_many"]
 
 log = logging.getLogger(__name__)
 
@@ -36,69 +36,74 @@ log = logging.getLogger(__name__)
 class Job:
     """One notebook to execute.
 
-    ``cwd`` is the kernel's working directory (default: this process's).
+    ``cwd`` is the kernel's working directory (default: the one given to
+    :func:`execute_many`); ``name`` labels the job in events and results
+    (default: the input path).
     """
 
     input_path: Path | str
     output_path: Path | str
     parameters: Mapping = field(default_factory=dict)
     cwd: Path | str | None = None
+    name: str | None = None
 
-    @property
-    def name(self) -> str:
-        return os.fspath(self.input_path)
+    def __post_init__(self):
+        if self.name is None:
+            object.__setattr__(self, "name", os.fspath(self.input_path))
 
 
 @dataclass(frozen=True)
 class JobResult:
     """What became of a job.
 
-    ``status`` is ``"ok"``, ``"failed"`` (``error`` says why) or
-    ``"skipped"`` (not started because an earlier job failed and the run
-    stops at the first failure).  ``seconds`` is the wall time of the job.
+    ``status`` is ``"ok"``, ``"failed"`` (``error``, an
+    :class:`~evaluation.exceptions.ExecutionError`, says why) or
+    ``"skipped"`` (not started: an earlier job failed and the run stops at
+    the first failure).  ``seconds`` is the job's wall time; ``timing`` is
+    what :func:`evaluation.nbnormalize.normalize_notebook` would remove from
+    the executed notebook (``None`` unless the job succeeded).
     """
 
     job: Job
     status: str
-    error: Exception | None = None
+    error: ExecutionError | None = None
     seconds: float = 0.0
+    timing: dict | None = None
+
+    @property
+    def name(self) -> str:
+        return self.job.name
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
 
 
-@dataclass(frozen=True)
-class JobEvent:
-    """A progress event: ``kind`` is ``"start"``, ``"finish"`` or ``"skip"``.
-
-    ``index`` is the job's position in the list given to
-    :func:`execute_many`; ``result`` is set for ``"finish"`` and ``"skip"``.
-    """
-
-    kind: str
-    index: int
-    job: Job
-    result: JobResult | None = None
-
-
-def _check(jobs, workers, timeout, engine) -> None:
+def _check(jobs: list, workers, engine, cwd) -> None:
     if not all(isinstance(job, Job) for job in jobs):
         raise ParameterError("jobs must be a list of evaluation.parallel.Job")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ParameterError(f"workers must be a positive integer, not {workers!r}")
     if engine not in _engine.ENGINES:
         raise ParameterError(f"engine must be one of {_engine.ENGINES}, not {engine!r}")
+    for job in jobs:
+        if not Path(job.input_path).is_file():
+            raise ParameterError(f"no such notebook: {job.input_path}")
+        if not Path(job.output_path).resolve().parent.is_dir():
+            raise ParameterError(f"the folder of the output notebook does not exist: {job.output_path}")
+        folder = job.cwd if job.cwd is not None else cwd
+        if folder is not None and not Path(folder).is_dir():
+            raise ParameterError(f"the working directory does not exist: {folder}")
     outputs = [Path(job.output_path).resolve() for job in jobs]
     if len(set(outputs)) != len(outputs):
         raise ParameterError("two jobs write the same output notebook")
 
 
 def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
-                 timeout: float | None = None, env: Mapping | None = None,
-                 on_event: Callable[[JobEvent], None] | None = None,
-                 fail_fast: bool = True, server=None) -> list[JobResult]:
-    """Execute ``jobs`` with ``workers`` notebooks at a time.
+                 timeout: float | None = None, cwd=None, env: Mapping | None = None,
+                 on_event: Callable[..., None] | None = None, fail_fast: bool = True,
+                 server=None) -> list[JobResult]:
+    """Execute ``jobs``, ``workers`` notebooks at a time.
 
     Parameters
     ----------
@@ -108,67 +113,80 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
         Notebooks executed at once.
     engine : {"fastfork", "papermill"}
         As for :func:`evaluation.engine.execute`.  With ``fastfork`` and no
-        running fork server, one is started for the call.
+        fork server running, one is started for the call.
     timeout : float, optional
         Seconds any one cell may run.
+    cwd : path, optional
+        Working directory of the kernels of jobs that name none.
     env : mapping, optional
         Variables added to every kernel's environment (and the server's).
     on_event : callable, optional
-        Called with a :class:`JobEvent` when a job starts, finishes or is
-        skipped.  Calls come from worker threads, one at a time; an exception
-        in the callback is logged and does not stop the run.
+        Called as ``on_event(kind, name, **info)``: kind ``"start"`` (info
+        ``index``), ``"finish"`` (``index``, ``seconds``) or ``"fail"``
+        (``index``, ``seconds``, ``error``), where ``index`` is the job's
+        position in ``jobs``.  Calls come from worker threads, one at a time;
+        an exception in the callback is logged and does not stop the run.
     fail_fast : bool
-        Start no further job after the first failure (jobs already running
-        finish).
-    server : ForkServer, optional
+        Start no job after the first failure (jobs already running finish).
+    server : ForkServer or str, optional
         The fork server (default: the running one, else a new one).
 
     Returns
     -------
     list of JobResult
         One per job, in the order of ``jobs``.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs, if an argument or a job is not allowed.
     """
     jobs = list(jobs)
-    _check(jobs, workers, timeout, engine)
+    _check(jobs, workers, engine, cwd)
     stop = threading.Event()
     event_lock = threading.Lock()
 
-    def emit(event: JobEvent) -> None:
+    def emit(kind: str, job: Job, **info) -> None:
         if on_event is None:
             return
         with event_lock:
             try:
-                on_event(event)
+                on_event(kind, job.name, **info)
             except Exception:
-                log.exception("the progress callback failed on %s", event)
+                log.exception("the progress callback failed on %s of %s", kind, job.name)
 
     def run(index: int, job: Job, address) -> JobResult:
         if stop.is_set():
-            result = JobResult(job, "skipped")
-            emit(JobEvent("skip", index, job, result))
-            return result
-        emit(JobEvent("start", index, job))
+            return JobResult(job, "skipped")
+        emit("start", job, index=index)
         start = time.perf_counter()
         try:
-            _engine.execute(job.input_path, job.output_path, job.parameters, cwd=job.cwd,
-                            timeout=timeout, engine=engine, env=env, server=address)
-            result = JobResult(job, "ok", None, time.perf_counter() - start)
+            nb = _engine.run_notebook(
+                job.input_path, job.output_path, job.parameters,
+                cwd=job.cwd if job.cwd is not None else cwd, timeout=timeout, engine=engine,
+                env=env, server=address,
+            )
         except Exception as exc:
             if not isinstance(exc, ExecutionError):
                 log.error("unexpected failure of %s", job.name, exc_info=exc)
-            result = JobResult(job, "failed", exc, time.perf_counter() - start)
+                exc = ExecutionError(job.name, None, f"{type(exc).__name__}: {exc}")
+            seconds = time.perf_counter() - start
             if fail_fast:
                 stop.set()
-        emit(JobEvent("finish", index, job, result))
-        return result
+            emit("fail", job, index=index, seconds=seconds, error=exc)
+            return JobResult(job, "failed", exc, seconds)
+        seconds = time.perf_counter() - start
+        timing = _engine.normalize_notebook(nb, name=Path(job.output_path).stem)[1]
+        emit("finish", job, index=index, seconds=seconds)
+        return JobResult(job, "ok", None, seconds, timing)
 
     with ExitStack() as stack:
         address = None
-        if engine == "fastfork":
+        if engine == "fastfork" and jobs:
             server = server or forkserver.active_server()
             if server is None:
                 server = stack.enter_context(forkserver.fork_server(env=env))
-            address = server.address
+            address = server if isinstance(server, str) else server.address
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
         futures = [pool.submit(run, i, job, address) for i, job in enumerate(jobs)]
         try:
