@@ -1,0 +1,117 @@
+"""The fork server: fresh state per kernel, refusal where a fork could differ, no leaked kernels."""
+import asyncio
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evaluation.engine import execute
+from evaluation.forkserver import ForkServer, active_server, fork_server
+from evaluation.kernels import ForkKernelManager
+
+FIXTURES = Path(__file__).parent / "notebooks"
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A server for the module, passed explicitly (not the active one)."""
+    with ForkServer() as running:
+        yield running
+
+
+def _text(path, cell=-1) -> str:
+    return nbformat.read(path, 4).cells[cell].outputs[0].text
+
+
+def test_each_kernel_draws_its_own_random_numbers(server, tmp_path):
+    for name in ("a", "b"):
+        execute(FIXTURES / "random_draw.ipynb", tmp_path / f"{name}.ipynb", server=server)
+    # numpy's and the standard library's generators are reseeded in every
+    # kernel; equal draws from both would mean a shared, inherited state
+    first, second = _text(tmp_path / "a.ipynb").split(), _text(tmp_path / "b.ipynb").split()
+    assert first[0] != second[0] and first[1] != second[1]
+
+
+def test_kernels_are_reaped_after_use(server, tmp_path):
+    execute(FIXTURES / "light.ipynb", tmp_path / "out.ipynb", server=server)
+    assert server.stats()["running"] == 0
+
+
+def test_a_variable_no_preloaded_module_reads_may_differ(server, tmp_path):
+    forked = server.stats()["forked"]
+    execute(FIXTURES / "environment.ipynb", tmp_path / "out.ipynb", cwd=tmp_path,
+            env={"EVALUATION_TEST_VAR": "anden"}, server=server)
+    assert server.stats()["forked"] == forked + 1
+    assert _text(tmp_path / "out.ipynb", 0) == f"{tmp_path.resolve()}\nanden\n"
+
+
+def test_a_start_up_variable_that_differs_means_a_normal_launch(server, tmp_path):
+    refused = len(server.stats()["refused"])
+    execute(FIXTURES / "environment.ipynb", tmp_path / "out.ipynb", cwd=tmp_path,
+            env={"LC_MEASUREMENT": "C", "EVALUATION_TEST_VAR": "ja"}, server=server)
+    reasons = server.stats()["refused"][refused:]
+    assert reasons == ["the kernel environment differs from the server's in ['LC_MEASUREMENT']"]
+    assert _text(tmp_path / "out.ipynb", 0) == f"{tmp_path.resolve()}\nja\n"  # run all the same
+
+
+def test_preloading_that_would_show_in_a_notebook_means_normal_launches(tmp_path):
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    (modules / "warns_at_import.py").write_text("import warnings\nwarnings.warn('loud import', UserWarning)\n")
+    (modules / "prints_at_import.py").write_text("print('hello from an import')\n")
+    (modules / "uses_the_shell.py").write_text("get_ipython().events\n")
+    env = {"PYTHONPATH": str(modules)}
+    preload = ["warns_at_import", "prints_at_import", "uses_the_shell"]
+    with fork_server(preload, env=env) as noisy:
+        problems = noisy.stats()["problems"]
+        execute(FIXTURES / "light.ipynb", tmp_path / "out.ipynb", {"index": 2}, env=env, server=noisy)
+        stats = noisy.stats()
+    assert problems == [
+        "preloading uses_the_shell failed: AttributeError: events",
+        "a preloaded module used the kernel's shell: events",
+        "a preloaded module printed: 'hello from an import\\n'",
+        "a preloaded module warned: UserWarning: loud import",
+    ]
+    assert stats["forked"] == 0 and len(stats["refused"]) == 1
+    assert _text(tmp_path / "out.ipynb") == "3\n"  # 0 + 1 + 2
+
+
+def test_stopping_the_server_kills_its_kernels():
+    manager = ForkKernelManager(kernel_name="python3")
+    with fork_server() as own:
+        manager.fork_server_address = own.address
+        asyncio.run(manager.start_kernel())
+        pid = manager.provisioner.pid
+        os.kill(pid, 0)  # running
+        assert own.stats()["running"] == 1
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert asyncio.run(manager.provisioner.poll()) == -9  # SIGKILL
+    asyncio.run(manager.cleanup_resources())
+
+
+def test_an_unreachable_server_means_a_normal_launch(tmp_path):
+    manager = ForkKernelManager(kernel_name="python3", fork_server_address=str(tmp_path / "none.sock"))
+    asyncio.run(manager.start_kernel())
+    try:
+        assert manager.provisioner.process is not None  # started with Popen
+        assert asyncio.run(manager.is_alive())
+    finally:
+        asyncio.run(manager.shutdown_kernel(now=True))
+
+
+def test_the_active_server_is_the_innermost_block():
+    assert active_server() is None
+    with fork_server(preload=[]) as outer:
+        assert active_server() is outer
+        with fork_server(preload=[]) as inner:
+            assert active_server() is inner
+        assert active_server() is outer
+    assert active_server() is None
+    assert not outer.running and not inner.running
+
+
+def test_preload_must_be_a_list_of_names():
+    with pytest.raises(TypeError, match="sequence of module names"):
+        ForkServer("pandas")
