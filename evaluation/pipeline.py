@@ -245,18 +245,21 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
         raise ParameterError(f"--jobs must be at least 1; got {workers}")
     tasks = [
         engine.Job(
-            name=j.name,
             input_path=j.source,
             output_path=work / "notebooks" / f"{j.name}.ipynb",
             parameters={**j.parameters, "output_dir": str(work)},
+            name=j.name,
         )
         for j in pending
     ]
     progress = Progress(total=len(tasks), quiet=opts.quiet)
-    results = engine.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
-                                  cwd=config.NOTEBOOKS_DIR, on_event=progress.event)
-    progress.close()
-    failures = [r for r in results if r.error is not None]
+    try:
+        results = engine.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
+                                      cwd=config.NOTEBOOKS_DIR, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+                                      on_event=progress.event)
+    finally:
+        progress.close()
+    failures = [r for r in results if r.status == "failed"]
     if failures:
         first = failures[0].error
         if len(failures) > 1:
@@ -268,7 +271,7 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
     for r in results:
         job = by_name[r.name]
         path = work / "notebooks" / f"{job.name}.ipynb"
-        writes = _finalise_notebook(path, work, final)
+        writes, timing = _finalise_notebook(path, work, final)
         entries[job.name] = {
             "key": None,  # filled by _manifest
             "notebook": job.notebook,
@@ -276,28 +279,30 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
             "document": job.document,
             "writes": writes,
             "seconds": round(r.seconds, 3),
-            "timing": r.timing,
+            "timing": timing,
         }
     return entries
 
 
-def _finalise_notebook(path: Path, work: Path, final: Path) -> list[str]:
-    """Make an executed notebook show the published paths and stable bytes;
-    return the files its cells reported writing."""
+def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], dict]:
+    """Make an executed notebook show the published paths and stable bytes.
+
+    Returns the files its cells reported writing, and the timing removed
+    from it (kept in the manifest instead).
+    """
     import nbformat
 
-    from .engine import normalize_notebook
+    from .nbnormalize import normalize_notebook
 
-    nb = nbformat.read(path, as_version=4)
-    nb, _timing = normalize_notebook(nb, name=path.stem)
+    raw = path.read_text(encoding="utf-8").replace(json.dumps(str(work))[1:-1], json.dumps(str(final))[1:-1])
+    nb = nbformat.reads(raw, as_version=4)
+    nb, timing = normalize_notebook(nb, name=path.stem, root=config.PROJECT_ROOT)
     writes = []
     for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell.source = cell.source.replace(str(work), str(final))
         for output in cell.get("outputs", []):
             writes += output.get("metadata", {}).get("evaluation", {}).get("writes", [])
     _write_text(path, nbformat.writes(nb) + "\n")
-    return sorted(set(writes))
+    return sorted(set(writes)), timing
 
 
 def _write_text(path: Path, text: str) -> None:
