@@ -71,16 +71,21 @@ class ForkServerEngine(NBClientEngine):
     """Papermill's nbclient engine, with kernels forked by a fork server.
 
     Besides papermill's engine options it accepts ``fork_server`` (a
-    :class:`~evaluation.forkserver.ForkServer` or its socket address; default:
-    the innermost :func:`fork_server` block, else a process-wide server
-    started on first use) and ``kernel_env`` (variables added to the kernel's
-    environment).
+    :class:`~evaluation.forkserver.ForkServer` or its socket address, ``""``
+    for none; default: the innermost :func:`fork_server` block, else a
+    process-wide server started on first use) and ``kernel_env`` (variables
+    added to the kernel's environment).
     """
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, fork_server=None, kernel_env=None, **kwargs):
-        server = fork_server or forkserver.active_server() or forkserver.default_server(kernel_env)
-        address = server if isinstance(server, str) else server.address
+        if fork_server is None:
+            try:
+                fork_server = forkserver.active_server() or forkserver.default_server(kernel_env)
+            except forkserver.ForkServerUnavailable as exc:
+                forkserver.log.warning("kernels will start normally: %s", exc)
+                fork_server = ""
+        address = fork_server if isinstance(fork_server, str) else fork_server.address
         config = _kernel_config(kwargs.pop("config", None), kernel_env)
         config.ForkKernelManager.fork_server_address = address
         kwargs["kernel_manager_class"] = ForkKernelManager

@@ -185,7 +185,11 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
         if engine == "fastfork" and jobs:
             server = server or forkserver.active_server()
             if server is None:
-                server = stack.enter_context(forkserver.fork_server(env=env))
+                try:
+                    server = stack.enter_context(forkserver.fork_server(env=env))
+                except forkserver.ForkServerUnavailable as exc:
+                    log.warning("kernels will start normally: %s", exc)
+                    server = ""  # the kernel managers then launch with Popen
             address = server if isinstance(server, str) else server.address
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
         futures = [pool.submit(run, i, job, address) for i, job in enumerate(jobs)]
