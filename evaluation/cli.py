@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", action="append", help="build the profile of this municipality only (repeatable)")
     p.add_argument("--timeout", type=float, default=300, help="seconds a cell may run (default: 300)")
     p.add_argument("--pdf", action="store_true", help="also print the memo to memo.pdf with Chromium")
+    p.add_argument("--show-names", action="store_true",
+                   help="profiles show real names from data/private/names.csv (the memo, index and tables never do)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("synth", help="write a synthetic data folder for tests and benchmarks")

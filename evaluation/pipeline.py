@@ -59,6 +59,7 @@ class RunOptions:
     pdf: bool = False
     engine: str = "fastfork"
     quiet: bool = False
+    show_names: bool = False
 
 
 def run_from_args(args) -> int:
@@ -74,6 +75,7 @@ def run_from_args(args) -> int:
         municipalities=tuple(args.municipality or ()),
         timeout=args.timeout,
         pdf=args.pdf,
+        show_names=args.show_names,
     )
     result = run(opts)
     print(result["message"])
@@ -176,7 +178,7 @@ def run(opts: RunOptions) -> dict:
     baseline, followup = resolve_pair(data.round_keys, opts.baseline, opts.followup)
     final = opts.out / pair_name(baseline, followup)
     jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
-                     municipalities=list(opts.municipalities) or None)
+                     municipalities=list(opts.municipalities) or None, show_names=opts.show_names)
     keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
     previous = _read_manifest(final) if final.exists() else {}
     prev_keys = {name: entry.get("key") for name, entry in previous.get("notebooks", {}).items()}
@@ -318,13 +320,12 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     changed = {j.name for j in pending}
     memo_jobs = [j for j in jobs if j.document == "memo"]
     documents = {}
-    nb_links = [(f"Kørt notesbog: {j.name}", f"notebooks/{j.name}.ipynb") for j in memo_jobs]
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
         merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs],
                                         title="Opfølgning på kommunernes handlingsplaner")
-        merged = _drop_review_cells(merged)
+        merged = _add_source_links(_drop_review_cells(merged), [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
         export.export_html(merged, work / "memo.html", title="Opfølgning på kommunernes handlingsplaner",
-                           links=[("Oversigt", "index.html"), *nb_links])
+                           links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
         _link(final / "memo.html", work / "memo.html")
     documents["memo.html"] = [j.name for j in memo_jobs]
@@ -332,8 +333,8 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     for job in profile_jobs:
         rel = f"profiles/{job.parameters['municipality']}.html"
         if job.name in changed or not (final / rel).exists():
-            nb = _drop_review_cells(export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"],
-                                                           title=job.parameters["municipality"]))
+            nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
+            nb = _add_source_links(_drop_review_cells(nb), [f"../notebooks/{job.name}.ipynb"])
             (work / "profiles").mkdir(exist_ok=True)
             export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
                                links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
@@ -342,6 +343,26 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
         documents[rel] = [job.name]
     _write_index(work, jobs)
     return documents
+
+
+def _add_source_links(nb, notebooks: list[str]):
+    """After each part of a merged document, link the executed notebook that
+    computed it, so a reader can trace every number to its cell."""
+    import nbformat
+
+    cells, current = [], None
+    for cell in nb.cells + [None]:
+        part = cell.id.split("-")[0] if cell is not None else None
+        if current is not None and part != current:
+            index = int(current.lstrip("p")) - 1
+            href = notebooks[index]
+            cells.append(nbformat.v4.new_markdown_cell(
+                f'<p class="source">Beregnet i <a href="{href}">{href}</a>.</p>', id=f"{current}-source"))
+        if cell is not None:
+            cells.append(cell)
+            current = part
+    nb.cells = cells
+    return nb
 
 
 def _drop_review_cells(nb):

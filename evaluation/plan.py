@@ -106,11 +106,14 @@ def plan_jobs(
     *,
     profiles: bool = True,
     municipalities: list[str] | None = None,
+    show_names: bool = False,
 ) -> list[Job]:
     """All notebook executions of a run, memo parts first, in memo order.
 
     ``output_dir`` is the published folder of the pair; it is what the
-    notebooks' ``output_dir`` parameter shows.  ``municipalities`` chooses
+    notebooks' ``output_dir`` parameter shows.  With ``show_names`` the
+    profiles show the real names of the private name map (the memo never
+    does).  ``municipalities`` chooses
     the profiles (``None``: every municipality); a name given twice gives
     one profile, and two names with the same :func:`slug` are refused.
     """
@@ -138,7 +141,7 @@ def plan_jobs(
                 )
         for m in chosen:
             jobs.append(
-                Job(f"profil-{slug(m)}", PROFILE_NOTEBOOK, {**common, "municipality": m},
+                Job(f"profil-{slug(m)}", PROFILE_NOTEBOOK, {**common, "municipality": m, "show_name": show_names},
                     PROFILE_FACETS, document=f"profile:{m}")
             )
     return jobs

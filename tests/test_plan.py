@@ -124,7 +124,7 @@ def test_plan_jobs_parameters(data):
     assert jobs["02_konklusion"].parameters == common
     assert jobs["04_parameter-indsatser"].parameters == {**common, "item": "indsatser"}
     assert jobs["05_kontekst-radikalisering_udfordring"].parameters == {**common, "item": "radikalisering_udfordring"}
-    assert jobs["profil-kommune-j"].parameters == {**common, "municipality": "Kommune J"}
+    assert jobs["profil-kommune-j"].parameters == {**common, "municipality": "Kommune J", "show_name": False}
 
 
 def test_plan_jobs_facets_are_expanded(data):
