@@ -119,12 +119,16 @@ class _Tracker:
     def __init__(self):
         self.nb = None
         self.cell_index: int | None = None
+        self.cell_done = False
 
     def notebook_started(self, notebook, **_):
         self.nb = notebook
 
     def cell_started(self, cell, cell_index, **_):
-        self.cell_index = cell_index
+        self.cell_index, self.cell_done = cell_index, False
+
+    def cell_finished(self, cell, cell_index, **_):
+        self.cell_done = True
 
 
 def _code_number(nb, index: int) -> int:
@@ -241,7 +245,8 @@ def run_notebook(input_path, output_path, parameters=None, *, cwd=None, timeout=
     _check_arguments(input_path, output_path, parameters, cwd, timeout, engine)
     name = os.fspath(input_path)
     tracker = _Tracker()
-    options = dict(on_notebook_start=tracker.notebook_started, on_cell_execute=tracker.cell_started)
+    options = dict(on_notebook_start=tracker.notebook_started, on_cell_execute=tracker.cell_started,
+                   on_cell_executed=tracker.cell_finished)
     if cwd is not None:
         options["resources"] = {"metadata": {"path": os.fspath(cwd)}}
     if engine == "fastfork":
@@ -277,7 +282,7 @@ def _failure(name: str, output_path, tracker: _Tracker, ename: str, text: str) -
     nb, index = tracker.nb, tracker.cell_index
     if nb is None:
         return ExecutionError(name, None, f"the kernel did not start: {text}")
-    if index is None:
+    if index is None or tracker.cell_done:  # not inside a cell
         nbformat.write(nb, os.fspath(output_path))
         return ExecutionError(name, None, text)
     _mark_failed(nb, index, ename, text)

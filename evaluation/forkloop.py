@@ -1,14 +1,18 @@
 """The fork server process: fork a kernel per request, report its exit.
 
-Started by :class:`evaluation.forkserver.ForkServer` as ``python -m
-evaluation.forkloop SOCKET STATUS_FD MODULE...``.  It preloads the modules
+Started by :class:`evaluation.forkserver.ForkServer`, from this file and
+without importing the ``evaluation`` package (so a kernel imports the
+package's current source, as a fresh one does), in a private empty working
+directory, with the arguments ``SOCKET STATUS_FD MODULE...``.  It preloads the modules
 (:mod:`evaluation.preload`), writes one status line, and then serves a unix
 socket with a single-threaded select loop.  Requests and replies are JSON
 lines; each launch request keeps its connection for the kernel's lifetime:
 
 - ``{"op": "launch", "cmd", "env", "cwd"}`` -> ``{"pid"}``, or
   ``{"fallback": reason}`` when a forked kernel could differ from a fresh
-  one, or ``{"error": message}``; later ``{"exit": code}`` when the kernel
+  one (see :mod:`evaluation.preload`; also when the kernel's working
+  directory holds a ``matplotlibrc`` or a module named like a preloaded
+  one), or ``{"error": message}``; later ``{"exit": code}`` when the kernel
   has exited (``-N`` for signal N, as :class:`subprocess.Popen` reports it);
 - ``{"op": "signal", "signum"}`` on a launch connection signals the kernel's
   process group, if the kernel has not been reaped;
@@ -48,7 +52,16 @@ import time
 import traceback
 import types
 
-from .preload import Preloaded, env_differences
+if __package__:
+    from .preload import Preloaded, env_differences
+else:  # run from its file by ForkServer, without importing the package
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location(
+        "_evaluation_preload", os.path.join(os.path.dirname(os.path.abspath(__file__)), "preload.py"))
+    _preload = sys.modules[_spec.name] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_preload)
+    Preloaded, env_differences = _preload.Preloaded, _preload.env_differences
 
 __all__ = ["PER_KERNEL_MODULES", "INLINE_BACKEND", "READ_SIZE", "send"]
 
@@ -75,6 +88,7 @@ class _Server:
         self.preloaded = preloaded
         self.base_env = base_env
         self.path0 = sys.path[0] if sys.path else None
+        self.preloaded_names = _preloaded_names()
         self.forked = 0
         self.refused: list[str] = []
         self.children: dict[int, socket.socket | None] = {}
@@ -167,6 +181,9 @@ class _Server:
             local = os.path.join(request["cwd"], "matplotlibrc")
             if os.path.exists(local) and os.path.abspath(local) != self.preloaded.matplotlibrc:
                 return f"the working directory has its own matplotlibrc: {local}"
+        shadowing = sorted(_modules_in(request["cwd"]) & self.preloaded_names)
+        if shadowing:
+            return f"the working directory has modules named like preloaded ones: {shadowing}"
         return None
 
     def _launch(self, conn: socket.socket, request: dict) -> None:
@@ -260,6 +277,28 @@ class _Server:
             traceback.print_exc()
         finally:
             os._exit(code)
+
+
+def _preloaded_names() -> set[str]:
+    """Return the top-level names of the modules imported, standard library aside."""
+    names = {name.partition(".")[0] for name in list(sys.modules)}
+    return {n for n in names if n not in sys.stdlib_module_names and not n.startswith("_")}
+
+
+def _modules_in(folder: str) -> set[str]:
+    """Return the names of the modules and regular packages in ``folder``.
+
+    A kernel finds them before site-packages (IPython puts the working
+    directory there on ``sys.path``); folders without ``__init__.py`` are left
+    out, since a module found later on the path wins over them.
+    """
+    names = set()
+    for entry in os.scandir(folder):
+        if entry.is_file() and entry.name.endswith((".py", ".pyc", ".so", ".pyd")):
+            names.add(entry.name.partition(".")[0])
+        elif entry.is_dir() and os.path.exists(os.path.join(entry.path, "__init__.py")):
+            names.add(entry.name)
+    return names
 
 
 def _reimport(name: str) -> None:  # pragma: no cover - child only

@@ -12,31 +12,22 @@ generators, exactly as :func:`jupyter_client.launcher.launch_kernel` would give
 a new ``python -m ipykernel_launcher`` process.
 
 A child differs from a fresh kernel only in what the preloaded modules did at
-import time, so the server refuses (and the caller falls back to a normal
-launch) whenever that could show in a notebook:
+import time.  The server imports them as a notebook cell would and refuses to
+fork (the kernel manager then launches the kernel normally, and says why)
+whenever a difference could show in a notebook: see :mod:`evaluation.preload`
+for what is checked while preloading and :mod:`evaluation.forkloop` for what
+is checked per kernel (interpreter, environment, working directory).
 
-- a preloaded module emitted a warning a fresh kernel would print in the cell
-  that imports it, changed matplotlib's rcParams after matplotlib's own
-  import, imported the inline backend (whose activation needs the kernel's
-  shell), started a thread or created a ZeroMQ context;
-- the request's interpreter or ``matplotlibrc`` differ from the server's, or
-  its environment differs in a variable that preloading read (or that the
-  interpreter and compiled libraries may read at start-up, such as
-  ``PYTHON*``, ``LC_*`` and ``OMP_*``).  Other variables may differ: the
-  child gets the request's environment in full before the kernel starts.
-
-The package's own modules are not preloaded by default: notebooks then always
-import the current source, and any import-time side effect of the package
-happens inside the kernel as it would in a fresh one.
+The server never imports the ``evaluation`` package, and does not preload it
+by default: a notebook always imports the package's current source, and any
+import-time side effect happens inside the kernel as in a fresh one.  Start
+one server per run, so that the preloaded libraries are those on disk.
 
 Use::
 
     with fork_server() as server:
         ...  # kernels started through evaluation.kernels.ForkKernelManager
         print(server.stats())
-
-The server process itself is :mod:`evaluation.forkloop`; what preloading
-checks is in :mod:`evaluation.preload`.
 """
 from __future__ import annotations
 
@@ -80,6 +71,11 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "matplotlib.backends.backend_agg",
     "seaborn",
 )
+
+
+#: Runs the server from its file, without importing the ``evaluation`` package.
+_BOOTSTRAP = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
+_LOOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "forkloop.py")
 
 
 class ForkServerUnavailable(RuntimeError):
@@ -155,19 +151,16 @@ class ForkServer:
         Variables added to this process's environment for the server.  Pass
         the same ones to the kernels: a kernel whose environment differs is
         launched normally.
-    cwd : path, optional
-        Working directory of the server (kernels get their own).
     startup_timeout : float
         Seconds to wait for the preloading.
     """
 
-    def __init__(self, preload=DEFAULT_PRELOAD, *, env: dict | None = None, cwd=None,
+    def __init__(self, preload=DEFAULT_PRELOAD, *, env: dict | None = None,
                  startup_timeout: float = 120.0):
         if isinstance(preload, str):
             raise TypeError("preload must be a sequence of module names, not a string")
         self.preload = [str(m) for m in preload]
         self.env = {**os.environ, **{str(k): str(v) for k, v in (env or {}).items()}}
-        self.cwd = os.fspath(cwd) if cwd is not None else None
         self.startup_timeout = float(startup_timeout)
         self.folder: str | None = None
         self.process: subprocess.Popen | None = None
@@ -190,10 +183,10 @@ class ForkServer:
             raise RuntimeError("the fork server is already running")
         self.folder = tempfile.mkdtemp(prefix="evfork-")
         status_r, status_w = os.pipe()
-        cmd = [sys.executable, "-m", "evaluation.forkloop", self.address, str(status_w), *self.preload]
+        cmd = [sys.executable, "-c", _BOOTSTRAP, _LOOP, self.address, str(status_w), *self.preload]
         try:
             self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, pass_fds=(status_w,),
-                                            env=self.env, cwd=self.cwd, start_new_session=True)
+                                            env=self.env, cwd=self.folder, start_new_session=True)
         finally:
             os.close(status_w)
         with os.fdopen(status_r) as status:
@@ -315,7 +308,7 @@ _lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None, cwd=None) -> Iterator[ForkServer]:
+def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None) -> Iterator[ForkServer]:
     """Run a fork server for the duration of a ``with`` block.
 
     Kernels started by the ``fastfork`` engine inside the block (from any
@@ -324,7 +317,7 @@ def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None, cwd=None) -
 
     Parameters
     ----------
-    preload, env, cwd
+    preload, env
         As for :class:`ForkServer`.
 
     Yields
@@ -332,7 +325,7 @@ def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None, cwd=None) -
     ForkServer
         The running server.
     """
-    server = ForkServer(preload, env=env, cwd=cwd).start()
+    server = ForkServer(preload, env=env).start()
     with _lock:
         _active.append(server)
     try:

@@ -25,6 +25,13 @@ The environment variables read while importing are recorded: a kernel whose
 environment differs in one of them (or in one that compiled code may read,
 :data:`STARTUP_VARIABLES`) is launched normally.
 
+What a notebook can still tell apart, by looking for it: the preloaded
+modules are in ``sys.modules``, and their warnings filters in
+``warnings.filters``, from the first cell on rather than from the cell that
+imports them (the filters only concern warnings those modules emit); all
+kernels of one server share the hash seed of ``str`` (set ``PYTHONHASHSEED``
+when set order matters); and ``os.getppid()`` is the server.
+
 This module imports only the standard library at module level.
 """
 from __future__ import annotations

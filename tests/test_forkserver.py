@@ -55,6 +55,14 @@ def test_a_start_up_variable_that_differs_means_a_normal_launch(server, tmp_path
     assert _text(tmp_path / "out.ipynb", 0) == f"{tmp_path.resolve()}\nja\n"  # run all the same
 
 
+def test_a_module_in_the_working_directory_named_like_a_preloaded_one_means_a_normal_launch(server, tmp_path):
+    (tmp_path / "seaborn.py").write_text("print('a local seaborn')\n")
+    refused = len(server.stats()["refused"])
+    execute(FIXTURES / "environment.ipynb", tmp_path / "out.ipynb", cwd=tmp_path, server=server)
+    assert server.stats()["refused"][refused:] == [
+        "the working directory has modules named like preloaded ones: ['seaborn']"]
+
+
 def test_preloading_that_would_show_in_a_notebook_means_normal_launches(tmp_path):
     modules = tmp_path / "modules"
     modules.mkdir()
