@@ -156,15 +156,25 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+class _TextDateLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that dates stay text: the loaders check
+    them, so an impossible date is reported with its field and value."""
+
+
+_TextDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> dict | None:
     if not path.is_file():
         problems.append(Problem(_rel(path), "file is missing"))
         return None
     try:
         with open(path, encoding="utf-8") as fh:
-            content = yaml.safe_load(fh)
+            content = yaml.load(fh, Loader=_TextDateLoader)  # noqa: S506 - a SafeLoader
     except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError) as exc:
-        # PyYAML raises ValueError for an impossible date such as 2017-13-01.
         problems.append(Problem(_rel(path), f"not readable as UTF-8 YAML: {exc}"))
         return None
     if not isinstance(content, dict):

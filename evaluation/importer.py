@@ -149,7 +149,21 @@ def _csv_rows(path: Path, name: str) -> list[tuple[int, list[object]]]:
     if not text.translate(str.maketrans("", "", ",;\"")).strip():
         raise DataError(Problem(name, "file is empty"))
     rows = _sniff(text, name)
+    _check_separator(rows, name)
     return [(number, [cell.strip() for cell in row]) for number, row in enumerate(rows, start=1)]
+
+
+def _check_separator(rows: list[list[str]], name: str) -> None:
+    """Refuse a header that is one cell holding another separator (tab, '|'),
+    which would otherwise read as one unknown column."""
+    header = next((r for r in rows if any(c.strip() for c in r)), [])
+    cells = [c for c in header if c.strip()]
+    if len(cells) != 1:
+        return
+    for separator, what in (("\t", "tabs"), ("|", "'|'")):
+        if separator in cells[0].strip():
+            raise DataError(Problem(name, f"columns are separated by {what}; save the export with ',' or ';' "
+                                          "between columns", row=rows.index(header) + 1, value=cells[0]))
 
 
 def check_xlsx_archive(fh, name: str) -> None:

@@ -6,8 +6,9 @@
    their inputs (:mod:`evaluation.fingerprint`).  If the published output
    of the pair already has every fingerprint, stop: nothing heavy is
    imported on this path.
-2. Take the pair's lock (a second run on the same output is refused) and
-   validate the data folder (bad input stops here, nothing written).
+2. Check the options and validate the data folder (bad input stops here,
+   before anything is written), then take the pair's lock (a second run on
+   the same output is refused).
 3. Build the new version in a private work folder: reuse the executed
    notebooks and files of unchanged jobs, execute the others in parallel
    through papermill (:mod:`evaluation.engine`), export the memo and the
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config
-from .exceptions import ExecutionError, LockError, ParameterError
+from .exceptions import EvaluationError, ExecutionError, LockError, ParameterError
 from .fingerprint import DataFolder, job_key, package_versions, sha256_file
 from .plan import Job, pair_name, plan_jobs, resolve_pair, slug
 
@@ -169,31 +170,54 @@ def run(opts: RunOptions) -> dict:
     Returns a dict with ``message``, ``folder`` (the published path),
     ``executed`` and ``reused`` (job names).
     """
+    _check_options(opts)
     data = DataFolder(opts.data)
     if not (opts.data / "rounds.yml").is_file():
         # Let the full validation name the problem.
-        from .data import load_dataset
-
-        load_dataset(opts.data)
-    baseline, followup = resolve_pair(data.round_keys, opts.baseline, opts.followup)
-    final = opts.out / pair_name(baseline, followup)
-    jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
-                     municipalities=list(opts.municipalities) or None, show_names=opts.show_names)
-    keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
+        _validate(opts.data)
+    try:
+        baseline, followup = resolve_pair(data.round_keys, opts.baseline, opts.followup)
+        final = opts.out / pair_name(baseline, followup)
+        jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
+                         municipalities=list(opts.municipalities) or None, show_names=opts.show_names)
+        keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
+    except EvaluationError:
+        raise
+    except Exception:
+        # The light reader choked on a file the contract does not allow
+        # (bad YAML, another encoding, a missing column): the full
+        # validation names the file, row and value.
+        _validate(opts.data)
+        raise
     previous = _read_manifest(final) if final.exists() else {}
     prev_keys = {name: entry.get("key") for name, entry in previous.get("notebooks", {}).items()}
     if not opts.force and prev_keys == keys and previous.get("complete") and previous.get("pdf", False) >= opts.pdf:
         return {"message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
                 "folder": final, "executed": [], "reused": list(keys)}
+    _validate(opts.data)  # bad input stops here, before anything is written
     _check_writable(opts.out)
     with _lock(opts.out / f".{final.name}.lock"):
         return _build(opts, data, jobs, keys, previous, final)
 
 
-def _build(opts, data, jobs, keys, previous, final) -> dict:
+def _check_options(opts: RunOptions) -> None:
+    """Refuse run options that are not allowed, before anything is read."""
+    jobs = opts.jobs
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ParameterError(f"--jobs must be a whole number of at least 1; got {jobs!r}")
+    timeout = opts.timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ParameterError(f"--timeout must be a positive number of seconds; got {timeout!r}")
+
+
+def _validate(folder: Path) -> None:
+    """Validate the whole data folder; raises DataError listing every problem."""
     from .data import load_dataset
 
-    load_dataset(opts.data)  # raises DataError, listing every problem, before anything is written
+    load_dataset(folder)
+
+
+def _build(opts, data, jobs, keys, previous, final) -> dict:
     os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     work = opts.out / RUNS_SUBDIR / f"{final.name}.{uuid.uuid4().hex[:12]}"
     (work / "notebooks").mkdir(parents=True)
@@ -243,8 +267,6 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
     from .progress import Progress
 
     workers = opts.jobs or os.cpu_count() or 1
-    if workers < 1:
-        raise ParameterError(f"--jobs must be at least 1; got {workers}")
     tasks = [
         engine.Job(
             input_path=j.source,
@@ -331,7 +353,7 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     documents["memo.html"] = [j.name for j in memo_jobs]
     profile_jobs = [j for j in jobs if j.document.startswith("profile:")]
     for job in profile_jobs:
-        rel = f"profiles/{job.parameters['municipality']}.html"
+        rel = _profile_file(job)
         if job.name in changed or not (final / rel).exists():
             nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
             nb = _add_source_links(_drop_review_cells(nb), [f"../notebooks/{job.name}.ipynb"])
@@ -371,6 +393,12 @@ def _drop_review_cells(nb):
     return nb
 
 
+def _profile_file(job: Job) -> str:
+    """Where a profile is published: named by the municipality's slug, so a
+    name from the data can never leave ``profiles/`` or need escaping."""
+    return f"profiles/{slug(job.parameters['municipality'])}.html"
+
+
 def _write_index(work: Path, jobs: list[Job]) -> None:
     from . import export
 
@@ -378,7 +406,7 @@ def _write_index(work: Path, jobs: list[Job]) -> None:
     entries = [
         ("Notat", [("Evalueringsnotat (HTML)", "memo.html")]
          + ([("Evalueringsnotat (PDF)", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
-        ("Kommuneprofiler", [(j.parameters["municipality"], f"profiles/{j.parameters['municipality']}.html")
+        ("Kommuneprofiler", [(j.parameters["municipality"], _profile_file(j))
                              for j in jobs if j.document.startswith("profile:")]),
         ("Kørte notesbøger (til gennemgang)", [(j.name, f"notebooks/{j.name}.ipynb") for j in jobs]),
         ("Tabeller", [(Path(t).name, t) for t in tables]),
