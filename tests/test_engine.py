@@ -23,7 +23,9 @@ from evaluation.nbnormalize import normalize_notebook
 FIXTURES = Path(__file__).parent / "notebooks"
 ROOT = config.PROJECT_ROOT
 #: Fixture notebooks that succeed, with the parameters they are run with.
-PASSING = {"plot": {"code": "007"}, "diagnostics": {"label": "007"}, "warns": {}}
+#: (random_draw.ipynb prints random numbers, different in any two kernels.)
+PASSING = {"plot": {"code": "007"}, "diagnostics": {"label": "007"}, "warns": {}, "light": {"index": 5},
+           "environment": {}}
 PROJECT = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
@@ -103,6 +105,28 @@ def test_failed_cell_outputs_identical_to_a_fresh_kernel(server, tmp_path):
     with pytest.raises(ExecutionError):
         execute(path, tmp_path / "fast.ipynb", parameters, cwd=ROOT, server=server)
     assert _code_cells(tmp_path / "fast.ipynb") == _code_cells(tmp_path / "fresh.ipynb")
+
+
+def test_a_notebook_that_exits_early_has_the_outputs_of_a_fresh_kernel(server, tmp_path):
+    path = FIXTURES / "stops.ipynb"
+    _fresh(path, tmp_path / "fresh.ipynb", {})  # papermill lets sys.exit(0) pass
+    with pytest.raises(ExecutionError):
+        execute(path, tmp_path / "fast.ipynb", cwd=ROOT, server=server)
+    assert _code_cells(tmp_path / "fast.ipynb") == _code_cells(tmp_path / "fresh.ipynb")
+
+
+def test_a_dead_kernel_leaves_the_outputs_of_a_fresh_kernel(server, tmp_path):
+    # plain papermill saves nothing when the kernel dies, so the reference is
+    # papermill's engine with a fresh kernel through execute()
+    path = FIXTURES / "dies.ipynb"
+    for engine in ("papermill", "fastfork"):
+        with pytest.raises(ExecutionError):
+            execute(path, tmp_path / f"{engine}.ipynb", cwd=ROOT, timeout=60, engine=engine, server=server)
+    fast, fresh = _code_cells(tmp_path / "fastfork.ipynb"), _code_cells(tmp_path / "papermill.ipynb")
+    # the dying cell has an execution count only if the kernel's announcement
+    # of the execution arrived before it died, with either engine
+    assert [outputs for _, outputs in fast] == [outputs for _, outputs in fresh]
+    assert (fast[0][0], fast[2][0]) == (fresh[0][0], fresh[2][0]) == (1, None)
 
 
 @pytest.mark.parametrize("engine", ["fastfork", "papermill"])
