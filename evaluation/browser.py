@@ -206,6 +206,8 @@ def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> Path
 
     Backgrounds are printed, the page size and margins of the document's
     ``@page`` rule win, and every page carries "Side x af y" at the bottom.
+    The PDF is tagged and its outline (a reader's bookmarks) follows the
+    headings.
 
     Parameters
     ----------
@@ -237,7 +239,7 @@ def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> Path
         def write(tmp: Path) -> None:
             page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,
                      display_header_footer=True, header_template=_HEADER, footer_template=_FOOTER,
-                     margin=PDF_MARGIN)
+                     margin=PDF_MARGIN, outline=True, tagged=True)
 
         return _write_atomically(target, write)
 
