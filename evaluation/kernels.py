@@ -14,7 +14,9 @@ Two jupyter_client kernel managers, used through nbclient's
   differ from a fresh one) or is unreachable, the provisioner launches the
   kernel normally and logs why.
 
-TCP is used instead of unix sockets only where ZeroMQ lacks them.
+TCP is used instead of unix sockets only where ZeroMQ lacks them.  Both
+managers hand out :class:`ReadyKernelClient`, which learns that a new kernel
+is ready 0.2 s sooner than jupyter_client's own client.
 """
 from __future__ import annotations
 
