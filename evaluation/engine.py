@@ -36,7 +36,6 @@ import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
-from papermill.execute import ERROR_MARKER_TAG
 from traitlets.config import Config
 
 from . import forkserver
@@ -262,6 +261,10 @@ def run_notebook(input_path, output_path, parameters=None, *, cwd=None, timeout=
             progress_bar=False, log_output=False, execution_timeout=timeout, **options,
         )
     except PapermillExecutionError as exc:  # papermill has saved the notebook
+        # Imported here: papermill loads this module through its entry point
+        # while papermill.execute is still initialising.
+        from papermill.execute import ERROR_MARKER_TAG
+
         cells = [c for c in tracker.nb.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
         number = sum(1 for c in cells[: exc.cell_index + 1] if c.cell_type == "code")
         raise ExecutionError(name, number, f"{exc.ename}: {exc.evalue}") from None
