@@ -42,6 +42,7 @@ __all__ = [
     "PDF_MARGIN",
     "BrowserError",
     "find_chromium",
+    "require_chromium",
     "open_browser",
     "print_pdf",
     "screenshot",
@@ -104,7 +105,9 @@ def find_chromium() -> str | None:
     return None
 
 
-def _require_chromium() -> str:
+def require_chromium() -> str:
+    """Return :func:`find_chromium`'s path, or raise :class:`BrowserError`
+    saying what to install.  Cheap: a caller can check before long work."""
     path = find_chromium()
     if path is not None:
         return path
@@ -124,7 +127,7 @@ def open_browser() -> Iterator[object]:
     BrowserError
         Playwright is not installed, no Chromium was found, or it would not start.
     """
-    executable = _require_chromium()
+    executable = require_chromium()
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright

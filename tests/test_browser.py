@@ -17,7 +17,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from evaluation import config
-from evaluation.browser import CHROMIUM_ENV, BrowserError, find_chromium, open_browser, print_pdf, screenshot
+from evaluation.browser import (CHROMIUM_ENV, BrowserError, find_chromium, open_browser, print_pdf,
+                                require_chromium, screenshot)
 from evaluation.cli import main
 from evaluation.exceptions import EvaluationError, ParameterError
 
@@ -378,6 +379,13 @@ def test_find_chromium_searches_path_in_order(no_chromium):
     assert find_chromium() == str(no_chromium / "chromium-browser")
     _fake_executable(no_chromium, "chromium")
     assert find_chromium() == str(no_chromium / "chromium")
+
+
+def test_require_chromium_returns_the_path_or_says_what_to_install(no_chromium):
+    with pytest.raises(BrowserError, match="apt-get install chromium"):
+        require_chromium()
+    chromium = _fake_executable(no_chromium, "chromium")
+    assert require_chromium() == str(chromium)
 
 
 def test_missing_chromium_says_what_to_install(no_chromium, page_file, tmp_path):
