@@ -195,6 +195,10 @@ def run(opts: RunOptions) -> dict:
         return {"message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
                 "folder": final, "executed": [], "reused": list(keys)}
     _validate(opts.data)  # bad input stops here, before anything is written
+    if opts.pdf:
+        from .browser import require_chromium
+
+        require_chromium()  # fail before any work, not after every notebook ran
     _check_writable(opts.out)
     with _lock(opts.out / f".{final.name}.lock"):
         return _build(opts, data, jobs, keys, previous, final)
@@ -244,6 +248,7 @@ def _build(opts, data, jobs, keys, previous, final) -> dict:
             print_pdf(work / "memo.html", work / "memo.pdf")
             manifest["pdf"] = True
             (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            _write_index(work, jobs)
     except BaseException:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)

@@ -24,6 +24,7 @@ __all__ = [
     "signed",
     "percent",
     "p_value",
+    "p_is",
     "join",
     "count",
     "esc",
@@ -116,7 +117,7 @@ def p_value(p) -> str:
     return "< 0,001" if p < 0.001 else number(p, 3)
 
 
-def _p_is(p) -> str:
+def p_is(p) -> str:
     """``p = 0,508``, ``p < 0,001`` (not ``p = < 0,001``)."""
     if _missing(p):
         return "p kan ikke beregnes"
@@ -202,11 +203,11 @@ def significance_sentence(row, *, alpha: float = 0.05, n_tests: int = 5) -> str:
             f"ændring på {percent(alpha)}-niveau (den mindst mulige p-værdi er {p_value(row['min_p'])}), "
             "så udviklingen kan kun læses som en tendens."
         )
-    holm = f"Holm-justeret for {n_tests} sammenligninger: {_p_is(row['p_holm'])}"
+    holm = f"Holm-justeret for {n_tests} sammenligninger: {p_is(row['p_holm'])}"
     if bool(row["significant"]):
-        return (f"Ændringen er statistisk signifikant (Wilcoxon-test, {_p_is(row['p_wilcoxon'])}; "
+        return (f"Ændringen er statistisk signifikant (Wilcoxon-test, {p_is(row['p_wilcoxon'])}; "
                 f"{holm}).")
-    return (f"Ændringen er ikke statistisk signifikant (Wilcoxon-test, {_p_is(row['p_wilcoxon'])}; "
+    return (f"Ændringen er ikke statistisk signifikant (Wilcoxon-test, {p_is(row['p_wilcoxon'])}; "
             f"{holm}) og kan skyldes tilfældig variation.")
 
 
