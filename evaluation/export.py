@@ -359,7 +359,23 @@ def _finish(document: str) -> str:
         pieces += [document[done:start], replacement]
         done = end
     pieces.append(document[done:])
-    return "".join(pieces).replace(_TOC_MARKER, _toc_html(entries))
+    return _title_first("".join(pieces).replace(_TOC_MARKER, _toc_html(entries)))
+
+
+_HEADER = re.compile(r'<header class="doc-header">.*?</header>\n?', re.S)
+_TITLE = re.compile(r'<h1 id="top">.*?</h1>(<p class="subtitle">.*?</p>)?', re.S)
+
+
+def _title_first(document: str) -> str:
+    """Move the links and the table of contents below the document's title
+    (an ``h1`` with id ``top``), so a reader sees the title first."""
+    header, title = _HEADER.search(document), _TITLE.search(document)
+    if not header or not title or title.start() < header.start():
+        return document
+    block = header.group(0)
+    without = document[: header.start()] + document[header.end():]
+    title = _TITLE.search(without)
+    return without[: title.end()] + "\n" + block + without[title.end():]
 
 
 # --------------------------------------------------------------------------
