@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .checks import check_choice, check_frame, check_number, check_responses, resolve_items, resolve_rounds
+from .checks import check_choice, check_frame, check_responses, resolve_items, resolve_rounds
 from .data import PHASES, STATUSES
 
 __all__ = ["PERMUTATION_SEED", "PERMUTATION_RESAMPLES", "trend", "friedman", "plan_status_summary", "group_profile"]

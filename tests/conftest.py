@@ -8,6 +8,8 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from evaluation import config
@@ -34,3 +36,19 @@ def bundled_run(tmp_path_factory):
     folder = out / "opfoelgning-2019_vs_slutmaaling-2018"
     assert folder.is_dir()
     return folder
+
+
+def _responses_from(answers) -> pd.DataFrame:
+    """Tidy responses from {(round, item): {municipality: code}}; code 0 is "ved ikke"."""
+    rows = [
+        {"round": r, "municipality": m, "item": i, "score": np.nan if c == 0 else float(c), "dont_know": c == 0}
+        for (r, i), codes in answers.items()
+        for m, c in codes.items()
+    ]
+    return pd.DataFrame(rows, columns=["round", "municipality", "item", "score", "dont_know"])
+
+
+@pytest.fixture
+def responses_from():
+    """Build a tidy responses frame from ``{(round, item): {municipality: code}}``."""
+    return _responses_from

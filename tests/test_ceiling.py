@@ -11,21 +11,13 @@ from evaluation.exceptions import ParameterError
 BASE, FOLLOW = "slutmaaling-2018", "opfoelgning-2019"
 
 
-def make_responses(answers):
-    """Tidy responses from {(round, item): {municipality: code}}; code 0 is "ved ikke"."""
-    rows = [
-        {"round": r, "municipality": m, "item": i, "score": np.nan if c == 0 else float(c), "dont_know": c == 0}
-        for (r, i), codes in answers.items()
-        for m, c in codes.items()
-    ]
-    return pd.DataFrame(rows, columns=["round", "municipality", "item", "score", "dont_know"])
 
 
 @pytest.fixture
-def toy():
+def toy(responses_from):
     # Item a: M4 answers "ved ikke" at r1, M6 is absent from r1, M5 falls.
     # Item b: every municipality at 4 in both rounds.  Item c: a floor item.
-    return make_responses(
+    return responses_from(
         {
             ("r1", "a"): {"M1": 4, "M2": 3, "M3": 2, "M4": 0, "M5": 3},
             ("r1", "b"): {"M1": 4, "M2": 4, "M3": 4, "M4": 4, "M5": 4},

@@ -21,21 +21,13 @@ from evaluation.exceptions import ParameterError
 BASE, FOLLOW = "slutmaaling-2018", "opfoelgning-2019"
 
 
-def make_responses(answers):
-    """Tidy responses from {(round, item): {municipality: code}}; code 0 is "ved ikke"."""
-    rows = [
-        {"round": r, "municipality": m, "item": i, "score": np.nan if c == 0 else float(c), "dont_know": c == 0}
-        for (r, i), codes in answers.items()
-        for m, c in codes.items()
-    ]
-    return pd.DataFrame(rows, columns=["round", "municipality", "item", "score", "dont_know"])
 
 
 @pytest.fixture
-def toy():
+def toy(responses_from):
     # Item a: M4 answers "ved ikke" at r1; M6 is absent from r1; M5 falls.
     # Item b: every municipality at 4 in both rounds (all differences zero).
-    return make_responses(
+    return responses_from(
         {
             ("r1", "a"): {"M1": 4, "M2": 3, "M3": 2, "M4": 0, "M5": 3},
             ("r1", "b"): {"M1": 4, "M2": 4, "M3": 4, "M4": 4, "M5": 4},
@@ -46,11 +38,11 @@ def toy():
 
 
 @pytest.fixture
-def panel():
+def panel(responses_from):
     # Six municipalities, all answering.  c: all up by 1; d: five up, M6 same;
     # e: all down by 1; f: M1 +2, M2 -1, the rest unchanged.
     ms = [f"M{k}" for k in range(1, 7)]
-    return make_responses(
+    return responses_from(
         {
             ("r1", "c"): dict.fromkeys(ms, 2),
             ("r2", "c"): dict.fromkeys(ms, 3),
@@ -182,9 +174,9 @@ def test_direction_rule_band_and_counts(toy, panel):
     assert HELD_BAND == 0.15 and ALPHA == 0.05
 
 
-def test_compare_rounds_no_complete_pair_has_no_direction():
+def test_compare_rounds_no_complete_pair_has_no_direction(responses_from):
     # Item a has one complete pair (unchanged); item b has none ("ved ikke").
-    frame = make_responses(
+    frame = responses_from(
         {("r1", "a"): {"M1": 3}, ("r2", "a"): {"M1": 3}, ("r1", "b"): {"M1": 0}, ("r2", "b"): {"M1": 3}}
     )
     table = compare_rounds(frame, "r1", "r2")

@@ -14,20 +14,12 @@ from evaluation.trend import friedman, group_profile, plan_status_summary, trend
 BASE, FOLLOW = "slutmaaling-2018", "opfoelgning-2019"
 
 
-def make_responses(answers):
-    """Tidy responses from {(round, item): {municipality: code}}; code 0 is "ved ikke"."""
-    rows = [
-        {"round": r, "municipality": m, "item": i, "score": np.nan if c == 0 else float(c), "dont_know": c == 0}
-        for (r, i), codes in answers.items()
-        for m, c in codes.items()
-    ]
-    return pd.DataFrame(rows, columns=["round", "municipality", "item", "score", "dont_know"])
 
 
 @pytest.fixture
-def toy():
+def toy(responses_from):
     # Item a: M4 "ved ikke" at r1, M6 absent from r1 and r3.  Item b: all at 4.
-    return make_responses(
+    return responses_from(
         {
             ("r1", "a"): {"M1": 4, "M2": 3, "M3": 2, "M4": 0, "M5": 3},
             ("r1", "b"): {"M1": 4, "M2": 4, "M3": 4, "M4": 4, "M5": 4},
@@ -83,11 +75,11 @@ def enumerated_friedman_p(rows):
     return sum(counts) / len(counts)
 
 
-def test_friedman_by_hand_without_ties():
+def test_friedman_by_hand_without_ties(responses_from):
     # Three municipalities, ranks within each: (1,2,3), (1,2,3), (2,1,3);
     # rank sums 4, 5, 9.  Q = 12/(3*3*4) * (16 + 25 + 81) - 3*3*4 = 122/3 - 36
     # = 14/3.  With 2 degrees of freedom p = exp(-Q/2) = exp(-7/3).
-    frame = make_responses(
+    frame = responses_from(
         {
             ("r1", "x"): {"M1": 1, "M2": 1, "M3": 2},
             ("r2", "x"): {"M1": 2, "M2": 2, "M3": 1},
@@ -118,10 +110,10 @@ def test_friedman_complete_cases_only_and_matches_scipy(toy):
     assert out.loc["b", "n_complete"] == 5 and math.isnan(out.loc["b", "p_value"])
 
 
-def test_friedman_needs_three_rounds_and_two_municipalities(toy):
+def test_friedman_needs_three_rounds_and_two_municipalities(toy, responses_from):
     two = friedman(toy, ["r1", "r2"], "a").iloc[0]
     assert two["n_rounds"] == 2 and math.isnan(two["statistic"])
-    one = make_responses({(r, "x"): {"M1": k} for k, r in enumerate(["r1", "r2", "r3"], start=1)})
+    one = responses_from({(r, "x"): {"M1": k} for k, r in enumerate(["r1", "r2", "r3"], start=1)})
     assert math.isnan(friedman(one, ["r1", "r2", "r3"])["p_value"].iloc[0])
 
 
