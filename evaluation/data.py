@@ -233,8 +233,9 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem]) -> 
 
 
 def _check_values(frame, column, allowed, name, problems, what):
+    known = set(allowed)
     for value, line in zip(frame[column], frame["_line"]):
-        if value not in allowed:
+        if value not in known:
             problems.append(
                 Problem(name, f"unknown {what}; allowed: {', '.join(map(str, allowed))}", row=line, column=column, value=value)
             )
@@ -472,10 +473,11 @@ def parse_response_rows(path: Path, instrument: Instrument, municipalities: pd.D
     _check_values(frame, "municipality", tuple(municipalities["municipality"]), name, problems, "municipality")
     _check_values(frame, "item", tuple(instrument.items["item"]), name, problems, "item")
     codes = []
+    allowed_codes = set(instrument.codes)
     for value, line in zip(frame["score"], frame["_line"]):
         digits = value[1:] if value.startswith("-") else value
         code = value if digits.isascii() and digits.isdigit() else None
-        if code is None or int(code) not in instrument.codes:
+        if code is None or int(code) not in allowed_codes:
             problems.append(
                 Problem(name, f"score must be one of the codes {', '.join(map(str, instrument.codes))}", row=line, column="score", value=value)
             )
