@@ -817,28 +817,33 @@ _PNG_OPTIONS = {"format": "png", "metadata": {"Software": None}}
 _SVG_OPTIONS = {"format": "svg", "metadata": {"Date": None, "Creator": None}}
 
 
-def save_figure(fig: Figure, stem: str | os.PathLike) -> dict[str, Path]:
+def save_figure(fig: Figure, stem: str | os.PathLike, *, formats: tuple[str, ...] = ("png", "svg")) -> dict[str, Path]:
     """Write ``<stem>.png`` and ``<stem>.svg`` byte-deterministically.
 
     No date, software version or random id goes into the files (the SVG
     date is left out, so ``SOURCE_DATE_EPOCH`` plays no part), so the same
     figure gives the same bytes on every run.  The figure is closed.
+    ``formats`` picks which of the two to write (``"png"`` is required:
+    documents embed it).
 
     Returns
     -------
     dict
-        ``{"png": Path, "svg": Path}``.
+        ``{"png": Path, "svg": Path}`` (only the formats written).
     """
     if not isinstance(fig, Figure):
         raise ParameterError(f"save_figure: fig must be a matplotlib Figure, not {type(fig).__name__}")
+    if "png" not in formats or not set(formats) <= {"png", "svg"}:
+        raise ParameterError(f"save_figure: formats must include 'png' and may add 'svg'; got {formats!r}")
     stem = Path(stem)
     if not stem.name:
         raise ParameterError("save_figure: stem must name a file")
     stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = {"png": stem.with_name(stem.name + ".png"), "svg": stem.with_name(stem.name + ".svg")}
+    options = {"png": _PNG_OPTIONS, "svg": _SVG_OPTIONS}
+    paths = {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in ("png", "svg") if fmt in formats}
     with _themed():
-        fig.savefig(paths["png"], **_PNG_OPTIONS)
-        fig.savefig(paths["svg"], **_SVG_OPTIONS)
+        for fmt, path in paths.items():
+            fig.savefig(path, **options[fmt])
     _close(fig)
     return paths
 

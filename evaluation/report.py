@@ -85,7 +85,8 @@ def note(text: str) -> Block:
     return Block(f'<p class="note">{text}</p>' if text else "")
 
 
-def figure(fig, entry: Entry, *, alt: str, output_dir, stem: str, note: str = "") -> Block:
+def figure(fig, entry: Entry, *, alt: str, output_dir, stem: str, note: str = "",
+           formats: tuple[str, ...] = ("png", "svg")) -> Block:
     """Save ``fig`` (PNG and SVG) and return it as an embedded ``<figure>``.
 
     Parameters
@@ -101,11 +102,13 @@ def figure(fig, entry: Entry, *, alt: str, output_dir, stem: str, note: str = ""
         The run's output folder; files go to ``figures/<stem>.png|svg``.
     note : str
         Text under the caption (question, scale, n), already HTML-safe.
+    formats : tuple of str
+        Files to write: the PNG (always; it is embedded) and the SVG.
     """
     from .figures import save_figure
 
     out = Path(output_dir)
-    paths = save_figure(fig, out / "figures" / stem)
+    paths = save_figure(fig, out / "figures" / stem, formats=formats)
     data = base64.b64encode(Path(paths["png"]).read_bytes()).decode("ascii")
     cap = escape(entry.caption)
     extra = f'<p class="figure-note">{note}</p>' if note else ""

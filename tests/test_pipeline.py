@@ -29,9 +29,10 @@ def test_run_writes_every_artefact(bundled_run):
     assert "02_konklusion" in notebooks and "04_parameter-kompetencer" in notebooks
     assert len([n for n in notebooks if n.startswith("profil-")]) == 10
     assert len(list((f / "profiles").glob("*.html"))) == 10
-    pngs = {p.stem for p in (f / "figures").glob("*.png")}
-    svgs = {p.stem for p in (f / "figures").glob("*.svg")}
-    assert pngs == svgs and len([p for p in pngs if p.startswith("figur-")]) == 9
+    pngs = {p.stem for p in (f / "figures").glob("figur-*.png")}
+    svgs = {p.stem for p in (f / "figures").glob("figur-*.svg")}
+    assert pngs == svgs and len(pngs) == 9  # every memo figure as PNG and SVG
+    assert len(list((f / "figures").glob("profil-*.png"))) == 10
 
 
 def test_tables_follow_the_contract(bundled_run):
