@@ -98,6 +98,8 @@ _STATUS_SYMBOLS = {
 }
 _CAPTION_SIZE = 7.5
 _OVERRIDES = {
+    # Text from data is text: "$...$" in a name must not be read as math.
+    "text.parse_math": False,
     "font.family": ["DejaVu Sans"],
     "font.sans-serif": ["DejaVu Sans"],
     "font.size": 9,

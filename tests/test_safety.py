@@ -258,10 +258,6 @@ def test_show_names_keeps_real_names_out_of_figure_bytes(named):
     assert {rel: found[rel] for rel in figures if rel in found} == {}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "notebooks/08_profil.ipynb, cell 5 passes the real name (`shown`) to figures.plot_profile (title and "
-    "legend), and report.figure saves that PNG as figures/profil-<slug>.png in the shared figures/ folder, "
-    "so the real name is drawn into a shared file"))
 def test_show_names_draws_no_real_name_into_shared_figures(named):
     """A shared figure is the same picture with and without --show-names
     (PNG bytes are deterministic, so any difference is the drawn name)."""
@@ -287,9 +283,6 @@ def test_the_private_folder_is_git_ignored():
 
 
 # ----------------------------------------------- figures: text, not math
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "evaluation/figures.py: the theme leaves matplotlib's mathtext on, so a name with dollar signs is parsed "
-    "as TeX (and an unknown command stops the figure); add 'text.parse_math': False to _OVERRIDES"))
 def test_dollar_signs_in_a_name_are_text(tmp_path):
     from evaluation import compare, figures
     from evaluation.data import load_dataset
