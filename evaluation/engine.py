@@ -248,6 +248,9 @@ def run_notebook(input_path, output_path, parameters=None, *, cwd=None, timeout=
                    on_cell_executed=tracker.cell_finished)
     if cwd is not None:
         options["resources"] = {"metadata": {"path": os.fspath(cwd)}}
+    # Every output has arrived when the last cell's reply has; stopping the
+    # kernel at once then loses nothing and skips the graceful-shutdown wait.
+    options["shutdown_kernel"] = "immediate"
     if engine == "fastfork":
         options.update(fork_server=server, kernel_env=env)
         engine_name = ENGINE_NAME
