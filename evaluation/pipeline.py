@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -282,12 +283,24 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
         for j in pending
     ]
     progress = Progress(total=len(tasks), quiet=opts.quiet)
+    by_name = {j.name: j for j in pending}
+    # Each finished notebook is finalised (and a profile exported) in a
+    # background thread while the kernels go on, instead of all at the end.
+    after = ThreadPoolExecutor(max_workers=1)
+    done: dict[str, Future] = {}
+
+    def on_event(kind, name, **info):
+        progress.event(kind, name, **info)
+        if kind == "finish":
+            done[name] = after.submit(_after_job, by_name[name], work, final)
+
     try:
         results = engine.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
                                       cwd=config.NOTEBOOKS_DIR, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
-                                      on_event=progress.event)
+                                      on_event=on_event)
     finally:
         progress.close()
+        after.shutdown(wait=True)
     failures = [r for r in results if r.status == "failed"]
     if failures:
         first = failures[0].error
@@ -296,11 +309,9 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
             raise ExecutionError(first.notebook, first.cell, f"{first.error} (also failed: {others})")
         raise first
     entries = {}
-    by_name = {j.name: j for j in pending}
     for r in results:
         job = by_name[r.name]
-        path = work / "notebooks" / f"{job.name}.ipynb"
-        writes, timing = _finalise_notebook(path, work, final)
+        writes, timing = done[job.name].result() if job.name in done else _after_job(job, work, final)
         entries[job.name] = {
             "key": None,  # filled by _manifest
             "notebook": job.notebook,
@@ -311,6 +322,14 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
             "timing": timing,
         }
     return entries
+
+
+def _after_job(job: Job, work: Path, final: Path) -> tuple[list[str], dict]:
+    """Finalise one executed notebook; export it when it is a profile."""
+    writes, timing = _finalise_notebook(work / "notebooks" / f"{job.name}.ipynb", work, final)
+    if job.document.startswith("profile:"):
+        _export_profile(job, work)
+    return writes, timing
 
 
 def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], dict]:
@@ -360,16 +379,25 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     for job in profile_jobs:
         rel = _profile_file(job)
         if job.name in changed or not (final / rel).exists():
-            nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-            nb = _add_source_links(_drop_review_cells(nb), [f"../notebooks/{job.name}.ipynb"])
-            (work / "profiles").mkdir(exist_ok=True)
-            export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
-                               links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
+            if not (work / rel).exists():  # normally exported as soon as it finished
+                _export_profile(job, work)
         else:
             _link(final / rel, work / rel)
         documents[rel] = [job.name]
     _write_index(work, jobs)
     return documents
+
+
+def _export_profile(job: Job, work: Path) -> None:
+    """Export one executed profile notebook as ``profiles/<slug>.html``."""
+    from . import export
+
+    rel = _profile_file(job)
+    nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
+    nb = _add_source_links(_drop_review_cells(nb), [f"../notebooks/{job.name}.ipynb"])
+    (work / "profiles").mkdir(exist_ok=True)
+    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
+                       links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
 
 
 def _add_source_links(nb, notebooks: list[str]):
