@@ -20,7 +20,8 @@ The run
     :mod:`~evaluation.plan`, :mod:`~evaluation.fingerprint`,
     :mod:`~evaluation.pipeline`, :mod:`~evaluation.progress`,
     :mod:`~evaluation.engine` / :mod:`~evaluation.parallel` /
-    :mod:`~evaluation.forkserver` (papermill execution),
+    :mod:`~evaluation.forkserver` / :mod:`~evaluation.forkloop` /
+    :mod:`~evaluation.preload` / :mod:`~evaluation.kernels` (papermill execution),
     :mod:`~evaluation.nbnormalize`, :mod:`~evaluation.export` (nbconvert),
     :mod:`~evaluation.browser` (Chromium: PDF and screenshots),
     :mod:`~evaluation.cli`.
