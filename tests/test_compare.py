@@ -21,8 +21,6 @@ from evaluation.exceptions import ParameterError
 BASE, FOLLOW = "slutmaaling-2018", "opfoelgning-2019"
 
 
-
-
 @pytest.fixture
 def toy(responses_from):
     # Item a: M4 answers "ved ikke" at r1; M6 is absent from r1; M5 falls.

@@ -14,8 +14,6 @@ from evaluation.trend import friedman, group_profile, plan_status_summary, trend
 BASE, FOLLOW = "slutmaaling-2018", "opfoelgning-2019"
 
 
-
-
 @pytest.fixture
 def toy(responses_from):
     # Item a: M4 "ved ikke" at r1, M6 absent from r1 and r3.  Item b: all at 4.
