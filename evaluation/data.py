@@ -196,15 +196,14 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem]) -> 
         return None
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
+            numbered = [(n, r) for n, r in enumerate(csv.reader(fh), start=1) if any(cell.strip() for cell in r)]
     except (UnicodeDecodeError, csv.Error, OSError) as exc:
         problems.append(Problem(name, f"not readable as UTF-8 CSV: {exc}"))
         return None
-    rows = [r for r in rows if any(cell.strip() for cell in r)] if rows else rows
-    if not rows:
+    if not numbered:
         problems.append(Problem(name, "file is empty"))
         return None
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in numbered[0][1]]
     twice = sorted({h for h in header if header.count(h) > 1})
     if twice:
         problems.append(Problem(name, f"column(s) {', '.join(twice)} appear more than once in the header", row=1, value=",".join(header)))
@@ -215,21 +214,21 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem]) -> 
             Problem(name, f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}", row=1, value=",".join(header))
         )
         return None
-    records = []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        for line_no, row in enumerate(csv.reader(fh), start=1):
-            if line_no == 1 or not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                problems.append(
-                    Problem(name, f"expected {len(header)} fields, found {len(row)}", row=line_no, value=",".join(row))
-                )
-                continue
-            record = {h: cell.strip() for h, cell in zip(header, row)}
-            record["_line"] = line_no
-            records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=header + ["_line"])
-    return frame[columns + ["_line"]].astype({c: object for c in columns})
+    wanted = [header.index(c) for c in columns]
+    values: list[list[str]] = [[] for _ in columns]
+    lines = []
+    for line_no, row in numbered[1:]:
+        if len(row) != len(header):
+            problems.append(
+                Problem(name, f"expected {len(header)} fields, found {len(row)}", row=line_no, value=",".join(row))
+            )
+            continue
+        for column, index in zip(values, wanted):
+            column.append(row[index].strip())
+        lines.append(line_no)
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, values)})
+    frame["_line"] = pd.Series(lines, dtype="int64")
+    return frame
 
 
 def _check_values(frame, column, allowed, name, problems, what):
@@ -486,9 +485,12 @@ def parse_response_rows(path: Path, instrument: Instrument, municipalities: pd.D
             codes.append(int(code))
     _check_unique(frame, ["municipality", "item"], name, problems, "the municipality's answer to this item")
     all_items = set(instrument.items["item"])
-    for muni, group in frame.groupby("municipality", sort=False):
-        for item in sorted(all_items - set(group["item"])):
-            problems.append(Problem(name, "item missing for this municipality", row=int(group["_line"].iloc[0]), column="item", value=f"{muni} / {item}"))
+    answered: dict[str, tuple[int, set]] = {}
+    for muni, item, line in zip(frame["municipality"], frame["item"], frame["_line"]):
+        answered.setdefault(muni, (int(line), set()))[1].add(item)
+    for muni, (line, items) in answered.items():
+        for item in sorted(all_items - items):
+            problems.append(Problem(name, "item missing for this municipality", row=line, column="item", value=f"{muni} / {item}"))
     if len(problems) > before:
         return None
     missing = set(instrument.missing_codes)
