@@ -242,14 +242,13 @@ def _build(opts, data, jobs, keys, previous, final) -> dict:
         entries.update(_execute(opts, pending, work, final))
         documents = _export(opts, jobs, pending, work, final, previous)
         manifest = _manifest(opts, data, jobs, keys, entries, documents, final)
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if opts.pdf:
             from .browser import print_pdf
 
             print_pdf(work / "memo.html", work / "memo.pdf")
             manifest["pdf"] = True
-            (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            _write_index(work, jobs)
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _write_index(work, jobs)  # last: it links the PDF when there is one
     except BaseException:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -360,7 +359,9 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict) -> dict:
-    """Export the memo, the profiles and the index; reuse unchanged ones."""
+    """Export the memo and the profiles; reuse unchanged ones.
+
+    Cells tagged ``review`` are left out by :func:`evaluation.export.export_html`."""
     from . import export
 
     changed = {j.name for j in pending}
@@ -369,7 +370,7 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
         merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs],
                                         title="Opfølgning på kommunernes handlingsplaner")
-        merged = _add_source_links(_drop_review_cells(merged), [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
+        merged = _add_source_links(merged, [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
         export.export_html(merged, work / "memo.html", title="Opfølgning på kommunernes handlingsplaner",
                            links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
@@ -384,7 +385,6 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
         else:
             _link(final / rel, work / rel)
         documents[rel] = [job.name]
-    _write_index(work, jobs)
     return documents
 
 
@@ -394,7 +394,7 @@ def _export_profile(job: Job, work: Path) -> None:
 
     rel = _profile_file(job)
     nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-    nb = _add_source_links(_drop_review_cells(nb), [f"../notebooks/{job.name}.ipynb"])
+    nb = _add_source_links(nb, [f"../notebooks/{job.name}.ipynb"])
     (work / "profiles").mkdir(exist_ok=True)
     export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
                        links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
@@ -417,12 +417,6 @@ def _add_source_links(nb, notebooks: list[str]):
             cells.append(cell)
             current = part
     nb.cells = cells
-    return nb
-
-
-def _drop_review_cells(nb):
-    """Leave out cells meant for reviewers only (tagged ``review``)."""
-    nb.cells = [c for c in nb.cells if "review" not in c.get("metadata", {}).get("tags", [])]
     return nb
 
 
