@@ -173,7 +173,7 @@ def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
         f"For {esc(label.lower())} {movement} (ændring {signed(row['mean_change'], 2)}, "
         f"n = {int(row['n_pairs'])} kommuner med gyldige svar begge gange). "
         f"{count(row['n_up'], 'kommune', 'kommuner').capitalize()} svarede højere, "
-        f"{int(row['n_same'])} det samme og {count(row['n_down'], 'kommune', 'kommuner').replace('ingen kommuner', 'ingen')} lavere."
+        f"{int(row['n_same'])} det samme og {count(row['n_down'], 'kommune', 'kommuner') if row['n_down'] else 'ingen'} lavere."
     )
     parts = []
     if row["n_up"]:
