@@ -97,6 +97,8 @@ _STATUS_SYMBOLS = {
     "ikke_paabegyndt": ("✗", "white"),
 }
 _CAPTION_SIZE = 7.5
+# Marker size (points) of a municipality's own answer in a profile.
+_POINT_SIZE = math.sqrt(40)
 _OVERRIDES = {
     # Text from data is text: "$...$" in a name must not be read as math.
     "text.parse_math": False,
@@ -780,18 +782,21 @@ def plot_profile(
             ax.axhspan(-0.5, 0.5, color=PALETTE["dont_know_area"], zorder=0, linewidth=0)
             ax.vlines(part["x"], part["group_min"], part["group_max"], color=PALETTE["group"],
                       linewidth=9, zorder=1)
-            ax.scatter(part["x"], part["group_median"], marker="_", s=180, linewidth=2,
-                       color=PALETTE["neutral"], zorder=2)
+            # Markers are drawn as lines without a line (one per point): the
+            # same marks as a scatter of area s at size sqrt(s), for a fraction
+            # of the cost, which counts when a run draws a profile per municipality.
+            ax.plot(part["x"], part["group_median"], linestyle="", marker="_", markersize=math.sqrt(180),
+                    markeredgewidth=2, color=PALETTE["neutral"], zorder=2)
             valid = part[part["score"].notna()]
             ax.plot(valid["x"], valid["score"], color=PALETTE["neutral"], linewidth=0.8, zorder=3)
-            for _, r in part.iterrows():
-                colour, marker = styles[r["round"]]
-                if pd.notna(r["score"]):
-                    ax.scatter(r["x"], r["score"], s=40, marker=marker, color=colour,
-                               edgecolor="black", linewidth=0.5, zorder=4)
-                elif bool(r["dont_know"]):
-                    ax.scatter(r["x"], 0, s=40, marker=marker, facecolor="white", edgecolor=colour,
-                               linewidth=1.5, zorder=4)
+            for r, x, score, dont_know in zip(part["round"], part["x"], part["score"], part["dont_know"]):
+                colour, marker = styles[r]
+                if pd.notna(score):
+                    ax.plot([x], [score], linestyle="", marker=marker, markersize=_POINT_SIZE,
+                            markerfacecolor=colour, markeredgecolor="black", markeredgewidth=0.5, zorder=4)
+                elif bool(dont_know):
+                    ax.plot([x], [0], linestyle="", marker=marker, markersize=_POINT_SIZE,
+                            markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.5, zorder=4)
             ax.set_title(labels[item], loc="left")
             ax.set_ylim(-0.6, 4.5)
             ax.set_yticks([0, 1, 2, 3, 4], ["Ved ikke", "1", "2", "3", "4"])
@@ -843,7 +848,7 @@ def save_figure(fig: Figure, stem: str | os.PathLike, *, formats: tuple[str, ...
     stem.parent.mkdir(parents=True, exist_ok=True)
     options = {"png": _PNG_OPTIONS, "svg": _SVG_OPTIONS}
     paths = {fmt: stem.with_name(f"{stem.name}.{fmt}") for fmt in ("png", "svg") if fmt in formats}
-    with _themed():
+    with _themed(), _laid_out(fig):
         for fmt, path in paths.items():
             fig.savefig(path, **options[fmt])
     _close(fig)
@@ -855,9 +860,40 @@ def figure_to_png_bytes(fig: Figure) -> bytes:
     if not isinstance(fig, Figure):
         raise ParameterError(f"figure_to_png_bytes: fig must be a matplotlib Figure, not {type(fig).__name__}")
     buffer = io.BytesIO()
-    with _themed():
+    with _themed(), _laid_out(fig):
         fig.savefig(buffer, **_PNG_OPTIONS)
     return buffer.getvalue()
+
+
+@contextmanager
+def _laid_out(fig: Figure):
+    """Lay ``fig`` out once, at the resolution of the PNG, and keep that layout
+    while it is saved.
+
+    For a figure with a layout engine, ``savefig`` first draws the whole
+    figure without output only to run the engine, and does so for every
+    format.  Running the engine here and hiding it while saving skips those
+    passes; the pixels are the same (``tests/test_figures.py`` compares them
+    with a plain ``savefig``) and the PNG and the SVG share one layout.
+    matplotlib offers no public way to save without the engine, so this
+    sets the figure's ``_layout_engine`` and falls back to a plain save where
+    that attribute is missing.
+    """
+    engine = fig.get_layout_engine()
+    if engine is None or getattr(fig, "_layout_engine", None) is not engine:
+        yield
+        return
+    dpi = fig.get_dpi()
+    fig.set_dpi(mpl.rcParams["savefig.dpi"])
+    try:
+        engine.execute(fig)
+    finally:
+        fig.set_dpi(dpi)
+    fig._layout_engine = None
+    try:
+        yield
+    finally:
+        fig._layout_engine = engine
 
 
 def _close(fig: Figure) -> None:

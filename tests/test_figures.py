@@ -483,6 +483,13 @@ def test_trend_skips_a_missing_mean(trend):
 
 
 # ------------------------------------------------------------------ profile
+def marker_points(ax):
+    """(x, y, marker, face colour, edge colour) of every marker-only line in ``ax``."""
+    return [(float(x), float(y), line.get_marker(), rgba(line.get_markerfacecolor()), rgba(line.get_markeredgecolor()))
+            for line in ax.lines if line.get_linestyle() in ("None", "", " ")
+            for x, y in zip(line.get_xdata(), line.get_ydata())]
+
+
 def test_profile_marks_ved_ikke_and_names_no_other_municipality(profile):
     fig = draw_all("profile", {"profile": profile})
     found = texts(fig)
@@ -490,23 +497,29 @@ def test_profile_marks_ved_ikke_and_names_no_other_municipality(profile):
     assert not [t for t in found if t.startswith("Kommune ") and "Kommune D" not in t]
     kompetencer = fig.axes[4]
     white = rgba("white")
-    open_points = [c.get_offsets()[0] for c in kompetencer.collections
-                   if isinstance(c, PathCollection) and facecolours(c) == {white}]
-    assert len(open_points) == 1 and tuple(open_points[0]) == (2.0, 0.0)
+    open_points = [(x, y) for x, y, _, face, _ in marker_points(kompetencer) if face == white]
+    assert open_points == [(2.0, 0.0)]
     assert "Ved ikke" in [t.get_text() for t in kompetencer.get_yticklabels()]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Kommune D", "Ved ikke", "Gruppens spænd", "Gruppens median"]
 
 
-def test_profile_points_have_round_colours(profile):
+def test_profile_points_have_round_colours_and_markers(profile):
     fig = draw_all("profile", {"profile": profile})
-    points = {}
-    for c in fig.axes[0].collections:
-        if isinstance(c, PathCollection) and c.get_offsets().shape == (1, 2) and c.get_offsets()[0, 1] > 0.5:
-            colours = facecolours(c)
-            if rgba(PALETTE["neutral"]) not in colours:
-                points[int(c.get_offsets()[0, 0])] = colours
-    assert points == {0: {rgba(PALETTE["rounds"][0])}, 1: {rgba(PALETTE["baseline"])}, 2: {rgba(PALETTE["followup"])}}
+    own = {int(x): (marker, face) for x, y, marker, face, edge in marker_points(fig.axes[0])
+           if marker != "_" and edge == rgba("black")}
+    assert own == {0: ("^", rgba(PALETTE["rounds"][0])), 1: ("o", rgba(PALETTE["baseline"])),
+                   2: ("s", rgba(PALETTE["followup"]))}
+    # Beredskab: Kommune D answered 2, 3, 3 (the fixture).
+    assert sorted((x, y) for x, y, marker, _, edge in marker_points(fig.axes[0])
+                  if marker != "_" and edge == rgba("black")) == [(0.0, 2.0), (1.0, 3.0), (2.0, 3.0)]
+
+
+def test_profile_group_median_is_a_dash_per_round(profile):
+    fig = draw_all("profile", {"profile": profile})
+    medians = [(x, y) for x, y, marker, *_ in marker_points(fig.axes[0]) if marker == "_"]
+    expected = profile[profile["item"] == "beredskab"]["group_median"].tolist()
+    assert medians == [(float(i), float(m)) for i, m in enumerate(expected)]
 
 
 # ------------------------------------------------------------------ saving
@@ -518,6 +531,30 @@ def test_save_figure_is_byte_identical_for_identical_figures(frames, kind, tmp_p
     for fmt in ("png", "svg"):
         assert first[fmt].suffix == f".{fmt}"
         assert first[fmt].read_bytes() == second[fmt].read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["means", "profile"])
+def test_save_figure_draws_what_a_plain_savefig_draws(frames, kind, tmp_path):
+    # save_figure lays a figure out once itself instead of letting savefig
+    # draw it an extra time; the pixels must be those of a plain savefig.
+    from PIL import Image
+
+    saved = figures.save_figure(draw_all(kind, frames), tmp_path / kind, formats=("png",))
+    plain = draw_all(kind, frames)
+    with figures._themed():
+        plain.savefig(tmp_path / "plain.png", **figures._PNG_OPTIONS)
+    ours, theirs = Image.open(saved["png"]), Image.open(tmp_path / "plain.png")
+    assert ours.size == theirs.size
+    assert ours.tobytes() == theirs.tobytes()
+
+
+def test_figure_keeps_its_layout_engine_after_png_bytes(comparison):
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    fig = draw_all("means", {"comparison": comparison})
+    engine = fig.get_layout_engine()
+    figures.figure_to_png_bytes(fig)
+    assert fig.get_layout_engine() is engine and isinstance(engine, ConstrainedLayoutEngine)
 
 
 def test_saved_files_carry_no_date_or_version(comparison, tmp_path):
