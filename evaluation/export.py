@@ -28,6 +28,7 @@ import html
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
@@ -400,6 +401,35 @@ def _write_atomic(path: Path, text: str) -> Path:
     return path
 
 
+
+_EXPORTERS = threading.local()
+
+
+def _exporter(lang: str) -> HTMLExporter:
+    """Return this thread's HTML exporter for ``lang``, made on first use.
+
+    Making an exporter compiles the Jinja templates again; one exporter per
+    thread and language keeps them compiled across the documents of a run
+    (nbconvert's own command line reuses one exporter the same way).
+    """
+    cache = _EXPORTERS.__dict__.setdefault("by_lang", {})
+    if lang not in cache:
+        cache[lang] = HTMLExporter(
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            exclude_anchor_links=True,
+            # embed_images stays off: it re-parses each inline HTML tag of a
+            # markdown cell on its own and so empties <b>...</b> (nbconvert 7.17).
+            # Markdown attachments are embedded anyway; any other image fails below.
+            language_code=lang,
+            config={"CSSHTMLHeaderPreprocessor": {"enabled": False}},
+        )
+    return cache[lang]
+
+
 def export_html(
     nb: nbformat.NotebookNode,
     output_path: str | os.PathLike,
@@ -460,19 +490,7 @@ def export_html(
         fail("drop_tags", sorted(map(repr, drop_tags)), "tag names (strings)")
     output_path = Path(output_path)
 
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        exclude_anchor_links=True,
-        # embed_images stays off: it re-parses each inline HTML tag of a
-        # markdown cell on its own and so empties <b>...</b> (nbconvert 7.17).
-        # Markdown attachments are embedded anyway; any other image fails below.
-        language_code=lang,
-        config={"CSSHTMLHeaderPreprocessor": {"enabled": False}},
-    )
+    exporter = _exporter(lang)
     resources = {
         "metadata": {"name": output_path.stem, "path": str(output_path.parent)},
         "evaluation": {
