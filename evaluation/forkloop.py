@@ -53,6 +53,7 @@ import traceback
 import types
 
 if __package__:
+    from . import preload as _preload
     from .preload import Preloaded, env_differences
 else:  # run from its file by ForkServer, without importing the package
     import importlib.util
@@ -269,14 +270,24 @@ class _Server:
             os.chdir(request["cwd"])
             os.environ.clear()
             os.environ.update(request["env"])
+            for key, value in self.preloaded.kernel_env.items():
+                os.environ.setdefault(key, value)
+            _preload.set_thread_names_taken(self.preloaded.thread_names_before)
             for name in PER_KERNEL_MODULES:
                 _reimport(name)
-            _after_initialize(self.preloaded.replay_filters)
+            _after_initialize(self._as_initialized)
             code = _run_launcher(request["cmd"], self.path0)
         except BaseException:
             traceback.print_exc()
         finally:
             os._exit(code)
+
+
+    def _as_initialized(self) -> None:  # pragma: no cover - child only
+        """Leave what a fresh kernel has once initialised: the thread names its
+        own imports took, then the notebook modules' warnings filters."""
+        _preload.set_thread_names_taken(_preload.thread_names_taken() + self.preloaded.kernel_thread_names)
+        self.preloaded.replay_filters()
 
 
 def _preloaded_names() -> set[str]:

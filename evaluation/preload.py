@@ -30,7 +30,9 @@ modules are in ``sys.modules``, and their warnings filters in
 ``warnings.filters``, from the first cell on rather than from the cell that
 imports them (the filters only concern warnings those modules emit); all
 kernels of one server share the hash seed of ``str`` (set ``PYTHONHASHSEED``
-when set order matters); and ``os.getppid()`` is the server.
+when set order matters); ``os.getppid()`` is the server; and debugpy's own
+log (used only while a debugger is attached) writes to the process's
+standard error rather than to the kernel's output stream.
 
 This module imports only the standard library at module level.
 """
@@ -40,6 +42,7 @@ import builtins
 import contextlib
 import importlib
 import io
+import itertools
 import os
 import re
 import sys
@@ -47,10 +50,17 @@ import threading
 import time
 import warnings
 
-__all__ = ["KERNEL_MODULES", "STARTUP_VARIABLES", "Preloaded", "env_differences"]
+__all__ = ["KERNEL_MODULES", "STARTUP_VARIABLES", "Preloaded", "env_differences", "thread_names_taken",
+           "set_thread_names_taken"]
 
 #: Modules every kernel imports at start-up; the server imports them first.
-KERNEL_MODULES: tuple[str, ...] = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell")
+#: ``ipykernel.debugger`` (which imports debugpy) is imported by every
+#: ``IPythonKernel`` as it is created.  Its import sets
+#: ``PYDEVD_USE_FRAME_EVAL`` when unset and takes one default thread name
+#: ("Thread-N"); each child repeats both at the point where a fresh kernel
+#: would (:attr:`Preloaded.kernel_env`, :attr:`Preloaded.kernel_thread_names`).
+KERNEL_MODULES: tuple[str, ...] = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+                                   "ipykernel.debugger")
 _SHELL_DEPENDENT = ("matplotlib_inline.backend_inline",)
 
 #: Variables the interpreter or compiled libraries may read at start-up or
@@ -121,6 +131,47 @@ class _Recorder(io.TextIOBase):
         return OutStream.encoding
 
 
+class _KernelStderr:
+    """``sys.stderr`` while the kernel's own modules are preloaded.
+
+    A module that keeps the stream it finds at import (debugpy does, and
+    prints a start-up note to it) holds the kernel's output stream in a fresh
+    kernel, where start-up text reaches no cell.  Here it holds this object:
+    it drops what is written during the server's imports, and afterwards
+    writes to whatever ``sys.stderr`` is then, in a child the kernel's stream.
+    """
+
+    started = False
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text) if self.started and sys.stderr is not self else len(text)
+
+    def flush(self) -> None:
+        if self.started and sys.stderr is not self:
+            sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:
+        return getattr(sys.stderr, "encoding", None) or "utf-8"
+
+
+def thread_names_taken() -> int:
+    """Return how many default thread names ("Thread-N") were handed out so far.
+
+    :mod:`threading` numbers unnamed threads from a counter; a notebook can
+    see the numbers in ``threading.enumerate()``.
+    """
+    return int(re.fullmatch(r"count\((\d+)\)", repr(threading._counter.__self__)).group(1)) - 1
+
+
+def set_thread_names_taken(n: int) -> None:
+    """Make the next default thread name "Thread-<n + 1>"."""
+    threading._counter = itertools.count(n + 1).__next__
+
+
 class Preloaded:
     """What the server imported, and why forking from it could change outputs.
 
@@ -136,6 +187,14 @@ class Preloaded:
         self.problems: list[str] = []
         self.filter_ops: list[tuple[tuple, bool]] = []
         self.env_read: set[str] = set()
+        #: Variables the kernel's own modules added to ``os.environ`` while
+        #: imported; a child sets them where its environment lacks them, as
+        #: those imports do in a fresh kernel.
+        self.kernel_env: dict[str, str] = {}
+        #: Default thread names handed out before the kernel's modules were
+        #: imported, and how many those imports took.
+        self.thread_names_before = 0
+        self.kernel_thread_names = 0
         self.matplotlibrc: str | None = None
         self.seconds = 0.0
 
@@ -161,16 +220,33 @@ class Preloaded:
         self.seconds = time.perf_counter() - start
 
     def _load(self, environ) -> None:
-        for name in KERNEL_MODULES:
-            self._import(name)
+        start_env = environ()
+        self.thread_names_before = thread_names_taken()
+        saved = sys.stderr
+        sys.stderr = quiet = _KernelStderr()
+        try:
+            for name in KERNEL_MODULES:
+                self._import(name)
+        finally:
+            quiet.started = True
+            sys.stderr = saved
+        self.kernel_thread_names = thread_names_taken() - self.thread_names_before
+        kernel_env = environ()
+        changed = sorted(k for k in start_env if kernel_env.get(k) != start_env[k])
+        if changed:
+            self.problems.append(f"the kernel's modules changed or removed environment variables: {changed}")
+        self.kernel_env = {k: v for k, v in kernel_env.items() if k not in start_env}
         filters = list(warnings.filters)
         before = (environ(), list(sys.path), list(sys.meta_path), list(sys.path_hooks))
         rc_before = None
+        names_before = thread_names_taken()
         with self._as_in_a_kernel():
             for name in sorted(self.modules, key=lambda m: m != "matplotlib"):
                 self._import(name)
                 if rc_before is None and "matplotlib" in sys.modules:
                     rc_before = dict(sys.modules["matplotlib"].rcParams)
+        if thread_names_taken() != names_before:
+            self.problems.append("a preloaded module created a thread object (it takes a default thread name)")
         if before != (environ(), list(sys.path), list(sys.meta_path), list(sys.path_hooks)):
             self.problems.append("a preloaded module changed os.environ, sys.path or the import hooks")
         self._separate_filters(filters)

@@ -123,3 +123,15 @@ def test_the_active_server_is_the_innermost_block():
 def test_preload_must_be_a_list_of_names():
     with pytest.raises(TypeError, match="sequence of module names"):
         ForkServer("pandas")
+
+
+def test_the_default_thread_name_counter_can_be_read_and_set():
+    import threading
+
+    from evaluation.preload import set_thread_names_taken, thread_names_taken
+
+    taken = thread_names_taken()
+    assert threading.Thread().name.startswith(f"Thread-{taken + 1}")
+    assert thread_names_taken() == taken + 1
+    set_thread_names_taken(taken)  # a child takes the kernel's names back like this
+    assert threading.Thread().name.startswith(f"Thread-{taken + 1}")
