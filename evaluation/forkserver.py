@@ -70,6 +70,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "matplotlib.pyplot",
     "matplotlib.backends.backend_agg",
     "seaborn",
+    "yaml",
 )
 
 
