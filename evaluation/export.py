@@ -401,7 +401,6 @@ def _write_atomic(path: Path, text: str) -> Path:
     return path
 
 
-
 _EXPORTERS = threading.local()
 
 

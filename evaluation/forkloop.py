@@ -282,7 +282,6 @@ class _Server:
         finally:
             os._exit(code)
 
-
     def _as_initialized(self) -> None:  # pragma: no cover - child only
         """Leave what a fresh kernel has once initialised: the thread names its
         own imports took, then the notebook modules' warnings filters."""

@@ -30,9 +30,7 @@ modules are in ``sys.modules``, and their warnings filters in
 ``warnings.filters``, from the first cell on rather than from the cell that
 imports them (the filters only concern warnings those modules emit); all
 kernels of one server share the hash seed of ``str`` (set ``PYTHONHASHSEED``
-when set order matters); ``os.getppid()`` is the server; and debugpy's own
-log (used only while a debugger is attached) writes to the process's
-standard error rather than to the kernel's output stream.
+when set order matters); and ``os.getppid()`` is the server.
 
 This module imports only the standard library at module level.
 """
