@@ -135,3 +135,23 @@ def test_the_default_thread_name_counter_can_be_read_and_set():
     assert thread_names_taken() == taken + 1
     set_thread_names_taken(taken)  # a child takes the kernel's names back like this
     assert threading.Thread().name.startswith(f"Thread-{taken + 1}")
+
+
+def test_the_kernel_modules_are_preloaded_quietly_and_their_traces_recorded():
+    # Run in a process of its own: preloading changes that process for good.
+    import json
+    import subprocess
+    import sys
+
+    code = ("import json; from evaluation.preload import Preloaded; p = Preloaded(['json']); p.load(); "
+            "print(json.dumps([p.problems, p.kernel_env, p.kernel_thread_names]))")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYDEVD")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    problems, kernel_env, thread_names = json.loads(done.stdout)
+    assert problems == []
+    # debugpy's import sets this variable and creates one unstarted thread
+    # object; a child repeats both where a fresh kernel would.
+    assert kernel_env == {"PYDEVD_USE_FRAME_EVAL": "NO"}
+    assert thread_names == 1
+    # and its start-up note does not reach the terminal of the run
+    assert "Debugger warning" not in done.stderr
