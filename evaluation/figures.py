@@ -292,6 +292,15 @@ def _wrap_label(text: str, width: int = 14) -> str:
     return textwrap.fill(text, width, break_long_words=False)
 
 
+def _answer_marker(colour: str, *, dont_know: bool) -> dict:
+    """Marker keywords of one answer drawn as a line marker: filled in its
+    round's colour with a thin black edge, or open in that colour for
+    "ved ikke"."""
+    if dont_know:
+        return {"markerfacecolor": "white", "markeredgecolor": colour, "markeredgewidth": 1.5}
+    return {"markerfacecolor": colour, "markeredgecolor": "black", "markeredgewidth": 0.5}
+
+
 def _tuple_handler():
     return {tuple: HandlerTuple(ndivide=None, pad=0.6)}
 
@@ -540,8 +549,7 @@ def plot_item_scores(
             ax.scatter(np.zeros(dont_know.sum()), y[dont_know] + shift, s=36, marker=marker,
                        facecolor="white", edgecolor=colour, linewidth=1.5, zorder=3)
             handles.append(Line2D([], [], color=colour, marker=marker, linewidth=2, label=label))
-            open_handles.append(Line2D([], [], linestyle="", marker=marker, markerfacecolor="white",
-                                       markeredgecolor=colour, markeredgewidth=1.5))
+            open_handles.append(Line2D([], [], linestyle="", marker=marker, **_answer_marker(colour, dont_know=True)))
         ax.set_yticks(y, paired["municipality"].astype(str).tolist())
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(-0.5, 4.5)
@@ -790,13 +798,12 @@ def plot_profile(
             valid = part[part["score"].notna()]
             ax.plot(valid["x"], valid["score"], color=PALETTE["neutral"], linewidth=0.8, zorder=3)
             for r, x, score, dont_know in zip(part["round"], part["x"], part["score"], part["dont_know"]):
+                answered = pd.notna(score)
+                if not answered and not dont_know:
+                    continue  # absent from this round: nothing to draw
                 colour, marker = styles[r]
-                if pd.notna(score):
-                    ax.plot([x], [score], linestyle="", marker=marker, markersize=_POINT_SIZE,
-                            markerfacecolor=colour, markeredgecolor="black", markeredgewidth=0.5, zorder=4)
-                elif bool(dont_know):
-                    ax.plot([x], [0], linestyle="", marker=marker, markersize=_POINT_SIZE,
-                            markerfacecolor="white", markeredgecolor=colour, markeredgewidth=1.5, zorder=4)
+                ax.plot([x], [score if answered else 0], linestyle="", marker=marker, markersize=_POINT_SIZE,
+                        zorder=4, **_answer_marker(colour, dont_know=not answered))
             ax.set_title(labels[item], loc="left")
             ax.set_ylim(-0.6, 4.5)
             ax.set_yticks([0, 1, 2, 3, 4], ["Ved ikke", "1", "2", "3", "4"])
@@ -804,10 +811,10 @@ def plot_profile(
             ax.set_xlim(-0.45, len(rounds) - 0.55)
             ax.grid(axis="x", visible=False)
         _label_outer_rows(axes, ncols)
-        own = tuple(Line2D([], [], linestyle="", marker=styles[r][1], color=styles[r][0],
-                           markeredgecolor="black", markeredgewidth=0.5) for r in rounds)
-        dont_know = tuple(Line2D([], [], linestyle="", marker=styles[r][1], markerfacecolor="white",
-                                 markeredgecolor=styles[r][0], markeredgewidth=1.5) for r in rounds)
+        own = tuple(Line2D([], [], linestyle="", marker=styles[r][1], **_answer_marker(styles[r][0], dont_know=False))
+                    for r in rounds)
+        dont_know = tuple(Line2D([], [], linestyle="", marker=styles[r][1], **_answer_marker(styles[r][0], dont_know=True))
+                          for r in rounds)
         handles = [own, dont_know,
                    Line2D([], [], color=PALETTE["group"], linewidth=9),
                    Line2D([], [], linestyle="", color=PALETTE["neutral"], marker="_", markersize=13,
