@@ -6,7 +6,8 @@ Data
     :mod:`~evaluation.config` (every path and fixed setting),
     :mod:`~evaluation.exceptions`, :mod:`~evaluation.data` (read and validate
     the data folder), :mod:`~evaluation.importer` (survey exports),
-    :mod:`~evaluation.synth` (synthetic data folders), :mod:`~evaluation.summary`.
+    :mod:`~evaluation.synth` (synthetic data folders), :mod:`~evaluation.summary`,
+    :mod:`~evaluation.files` (atomic writes of every output).
 Numbers
     :mod:`~evaluation.checks` (argument checks), :mod:`~evaluation.stats`,
     :mod:`~evaluation.compare`, :mod:`~evaluation.ceiling`, :mod:`~evaluation.trend`.

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from .checks import check_number, fail
 from .exceptions import EvaluationError
+from .files import write_atomically
 
 __all__ = [
     "CHROMIUM_ENV",
@@ -193,17 +193,6 @@ def _open_page(html_path: Path, *, width: int, height: int) -> Iterator[object]:
             context.close()
 
 
-def _write_atomically(target: Path, write) -> Path:
-    """Call ``write(tmp)`` and move the temporary file onto ``target``."""
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex[:8]}.tmp{target.suffix}")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
-
-
 def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> Path:
     """Print an exported document to an A4 PDF with Chromium.
 
@@ -244,7 +233,7 @@ def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> Path
                      display_header_footer=True, header_template=_HEADER, footer_template=_FOOTER,
                      margin=PDF_MARGIN, outline=True, tagged=True)
 
-        return _write_atomically(target, write)
+        return write_atomically(target, write)
 
 
 def screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike, *, width: int = 1280,
@@ -282,4 +271,4 @@ def screenshot(html_path: str | os.PathLike, png_path: str | os.PathLike, *, wid
     source = _check_document(html_path)
     target = _check_target("png_path", png_path, ".png")
     with _open_page(source, width=int(width), height=int(height)) as page:
-        return _write_atomically(target, lambda tmp: page.screenshot(path=str(tmp), type="png", full_page=full_page))
+        return write_atomically(target, lambda tmp: page.screenshot(path=str(tmp), type="png", full_page=full_page))

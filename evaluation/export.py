@@ -27,7 +27,6 @@ import copy
 import html
 import os
 import re
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -40,6 +39,7 @@ from nbconvert import HTMLExporter
 from nbconvert.utils.iso639_1 import iso639_1
 
 from .checks import fail
+from .files import write_text_atomically
 
 __all__ = [
     "TEMPLATES_DIR",
@@ -388,17 +388,7 @@ def _write_atomic(path: Path, text: str) -> Path:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.endswith("\n"):
         text += "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomically(path, text)
 
 
 _EXPORTERS = threading.local()

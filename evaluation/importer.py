@@ -30,6 +30,7 @@ import pandas as pd
 from . import config
 from .data import Instrument, load_instrument, load_municipalities, load_rounds, parse_response_rows
 from .exceptions import DataError, EvaluationError, ParameterError, Problem
+from .files import write_atomically
 
 __all__ = [
     "MAX_BYTES",
@@ -500,20 +501,15 @@ def write_responses(frame: pd.DataFrame, target: Path) -> Path:
     ``target`` in one step; on any failure the temporary file is removed and
     ``target`` is left as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(["municipality", "item", "score"])
             writer.writerows(frame[["municipality", "item", "score"]].itertuples(index=False, name=None))
             fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+            os.fsync(fh.fileno())  # raw data: on disk before it replaces the old file
+
+    return write_atomically(target, write)
 
 
 def import_export(path: str | os.PathLike, round_key: str, *, data: str | os.PathLike | None = None, replace: bool = False) -> Path:

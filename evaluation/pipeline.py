@@ -35,6 +35,7 @@ from pathlib import Path
 
 from . import config
 from .exceptions import EvaluationError, ExecutionError, LockError, ParameterError
+from .files import write_text_atomically
 from .fingerprint import DataFolder, job_key, package_versions, sha256_file
 from .plan import Job, pair_name, plan_jobs, resolve_pair, slug
 
@@ -348,14 +349,8 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             writes += output.get("metadata", {}).get("evaluation", {}).get("writes", [])
-    _write_text(path, nbformat.writes(nb) + "\n")
+    write_text_atomically(path, nbformat.writes(nb) + "\n")
     return sorted(set(writes)), timing
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(tmp, path)
 
 
 def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict) -> dict:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pandas as pd
+
+from .files import write_text_atomically
 
 __all__ = ["neutralise", "neutralise_frame", "write_table", "FLOAT_FORMAT"]
 
@@ -53,18 +54,5 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``frame`` to ``path`` as neutralised, deterministic CSV."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
-    # A unique name opened exclusively, not tempfile.mkstemp: mkstemp makes
-    # the file 0600, and the table would then be unreadable to anyone the
-    # figures beside it (made with the umask's mode) are readable to.
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomically(path, text)
