@@ -11,7 +11,7 @@ parameter, three ways:
 
 (a) plain ``papermill.execute_notebook``, one after the other, each in a
     fresh kernel (the baseline);
-(b) :func:`evaluation.parallel.execute_many` with the ``fastfork`` engine and
+(b) :func:`evaluation.run.parallel.execute_many` with the ``fastfork`` engine and
     ``--workers`` workers, including the start of the fork server;
 (c) the same with one worker, to separate the gain of forking from the gain
     of running notebooks side by side.
@@ -31,7 +31,7 @@ import papermill
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evaluation.parallel import Job, execute_many  # noqa: E402
+from evaluation.run.parallel import Job, execute_many  # noqa: E402
 
 NOTEBOOK = ROOT / "tests" / "notebooks" / "plot.ipynb"
 

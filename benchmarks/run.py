@@ -124,8 +124,9 @@ def run_a_b(data: Path, out: Path) -> tuple[dict, dict]:
 
 
 def _jobs(data: Path, out: Path):
-    from evaluation.fingerprint import DataFolder
-    from evaluation.plan import plan_jobs, resolve_pair
+    from evaluation.run.fingerprint import DataFolder
+    from evaluation.names import resolve_pair
+    from evaluation.run.plan import plan_jobs
 
     folder = DataFolder(data)
     baseline, followup = resolve_pair(folder.round_keys)
@@ -154,7 +155,7 @@ from papermill.parameterize import parameterize_notebook
 from papermill.iorw import load_notebook_node
 import IPython.display as ipd
 sys.path.insert(0, {root!r})
-from evaluation import export
+from evaluation.memo import export
 from benchmarks.run import _jobs
 
 data, out = Path({data!r}), Path({out!r})

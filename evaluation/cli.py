@@ -34,7 +34,7 @@ def _cmd_validate(args) -> int:
 
 def _cmd_summary(args) -> int:
     from .data import load_dataset
-    from .summary import data_summary
+    from .data.summary import data_summary
 
     ds = load_dataset(args.data)
     print(data_summary(ds).to_string(index=False))
@@ -42,7 +42,7 @@ def _cmd_summary(args) -> int:
 
 
 def _cmd_import(args) -> int:
-    from .importer import import_export
+    from .data.importing import import_export
 
     target = import_export(args.file, args.round, data=args.data, replace=args.replace)
     print(f"wrote {target}")
@@ -50,13 +50,13 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from .pipeline import run_from_args
+    from .run.pipeline import run_from_args
 
     return run_from_args(args)
 
 
 def _cmd_synth(args) -> int:
-    from .synth import write_synthetic
+    from .data.synth import write_synthetic
 
     out = write_synthetic(args.out, municipalities=args.municipalities, rounds=args.rounds, seed=args.seed)
     print(f"wrote a synthetic data folder to {out}")

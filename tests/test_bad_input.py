@@ -25,7 +25,7 @@ from typing import Callable
 import pytest
 
 from evaluation.cli import main
-from evaluation.pipeline import RUNS_SUBDIR
+from evaluation.run.publish import RUNS_SUBDIR
 
 PAIR = "opfoelgning-2019_vs_slutmaaling-2018"
 ITEMS = ["beredskab", "indsatser", "internt_samarbejde", "eksternt_samarbejde", "kompetencer",

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from evaluation import text as tx
+from evaluation.memo import text as tx
 from evaluation.data import load_dataset
-from evaluation.export import external_links, external_urls
+from evaluation.memo.export import external_links, external_urls
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,8 @@ from bs4 import BeautifulSoup
 
 from evaluation import config
 from evaluation.cli import main
-from evaluation.pipeline import FAILED_SUBDIR, RUNS_SUBDIR
-from evaluation.plan import slug
+from evaluation.run.publish import FAILED_SUBDIR, RUNS_SUBDIR
+from evaluation.names import slug
 
 PAIR = "opfoelgning-2019_vs_slutmaaling-2018"
 MUNIS = [f"Kommune {c}" for c in "ABCDEFGHIJ"]

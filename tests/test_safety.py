@@ -20,9 +20,9 @@ from bs4 import BeautifulSoup, Comment
 
 from evaluation import config
 from evaluation.cli import main
-from evaluation.export import external_links, external_urls
-from evaluation.plan import slug
-from evaluation.tables import FORMULA_STARTS
+from evaluation.memo.export import external_links, external_urls
+from evaluation.names import slug
+from evaluation.memo.tables import FORMULA_STARTS
 
 PAIR = "opfoelgning-2019_vs_slutmaaling-2018"
 PAYLOADS = [
@@ -284,7 +284,8 @@ def test_the_private_folder_is_git_ignored():
 
 # ----------------------------------------------- figures: text, not math
 def test_dollar_signs_in_a_name_are_text(tmp_path):
-    from evaluation import compare, figures
+    from evaluation.analysis import compare
+    from evaluation.memo import figures
     from evaluation.data import load_dataset
 
     ds = load_dataset()

@@ -1,0 +1,161 @@
+"""Paired tests for a small ordinal panel (about ten municipalities, scale 1-4).
+
+Each function takes plain arrays or Series and returns numbers, so it can be
+checked by hand.  Pairs with a missing value on either side are left out
+(a "ved ikke" answer is missing, never a score).
+
+- :func:`wilcoxon_test` - Wilcoxon signed-rank test; at this n scipy runs an
+  exact permutation test that is valid with ties and zero differences.
+- :func:`sign_test` - exact binomial test on ups against downs, with a
+  Clopper-Pearson interval for the share of ups.
+- :func:`rank_biserial` - matched-pairs rank-biserial correlation (Kerby 2014)
+  with zero differences kept in the ranking.
+- :func:`holm` - Holm's step-down adjustment, NaN-aware.
+- :func:`min_p_value` - the smallest two-sided p-value the data could reach.
+
+>>> round(rank_biserial([1, 2, 3, 3], [2, 2, 4, 1]), 4)
+0.1
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from ..checks import check_number, fail
+
+__all__ = ["wilcoxon_test", "sign_test", "rank_biserial", "holm", "min_p_value"]
+
+
+def _differences(before, after) -> np.ndarray:
+    """Return ``after - before`` over the pairs where both are present."""
+    b = np.asarray(before, dtype=float)
+    a = np.asarray(after, dtype=float)
+    if b.ndim != 1 or b.shape != a.shape:
+        fail("before/after", f"shapes {b.shape} and {a.shape}", "two one-dimensional sequences of equal length")
+    keep = ~(np.isnan(b) | np.isnan(a))
+    return a[keep] - b[keep]
+
+
+def wilcoxon_test(before, after) -> dict:
+    """Wilcoxon signed-rank test of paired scores, two-sided.
+
+    Calls ``scipy.stats.wilcoxon(after - before, method="auto")``.  With
+    ties or zero differences and at most 13 pairs (zeros included), scipy
+    (>= 1.15) enumerates all ``2**n`` sign assignments: an exact permutation
+    test.  Without ties or zeros it uses the exact null distribution; with
+    ties and more than 13 pairs, the normal approximation.  Zero differences
+    are dropped from the ranking (``zero_method="wilcox"``).
+    ``method="exact"`` is not used: its null distribution ignores ties.
+
+    Returns
+    -------
+    dict
+        ``statistic`` (the smaller of the positive and negative rank sums,
+        as scipy reports it), ``p_value``, ``n_nonzero`` (pairs that
+        changed).  ``statistic`` and ``p_value`` are NaN when no pair
+        changed (no test is possible).
+
+    >>> wilcoxon_test([2, 2, 3], [2, 2, 3])
+    {'statistic': nan, 'p_value': nan, 'n_nonzero': 0}
+    """
+    d = _differences(before, after)
+    n_nonzero = int(np.count_nonzero(d))
+    if n_nonzero == 0:
+        return {"statistic": np.nan, "p_value": np.nan, "n_nonzero": 0}
+    result = stats.wilcoxon(d, method="auto")
+    return {"statistic": float(result.statistic), "p_value": float(result.pvalue), "n_nonzero": n_nonzero}
+
+
+def sign_test(n_up: int, n_down: int, confidence: float = 0.95) -> dict:
+    """Exact sign test: ups among the municipalities that changed.
+
+    ``scipy.stats.binomtest(n_up, n_up + n_down, 0.5)``, two-sided; the
+    interval is the Clopper-Pearson ("exact") interval of the share up.
+
+    Returns
+    -------
+    dict
+        ``p_value``, ``ci_low``, ``ci_high``; all NaN when nothing changed.
+
+    >>> sign_test(3, 0)["p_value"]
+    0.25
+    """
+    check_number("n_up", n_up, 0, float("inf"), integer=True)
+    check_number("n_down", n_down, 0, float("inf"), integer=True)
+    check_number("confidence", confidence, 0.0, 1.0)
+    n = int(n_up) + int(n_down)
+    if n == 0:
+        return {"p_value": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    result = stats.binomtest(int(n_up), n, 0.5, alternative="two-sided")
+    ci = result.proportion_ci(confidence_level=confidence, method="exact")
+    return {"p_value": float(result.pvalue), "ci_low": float(ci.low), "ci_high": float(ci.high)}
+
+
+def rank_biserial(before, after) -> float:
+    """Matched-pairs rank-biserial correlation, zero differences kept.
+
+    Kerby's simple difference formula (Kerby 2014, Comprehensive Psychology
+    3, 11.IT.3.1): rank ``|after - before|`` over *all* pairs, zero
+    differences included (they take the lowest ranks, as in Pratt 1959);
+    tied values get their average rank.  Then
+
+        r = (sum of ranks of positive d - sum of ranks of negative d) / sum of all ranks
+
+    The zeros' ranks count in the denominator only, so unchanged
+    municipalities pull ``r`` towards 0.  (pingouin drops zeros first and
+    so reports a larger effect.)  ``r`` is 0 when every difference is zero
+    and NaN when there are no pairs.  Positive means scores rose.
+
+    Returns
+    -------
+    float
+        ``r`` in [-1, 1].
+    """
+    d = _differences(before, after)
+    if d.size == 0:
+        return float("nan")
+    ranks = stats.rankdata(np.abs(d), method="average")
+    return float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
+
+
+def holm(p_values) -> np.ndarray:
+    """Holm's step-down adjustment of p-values (Holm 1979), NaN-aware.
+
+    With the ``m`` non-NaN p-values sorted, ``p_(1) <= ... <= p_(m)``, the
+    adjusted value is ``max_{j <= i} min(1, (m - j + 1) p_(j))``.  NaN stays
+    NaN and does not count in ``m``.  Equals
+    ``statsmodels.stats.multitest.multipletests(p, method="holm")[1]``.
+
+    Returns
+    -------
+    ndarray
+        Adjusted p-values in the input order.
+
+    >>> holm([0.01, np.nan, 0.04, 0.03]).round(2).tolist()
+    [0.03, nan, 0.06, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    if p.ndim != 1 or np.any((p < 0) | (p > 1)):
+        fail("p_values", p_values, "a one-dimensional sequence of probabilities (NaN allowed)")
+    out = np.full(p.shape, np.nan)
+    valid = np.flatnonzero(~np.isnan(p))
+    order = valid[np.argsort(p[valid], kind="stable")]
+    m = order.size
+    scaled = (m - np.arange(m)) * p[order]
+    out[order] = np.minimum(1.0, np.maximum.accumulate(scaled))
+    return out
+
+
+def min_p_value(n_changed: int) -> float:
+    """The smallest two-sided p-value an exact sign or signed-rank test can reach.
+
+    With ``m`` changed pairs the most extreme outcome (all in one direction)
+    has two-sided probability ``2 * 0.5**m = 2**(1 - m)``, capped at 1.  For
+    ``m = 0`` the formula gives 2, so the cap returns 1: nothing changed,
+    and no test could detect anything.
+
+    >>> [min_p_value(m) for m in (0, 1, 4, 5)]
+    [1.0, 1.0, 0.125, 0.0625]
+    """
+    check_number("n_changed", n_changed, 0, float("inf"), integer=True)
+    return float(min(1.0, 2.0 ** (1 - int(n_changed))))

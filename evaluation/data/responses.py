@@ -1,0 +1,141 @@
+"""Load the answers: one ``responses/<round>.csv`` per round, into one tidy frame."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config
+from ..exceptions import Problem
+from .contract import Instrument
+from .instrument import load_instrument
+from .municipalities import load_municipalities
+from .reading import (
+    check_unique as _check_unique,
+    check_values as _check_values,
+    display_path as _rel,
+    raise_problems as _raise,
+    read_csv_strict,
+)
+from .rounds import load_rounds
+
+__all__ = ["load_responses", "sort_responses", "parse_response_rows", "response_files"]
+
+
+def response_files(data) -> list[Path]:
+    folder = config.responses_dir(data)
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def load_responses(
+    data: str | os.PathLike | None = None,
+    *,
+    instrument: Instrument | None = None,
+    rounds: pd.DataFrame | None = None,
+    municipalities: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Read every round's ``responses/<round>.csv`` into one tidy frame.
+
+    A municipality that appears in a round must answer every item (with
+    code 0 for "ved ikke"); a municipality may be absent from a round.
+
+    Returns
+    -------
+    DataFrame
+        ``round``, ``municipality``, ``item``, ``score`` (float: 1-4, NaN
+        for "ved ikke"), ``dont_know`` (bool); sorted by round order,
+        municipality and instrument item order.
+    """
+    instrument = instrument or load_instrument(data)
+    rounds = rounds if rounds is not None else load_rounds(data)
+    municipalities = municipalities if municipalities is not None else load_municipalities(data)
+    problems: list[Problem] = []
+    known_rounds = rounds["round"].tolist()
+    files = {p.stem: p for p in response_files(data)}
+    for key in files:
+        if key not in known_rounds:
+            problems.append(Problem(_rel(files[key]), f"unknown round {key!r}; rounds.yml lists {', '.join(known_rounds)}", value=key))
+    for key in known_rounds:
+        if key not in files:
+            problems.append(Problem(_rel(config.round_file(key, data)), f"rounds.yml names round {key!r} but its response file is missing", value=key))
+    frames = []
+    for key in known_rounds:
+        if key not in files:
+            continue
+        frame = parse_response_rows(files[key], instrument, municipalities, problems)
+        if frame is not None:
+            frame.insert(0, "round", key)
+            frames.append(frame)
+    _raise(problems)
+    out = pd.concat(frames, ignore_index=True)
+    return sort_responses(out, instrument, rounds)
+
+
+def sort_responses(frame: pd.DataFrame, instrument: Instrument, rounds: pd.DataFrame) -> pd.DataFrame:
+    """Sort a responses frame by round order, municipality and item order."""
+    round_order = {k: i for i, k in enumerate(rounds["round"])}
+    item_order = {k: i for i, k in enumerate(instrument.items["item"])}
+    key = pd.DataFrame(
+        {
+            "r": frame["round"].map(round_order),
+            "m": frame["municipality"],
+            "i": frame["item"].map(item_order),
+        }
+    )
+    order = key.sort_values(["r", "m", "i"], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
+def parse_response_rows(path: Path, instrument: Instrument, municipalities: pd.DataFrame, problems: list[Problem]):
+    """Read and check one contract response file; return its rows or ``None``.
+
+    Returns
+    -------
+    DataFrame or None
+        ``municipality``, ``item``, ``score`` (float, NaN for "ved ikke"),
+        ``dont_know`` (bool).
+    """
+    name = _rel(path)
+    before = len(problems)
+    frame = read_csv_strict(path, ["municipality", "item", "score"], problems)
+    if frame is None:
+        return None
+    if frame.empty:
+        problems.append(Problem(name, "file has a header but no answers"))
+        return None
+    _check_values(frame, "municipality", tuple(municipalities["municipality"]), name, problems, "municipality")
+    _check_values(frame, "item", tuple(instrument.items["item"]), name, problems, "item")
+    codes = []
+    allowed_codes = set(instrument.codes)
+    for value, line in zip(frame["score"], frame["_line"]):
+        digits = value[1:] if value.startswith("-") else value
+        code = value if digits.isascii() and digits.isdigit() else None
+        if code is None or int(code) not in allowed_codes:
+            problems.append(
+                Problem(name, f"score must be one of the codes {', '.join(map(str, instrument.codes))}", row=line, column="score", value=value)
+            )
+            codes.append(None)
+        else:
+            codes.append(int(code))
+    _check_unique(frame, ["municipality", "item"], name, problems, "the municipality's answer to this item")
+    all_items = set(instrument.items["item"])
+    answered: dict[str, tuple[int, set]] = {}
+    for muni, item, line in zip(frame["municipality"], frame["item"], frame["_line"]):
+        answered.setdefault(muni, (int(line), set()))[1].add(item)
+    for muni, (line, items) in answered.items():
+        for item in sorted(all_items - items):
+            problems.append(Problem(name, "item missing for this municipality", row=line, column="item", value=f"{muni} / {item}"))
+    if len(problems) > before:
+        return None
+    missing = set(instrument.missing_codes)
+    code_series = pd.Series(codes, index=frame.index, dtype="int64")
+    dont_know = code_series.isin(missing)
+    return pd.DataFrame(
+        {
+            "municipality": frame["municipality"].astype(str),
+            "item": frame["item"].astype(str),
+            "score": code_series.astype(float).mask(dont_know),
+            "dont_know": dont_know.astype(bool),
+        }
+    )

@@ -1,0 +1,37 @@
+"""Export executed notebooks as self-contained Danish HTML documents.
+
+Use::
+
+    nb = merge_notebooks([out / "01_indledning.ipynb", out / "02_resultater.ipynb"],
+                         title="Opfølgning på handlingsplaner")
+    export_html(nb, out / "memo.html", title=nb.metadata.title,
+                links=[("Kørte notebooks", "notebooks/")])
+    external_urls((out / "memo.html").read_text(encoding="utf-8"))  # -> []
+
+Merging the memo's notebooks (:mod:`.merging`), assembling a document
+(:mod:`.document`), URL and link safety (:mod:`.links`) and the index page
+(:mod:`.index`).
+
+Outputs are inserted as they are.  The notebooks escape every text that comes
+from data before it reaches an output; nothing here un-escapes, and nothing
+here sanitises either (nbconvert's sanitiser breaks tables).  A cell that
+loads a resource not embedded as a ``data:`` URI (from another host or from
+a file) makes the export fail.
+"""
+from .merging import PARAMETER_TAGS, REVIEW_TAGS, merge_notebooks
+from .links import external_urls, external_links
+from .document import TEMPLATES_DIR, TEMPLATE_NAME, export_html, export_notebook_html
+from .index import render_index
+
+__all__ = [
+    "TEMPLATES_DIR",
+    "TEMPLATE_NAME",
+    "PARAMETER_TAGS",
+    "REVIEW_TAGS",
+    "merge_notebooks",
+    "export_html",
+    "export_notebook_html",
+    "render_index",
+    "external_urls",
+    "external_links",
+]

@@ -1,0 +1,34 @@
+"""Figure panels of the memo: drawing only, from already computed tidy frames.
+
+Every function here takes a tidy frame that the analysis step has already
+computed and returns a new :class:`matplotlib.figure.Figure`; no function
+computes a statistic or changes its input.  All text in the figures is
+Danish, numbers carry a decimal comma.
+
+The look (:mod:`.theme`), shared building blocks (:mod:`.layout`), the
+comparison panels (:mod:`.panels`), figures over all rounds
+(:mod:`.over_rounds`), the profile figure (:mod:`.profile`) and
+byte-stable saving (:mod:`.saving`).
+"""
+from .theme import PALETTE, SCALE_LABELS, FIGURE_WIDTH, theme_rc, set_theme, round_colours, _themed  # noqa: F401
+from .panels import plot_means, plot_plan_status, plot_item_scores
+from .over_rounds import plot_distribution, plot_trend
+from .profile import plot_profile
+from .saving import save_figure, figure_to_png_bytes, _PNG_OPTIONS  # noqa: F401
+
+__all__ = [
+    "PALETTE",
+    "SCALE_LABELS",
+    "FIGURE_WIDTH",
+    "theme_rc",
+    "set_theme",
+    "round_colours",
+    "plot_means",
+    "plot_plan_status",
+    "plot_item_scores",
+    "plot_distribution",
+    "plot_trend",
+    "plot_profile",
+    "save_figure",
+    "figure_to_png_bytes",
+]

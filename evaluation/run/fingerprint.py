@@ -1,0 +1,199 @@
+"""Fingerprints of a run's inputs, computed without the heavy libraries.
+
+A run re-executes a notebook only when one of its inputs changed: the
+notebook's source, its parameters, the parts of the data it reads (its
+*facets*), the package's own source, or the installed package versions.
+This module reads the data folder with the standard library only (csv,
+hashlib, yaml), so that an up-to-date rerun never imports pandas,
+matplotlib or seaborn.
+
+Facets
+------
+``file:<name>``
+    a whole file of the data folder (``plan_status.csv``, ...).
+``responses:<item>``
+    every round's answers to one item.
+``responses:*``
+    every answer to every item.
+``quotes:<theme>``
+    the statements of one theme in ``quotes.csv``, in file order.
+``private:names``
+    the optional private name map.
+
+Columns are found by their header names (the data contract allows any
+column order) and values are stripped, as the loaders do.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from .. import config
+
+__all__ = [
+    "sha256_file",
+    "sha256_text",
+    "DataFolder",
+    "package_source_digest",
+    "package_versions",
+    "job_key",
+    "TRACKED_PACKAGES",
+]
+
+TRACKED_PACKAGES = (
+    "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client",
+    "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyyaml", "openpyxl",
+)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class DataFolder:
+    """Light, read-only view of a data folder for planning a run."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @lru_cache(maxsize=None)
+    def _yaml(self, name: str) -> dict:
+        with open(self.path / name, encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+
+    @property
+    def round_keys(self) -> list[str]:
+        return [str(r["key"]) for r in self._yaml("rounds.yml").get("rounds", [])]
+
+    def items(self, kind: str) -> list[str]:
+        return [str(i["key"]) for i in self._yaml("instrument.yml").get("items", []) if i.get("kind") == kind]
+
+    @lru_cache(maxsize=None)
+    def municipalities(self) -> tuple[str, ...]:
+        with open(self.path / "municipalities.csv", encoding="utf-8-sig", newline="") as fh:
+            return tuple(row["municipality"].strip() for row in csv.DictReader(fh))
+
+    def files(self) -> list[Path]:
+        """Every input file of the folder, sorted (private files excluded)."""
+        return sorted(
+            p for p in self.path.rglob("*")
+            if p.is_file() and config.PRIVATE_SUBDIR not in p.relative_to(self.path).parts
+            and not p.name.startswith(".")
+        )
+
+    @lru_cache(maxsize=None)
+    def _records(self, name: str, columns: tuple[str, ...]) -> tuple[tuple[str, ...], ...] | None:
+        """The ``columns`` of every row of a data CSV, found by header name
+        and stripped as the loaders strip them; blank rows skipped.
+
+        ``None`` when the file is not a well-formed contract file (unreadable,
+        a column missing, a row of the wrong length): the facet then covers
+        the whole file, and validation reports the problem later.
+        """
+        try:
+            with open(self.path / name, encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.reader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return None
+        if not rows:
+            return None
+        header = [h.strip() for h in rows[0]]
+        if any(header.count(c) != 1 for c in columns):
+            return None
+        index = [header.index(c) for c in columns]
+        out = []
+        for row in rows[1:]:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                return None
+            out.append(tuple(row[i].strip() for i in index))
+        return tuple(out)
+
+    def _whole(self, path: Path) -> list[str]:
+        return [path.relative_to(self.path).as_posix(), sha256_file(path) if path.exists() else "absent"]
+
+    def _responses(self, item: str) -> list:
+        out = []
+        for path in sorted(config.responses_dir(self.path).glob("*.csv")):
+            records = self._records(path.relative_to(self.path).as_posix(), ("municipality", "item", "score"))
+            if records is None:
+                out.append(self._whole(path))
+                continue
+            out += [[path.stem, *r] for r in records if item == "*" or r[1] == item]
+        # The loader sorts the answers itself, so the order of rows in a file
+        # does not matter.
+        return sorted(out)
+
+    def _quotes(self, theme: str) -> list:
+        records = self._records("quotes.csv", ("theme", "role", "municipality", "text"))
+        if records is None:
+            return [self._whole(self.path / "quotes.csv")]
+        # File order kept: quotes are shown in the order they are listed.
+        return [list(r) for r in records if r[0] == theme]
+
+    @lru_cache(maxsize=None)
+    def facet(self, name: str) -> str:
+        """The digest of one facet (see the module docstring)."""
+        kind, _, arg = name.partition(":")
+        if kind == "file":
+            path = self.path / arg
+            return sha256_file(path) if path.exists() else "absent"
+        if kind == "private":
+            path = self.path / config.PRIVATE_SUBDIR / "names.csv"
+            return sha256_file(path) if path.exists() else "absent"
+        if kind == "responses":
+            return sha256_text(json.dumps(self._responses(arg)))
+        if kind == "quotes":
+            return sha256_text(json.dumps(self._quotes(arg)))
+        raise ValueError(f"unknown facet {name!r}")
+
+
+@lru_cache(maxsize=None)
+def package_source_digest() -> str:
+    """Digest of the package's own Python source (any edit reruns all)."""
+    root = Path(__file__).resolve().parent.parent  # the whole package
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".tpl", ".j2", ".css", ".json") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages a run's results depend on."""
+    out = {}
+    for name in TRACKED_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def job_key(notebook: Path, parameters: dict, facets: list[str], data: DataFolder) -> str:
+    """The cache key of one notebook execution."""
+    payload = {
+        "notebook": sha256_file(notebook),
+        "parameters": parameters,
+        "facets": {f: data.facet(f) for f in sorted(set(facets) | {"file:instrument.yml", "file:rounds.yml"})},
+        "package": package_source_digest(),
+        "versions": package_versions(),
+    }
+    return sha256_text(json.dumps(payload, sort_keys=True, default=str))

@@ -1,0 +1,364 @@
+"""A fork server that starts IPython kernels from a parent that has the heavy imports done.
+
+A fresh kernel spends most of its start-up importing pandas, seaborn and
+matplotlib.  The fork server is a helper process, started once per run with
+:func:`subprocess.Popen` (so it inherits no ZeroMQ context or thread of the
+caller), that imports those modules once, creates no thread and no ZeroMQ
+context, and then waits on a unix socket.  For each launch request it forks a
+child that becomes an ordinary kernel: the same command line, environment,
+working directory, ``sys.argv``, ``sys.path``, a new ``__main__`` module, a new
+session, a stdin pipe closed at the other end and freshly seeded random
+generators, exactly as :func:`jupyter_client.launcher.launch_kernel` would give
+a new ``python -m ipykernel_launcher`` process.
+
+A child differs from a fresh kernel only in what the preloaded modules did at
+import time.  The server imports them as a notebook cell would and refuses to
+fork (the kernel manager then launches the kernel normally, and says why)
+whenever a difference could show in a notebook: see :mod:`evaluation.run.kernels.preload`
+for what is checked while preloading and :mod:`evaluation.run.kernels.loop` for what
+is checked per kernel (interpreter, environment, working directory).
+
+The server never imports the ``evaluation`` package, and does not preload it
+by default: a notebook always imports the package's current source, and any
+import-time side effect happens inside the kernel as in a fresh one.  Start
+one server per run, so that the preloaded libraries are those on disk.
+
+Use::
+
+    with fork_server() as server:
+        ...  # kernels started through evaluation.run.kernels.client.ForkKernelManager
+        print(server.stats())
+"""
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import logging
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from typing import Iterator
+
+from .loop import READ_SIZE, send
+
+__all__ = [
+    "DEFAULT_PRELOAD",
+    "ForkServer",
+    "KernelProcess",
+    "ForkServerUnavailable",
+    "fork_server",
+    "active_server",
+    "default_server",
+    "launch",
+]
+
+log = logging.getLogger(__name__)
+
+#: Modules imported by the server before it forks kernels.
+DEFAULT_PRELOAD: tuple[str, ...] = (
+    "matplotlib",
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "matplotlib.pyplot",
+    "matplotlib.backends.backend_agg",
+    "seaborn",
+    "yaml",
+)
+
+
+#: Runs the server from its file, without importing the ``evaluation`` package.
+_BOOTSTRAP = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
+_LOOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loop.py")
+
+
+class ForkServerUnavailable(RuntimeError):
+    """The fork server cannot be reached; the caller launches normally."""
+
+
+class KernelProcess:
+    """A kernel forked by the server, seen from the kernel manager.
+
+    The connection to the server stays open for the kernel's lifetime: the
+    server sends the exit status on it and forwards signals to the kernel's
+    process group, so a reaped pid is never signalled.
+    """
+
+    def __init__(self, sock: socket.socket, pid: int):
+        self.sock = sock
+        self.pid = pid
+        self.returncode: int | None = None
+        self._buffer = b""
+        self._server_gone = False
+
+    def poll(self) -> int | None:
+        """Return the exit code if the kernel has exited, else None."""
+        if self.returncode is not None:
+            return self.returncode
+        if not self._server_gone:
+            self.sock.setblocking(False)
+            try:
+                data = self.sock.recv(READ_SIZE)
+                if not data:
+                    self._server_gone = True
+                self._buffer += data
+            except BlockingIOError:
+                pass
+            except OSError:
+                self._server_gone = True
+            if b"\n" in self._buffer:
+                self.returncode = json.loads(self._buffer.partition(b"\n")[0])["exit"]
+                return self.returncode
+        if self._server_gone:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = -signal.SIGKILL
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel's process group (through the server while it runs)."""
+        if self.poll() is not None:
+            return
+        if not self._server_gone:
+            try:
+                self.sock.setblocking(True)
+                send(self.sock, {"op": "signal", "signum": int(signum)})
+                return
+            except OSError:
+                self._server_gone = True
+        os.killpg(self.pid, signum)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class ForkServer:
+    """Handle on a fork server process.
+
+    Parameters
+    ----------
+    preload : sequence of str
+        Modules the server imports before forking (default
+        :data:`DEFAULT_PRELOAD`).
+    env : dict, optional
+        Variables added to this process's environment for the server.  Pass
+        the same ones to the kernels: a kernel whose environment differs is
+        launched normally.
+    startup_timeout : float
+        Seconds to wait for the preloading.
+    """
+
+    def __init__(self, preload=DEFAULT_PRELOAD, *, env: dict | None = None,
+                 startup_timeout: float = 120.0):
+        if isinstance(preload, str):
+            raise TypeError("preload must be a sequence of module names, not a string")
+        self.preload = [str(m) for m in preload]
+        self.env = {**os.environ, **{str(k): str(v) for k, v in (env or {}).items()}}
+        self.startup_timeout = float(startup_timeout)
+        self.folder: str | None = None
+        self.process: subprocess.Popen | None = None
+        self.info: dict = {}
+
+    @property
+    def address(self) -> str:
+        """Path of the server's unix socket."""
+        if self.folder is None:
+            raise ForkServerUnavailable("the fork server is not running")
+        return os.path.join(self.folder, "server.sock")
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> "ForkServer":
+        """Start the server and wait until its imports are done."""
+        if self.process is not None:
+            raise RuntimeError("the fork server is already running")
+        self.folder = tempfile.mkdtemp(prefix="evfork-")
+        status_r, status_w = os.pipe()
+        cmd = [sys.executable, "-c", _BOOTSTRAP, _LOOP, self.address, str(status_w), *self.preload]
+        try:
+            self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, pass_fds=(status_w,),
+                                            env=self.env, cwd=self.folder, start_new_session=True)
+        finally:
+            os.close(status_w)
+        with os.fdopen(status_r) as status:
+            selector = selectors.DefaultSelector()
+            selector.register(status, selectors.EVENT_READ)
+            ready = selector.select(timeout=self.startup_timeout)
+            selector.close()
+            line = status.readline() if ready else ""
+        if not line:
+            self.stop()
+            raise ForkServerUnavailable("the fork server did not start (see its output above)")
+        self.info = json.loads(line)
+        for problem in self.info["problems"]:
+            log.warning("fork server: kernels will start normally: %s", problem)
+        return self
+
+    def stop(self) -> None:
+        """Stop the server; it kills kernels that are still running."""
+        process, self.process = self.process, None
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def _connect(self) -> socket.socket:
+        if not self.running:
+            raise ForkServerUnavailable("the fork server is not running")
+        return connect(self.address)
+
+    def stats(self) -> dict:
+        """Return the server's counters.
+
+        Returns
+        -------
+        dict
+            ``forked`` (kernels forked so far), ``refused`` (the reason for
+            each launch it refused), ``running`` (forked kernels not yet
+            exited), ``pid`` (of the server) and ``problems`` (what makes it
+            refuse every launch).
+        """
+        with self._connect() as sock:
+            send(sock, {"op": "stats"})
+            return _read_message(sock)
+
+    def __enter__(self) -> "ForkServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def connect(address: str) -> socket.socket:
+    """Open a connection to the server at ``address``."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(address)
+    except OSError as exc:
+        sock.close()
+        raise ForkServerUnavailable(f"cannot reach the fork server at {address}: {exc}") from exc
+    return sock
+
+
+def _read_message(sock: socket.socket, timeout: float = 30.0) -> dict:
+    sock.settimeout(timeout)
+    data = b""
+    while b"\n" not in data:
+        chunk = sock.recv(READ_SIZE)
+        if not chunk:
+            raise ForkServerUnavailable("the fork server closed the connection")
+        data += chunk
+    return json.loads(data.partition(b"\n")[0])
+
+
+def launch(address: str, cmd: list[str], env: dict[str, str], cwd: str) -> KernelProcess | str:
+    """Ask the server at ``address`` to fork a kernel.
+
+    Returns
+    -------
+    KernelProcess or str
+        The forked kernel, or the reason why it must be launched normally.
+
+    Raises
+    ------
+    ForkServerUnavailable
+        If the server cannot be reached.
+    OSError
+        If the server reports that the kernel cannot be started (as
+        :class:`subprocess.Popen` would).
+    """
+    sock = connect(address)
+    try:
+        send(sock, {"op": "launch", "cmd": list(cmd), "env": dict(env), "cwd": cwd})
+        reply = _read_message(sock)
+    except BaseException:
+        sock.close()
+        raise
+    if "pid" in reply:
+        return KernelProcess(sock, reply["pid"])
+    sock.close()
+    if "fallback" in reply:
+        return reply["fallback"]
+    raise OSError(reply.get("error", f"unexpected reply {reply!r}"))
+
+
+# --------------------------------------------------------------------------
+# Which server a kernel uses
+# --------------------------------------------------------------------------
+
+_active: list[ForkServer] = []
+_defaults: dict[frozenset, ForkServer] = {}
+_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None) -> Iterator[ForkServer]:
+    """Run a fork server for the duration of a ``with`` block.
+
+    Kernels started by the ``fastfork`` engine inside the block (from any
+    thread) use it.  Start one per run: the server imports the modules as
+    they are on disk when it starts.
+
+    Parameters
+    ----------
+    preload, env
+        As for :class:`ForkServer`.
+
+    Yields
+    ------
+    ForkServer
+        The running server.
+    """
+    server = ForkServer(preload, env=env).start()
+    with _lock:
+        _active.append(server)
+    try:
+        yield server
+    finally:
+        with _lock:
+            _active.remove(server)
+        server.stop()
+
+
+def active_server() -> ForkServer | None:
+    """Return the innermost server started by :func:`fork_server`, or None."""
+    with _lock:
+        return _active[-1] if _active else None
+
+
+def default_server(env: dict | None = None) -> ForkServer:
+    """Return a process-wide server for ``env``, started on first use."""
+    key = frozenset((env or {}).items())
+    with _lock:
+        server = _defaults.get(key)
+        if server is None or not server.running:
+            if not _defaults:
+                atexit.register(_stop_defaults)
+            server = _defaults[key] = ForkServer(env=env).start()
+        return server
+
+
+def _stop_defaults() -> None:
+    atexit.unregister(_stop_defaults)
+    with _lock:
+        servers = list(_defaults.values())
+        _defaults.clear()
+    for server in servers:
+        server.stop()

@@ -1,0 +1,111 @@
+"""Plan a run: which notebooks to execute, with which parameters, in which order.
+
+The plan is built from the data folder with the standard library only, so
+that deciding whether anything needs to run costs no heavy imports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import config
+from ..exceptions import ParameterError
+from ..names import slug
+from .fingerprint import DataFolder
+
+__all__ = ["Job", "MEMO_PARTS", "plan_jobs"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook execution.
+
+    ``name`` is unique within a run and names the executed notebook
+    (``notebooks/<name>.ipynb``); ``document`` is the exported document the
+    notebook belongs to (``memo`` or ``profile:<municipality>``).
+    """
+
+    name: str
+    notebook: str
+    parameters: dict
+    facets: tuple[str, ...]
+    document: str = "memo"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def source(self) -> Path:
+        return config.NOTEBOOKS_DIR / self.notebook
+
+
+#: The memo's parts in order: (notebook, what it runs over, data facets).
+#: ``per`` is None (once), "parameter" or "context" (once per such item).
+MEMO_PARTS = (
+    ("01_introduktion.ipynb", None, ("responses:parameters", "file:plan_status.csv", "file:municipalities.csv")),
+    ("02_konklusion.ipynb", None, ("responses:parameters",)),
+    ("03_planstatus.ipynb", None, ("file:plan_status.csv", "file:municipalities.csv", "quotes:ledelsesforankring")),
+    ("04_parameter.ipynb", "parameter", ("responses:parameters", "file:municipalities.csv", "quotes:{item}")),
+    ("05_kontekst.ipynb", "context", ("responses:{item}",)),
+    ("06_centret.ipynb", None, ("quotes:centrets_arbejde",)),
+    ("07_metode.ipynb", None, ("responses:parameters", "file:municipalities.csv")),
+)
+PROFILE_NOTEBOOK = "08_profil.ipynb"
+PROFILE_FACETS = ("responses:*", "file:plan_status.csv", "file:municipalities.csv", "private:names")
+
+
+def _expand(facets, data: DataFolder, item: str | None):
+    out = []
+    for f in facets:
+        if f == "responses:parameters":
+            out += [f"responses:{p}" for p in data.items("parameter")]
+        else:
+            out.append(f.format(item=item))
+    return tuple(out)
+
+
+def plan_jobs(
+    data: DataFolder,
+    baseline: str,
+    followup: str,
+    output_dir: Path,
+    *,
+    profiles: bool = True,
+    municipalities: list[str] | None = None,
+    show_names: bool = False,
+) -> list[Job]:
+    """All notebook executions of a run, memo parts first, in memo order.
+
+    ``output_dir`` is the published folder of the pair; it is what the
+    notebooks' ``output_dir`` parameter shows.  With ``show_names`` the
+    profiles show the real names of the private name map (the memo never
+    does).  ``municipalities`` chooses
+    the profiles (``None``: every municipality); a name given twice gives
+    one profile, and two names with the same :func:`slug` are refused.
+    """
+    common = {"data_dir": str(data.path), "output_dir": str(output_dir), "baseline": baseline, "followup": followup}
+    jobs = []
+    for notebook, per, facets in MEMO_PARTS:
+        stem = notebook.removesuffix(".ipynb")
+        items = [None] if per is None else data.items(per)
+        for item in items:
+            params = dict(common) if item is None else {**common, "item": item}
+            name = stem if item is None else f"{stem}-{item}"
+            jobs.append(Job(name, notebook, params, _expand(facets, data, item)))
+    if profiles:
+        known = data.municipalities()
+        chosen = list(dict.fromkeys(municipalities or known))  # a name given twice is one profile
+        unknown = [m for m in chosen if m not in known]
+        if unknown:
+            raise ParameterError(f"unknown municipality {unknown[0]!r}; known: {', '.join(known)}")
+        seen: dict[str, str] = {}
+        for m in chosen:
+            other = seen.setdefault(slug(m), m)
+            if other != m:
+                raise ParameterError(
+                    f"municipalities {other!r} and {m!r} give the same file name {slug(m)!r}; rename one"
+                )
+        for m in chosen:
+            jobs.append(
+                Job(f"profil-{slug(m)}", PROFILE_NOTEBOOK, {**common, "municipality": m, "show_name": show_names},
+                    PROFILE_FACETS, document=f"profile:{m}")
+            )
+    return jobs

@@ -1,0 +1,114 @@
+"""End to end: the real notebooks executed by papermill, exported by nbconvert."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from evaluation import config
+from evaluation.cli import main
+
+PAIR = "opfoelgning-2019_vs_slutmaaling-2018"
+CONTRACT_COMPARISON = ["item", "n_pairs", "mean_baseline", "mean_followup", "mean_change", "n_up", "n_same",
+                       "n_down", "p_wilcoxon", "p_sign", "p_holm"]
+CONTRACT_CEILING = ["item", "round", "n_valid", "share_top", "ceiling"]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_run_writes_every_artefact(bundled_run):
+    f = bundled_run
+    for name in ("memo.html", "index.html", "manifest.json"):
+        assert (f / name).is_file()
+    notebooks = sorted(p.stem for p in (f / "notebooks").glob("*.ipynb"))
+    assert "02_konklusion" in notebooks and "04_parameter-kompetencer" in notebooks
+    assert len([n for n in notebooks if n.startswith("profil-")]) == 10
+    assert len(list((f / "profiles").glob("*.html"))) == 10
+    pngs = {p.stem for p in (f / "figures").glob("figur-*.png")}
+    svgs = {p.stem for p in (f / "figures").glob("figur-*.svg")}
+    assert pngs == svgs and len(pngs) == 9  # every memo figure as PNG and SVG
+    assert len(list((f / "figures").glob("profil-*.png"))) == 10
+
+
+def test_tables_follow_the_contract(bundled_run):
+    comparison = pd.read_csv(bundled_run / "tables" / "comparison.csv")
+    assert list(comparison.columns[: len(CONTRACT_COMPARISON)]) == CONTRACT_COMPARISON or set(CONTRACT_COMPARISON) <= set(comparison.columns)
+    assert len(comparison) == 5
+    ceiling = pd.read_csv(bundled_run / "tables" / "ceiling.csv")
+    assert set(CONTRACT_CEILING) <= set(ceiling.columns)
+    assert len(ceiling) == 10  # 5 parameters x 2 rounds
+    # Spec facts, read back from the published table: F6 and F4.
+    row = comparison.set_index("item")
+    assert row.loc["indsatser", "n_down"] == 3
+    assert row.loc["kompetencer", "mean_change"] < 0
+    assert row.loc["beredskab", "mean_change"] > 0
+
+
+def test_manifest_records_inputs_parameters_versions_and_times(bundled_run):
+    manifest = json.loads((bundled_run / "manifest.json").read_text())
+    assert manifest["complete"] is True
+    assert set(manifest["inputs"]) >= {"instrument.yml", "rounds.yml", "responses/opfoelgning-2019.csv"}
+    entry = manifest["notebooks"]["04_parameter-beredskab"]
+    assert entry["parameters"]["item"] == "beredskab"
+    assert entry["parameters"]["output_dir"] == str(bundled_run)
+    assert entry["seconds"] > 0
+    assert "papermill" in manifest["package_versions"]
+    assert manifest["git_commit"]
+
+
+def test_executed_notebooks_show_published_paths_and_no_errors(bundled_run):
+    nb = nbformat.read(bundled_run / "notebooks" / "02_konklusion.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and str(bundled_run) in injected[0].source and ".runs" not in injected[0].source
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error"
+
+
+def test_noop_rerun_executes_nothing_and_imports_nothing_heavy(bundled_run):
+    code = (
+        "import sys\n"
+        "from evaluation.cli import main\n"
+        f"rc = main(['run', '--out', {str(bundled_run.parent)!r}])\n"
+        "heavy = [m for m in ('pandas', 'matplotlib', 'seaborn', 'scipy', 'nbconvert') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+        "sys.exit(rc)\n"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=config.PROJECT_ROOT)
+    assert res.returncode == 0, res.stderr
+    assert "up to date" in res.stdout
+    assert "HEAVY []" in res.stdout
+
+
+def test_incremental_rerun_reexecutes_only_what_depends_on_the_change(data_copy, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", "--data", str(data_copy), "--out", str(out), "--no-profiles"]) == 0
+    quotes = data_copy / "quotes.csv"
+    text = quotes.read_text(encoding="utf-8")
+    quotes.write_text(text.replace("to huller", "tre huller"), encoding="utf-8")
+    from evaluation.run.pipeline import RunOptions, run
+
+    result = run(RunOptions(data=data_copy, out=out, profiles=False, quiet=True))
+    assert result["executed"] == ["04_parameter-beredskab"]
+    memo = (out / PAIR / "memo.html").read_text(encoding="utf-8")
+    assert "tre huller" in memo
+
+
+def test_any_pair_of_rounds(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", "--baseline", "udgangsmaaling-2017", "--followup", "slutmaaling-2018",
+                 "--out", str(out), "--no-profiles"]) == 0
+    comparison = pd.read_csv(out / "slutmaaling-2018_vs_udgangsmaaling-2017" / "tables" / "comparison.csv")
+    # F3: from the start to the end measurement every parameter's mean rose.
+    assert (comparison["mean_change"] > 0).all()
+
+
+def test_unknown_round_is_a_clear_error(tmp_path, capsys):
+    assert main(["run", "--baseline", "runde-x", "--out", str(tmp_path / "o")]) == 2
+    assert "runde-x" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
