@@ -22,6 +22,8 @@ __all__ = [
     "data_dir",
     "responses_dir",
     "round_file",
+    "ROUNDS_SUBDIR",
+    "round_dir",
 ]
 
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
@@ -30,6 +32,8 @@ OUTPUTS_DIR: Path = PROJECT_ROOT / "outputs"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 
 RESPONSES_SUBDIR = "responses"
+#: One folder per round holds everything that belongs to that round.
+ROUNDS_SUBDIR = "rounds"
 PRIVATE_SUBDIR = "private"
 
 #: The answer code that means "ved ikke" (don't know): a missing answer.
@@ -52,3 +56,8 @@ def responses_dir(data: str | os.PathLike | None = None) -> Path:
 def round_file(round_key: str, data: str | os.PathLike | None = None) -> Path:
     """Return the path of the response file of ``round_key``."""
     return responses_dir(data) / f"{round_key}.csv"
+
+
+def round_dir(round_key: str, data: str | os.PathLike | None = None) -> Path:
+    """Return the folder that holds everything of round ``round_key``."""
+    return data_dir(data) / ROUNDS_SUBDIR / round_key
