@@ -4,8 +4,10 @@ Use::
 
     evaluation validate [--data DIR]
     evaluation summary  [--data DIR]
+    evaluation round add KEY --label LABEL --date YYYY-MM-DD [--definite FORM] [--data DIR]
+    evaluation status [--round KEY] [--strict] [--data DIR]
     evaluation import FILE --round KEY [--data DIR] [--replace]
-    evaluation run [--data DIR] [--baseline KEY] [--followup KEY] [--out DIR] ...
+    evaluation run [--data DIR] [--baseline KEY] [--followup KEY] [--out DIR] [--draft] ...
     evaluation synth --municipalities 98 --rounds 5 --seed 1 --out DIR
 
 Exit codes: 0 success, 1 a notebook failed, 2 bad input or arguments,
@@ -30,6 +32,43 @@ def _cmd_validate(args) -> int:
     print(f"{ds.path}: valid. {len(ds.municipalities)} municipalities, {len(ds.rounds)} rounds "
           f"({', '.join(f'{k}: {n.get(k, 0)}' for k in ds.round_keys)}), {len(ds.instrument.items)} items.")
     return 0
+
+
+def _cmd_round_add(args) -> int:
+    from .data.round_add import add_round
+
+    folder = add_round(args.key, label=args.label, date=args.date, definite=args.definite or "",
+                       description=args.description or "", data=args.data)
+    print(f"added round {args.key!r} to rounds.yml and created {folder} with templates; next: "
+          f"'evaluation import EXPORT --round {args.key}', fill in plan_status.csv, participation.csv, "
+          f"quotes.csv and narrative.md, then 'evaluation status --round {args.key}'")
+    return 0
+
+
+def _cmd_status(args) -> int:
+    from .data import load_dataset
+    from .data.material import missing_for_round, round_overview
+    from .exceptions import ParameterError
+
+    ds = load_dataset(args.data)
+    keys = ds.round_keys
+    if args.round and args.round not in keys:
+        raise ParameterError(f"unknown round {args.round!r}; rounds.yml lists {', '.join(keys)}")
+    lacking = 0
+    for key in [args.round] if args.round else keys:
+        o = round_overview(ds, key)
+        # The first round can only be a baseline: it needs answers and plan status.
+        missing = missing_for_round(ds, key, as_followup=keys.index(key) > 0)
+        lacking += len(missing)
+        print(f"{key} ({ds.round_label(key)}): answers from {o['answers']} municipalities, plan status for "
+              f"{o['plan_status']}, participation of {o['participation']}, {o['statements']} statement(s), "
+              f"narrative sections: {', '.join(o['narrative_sections']) or 'none'}")
+        if missing:
+            print(f"  a final memo with {key} as {'follow-up' if keys.index(key) > 0 else 'baseline'} still lacks:")
+            print("\n".join(f"  - {m.describe()}" for m in missing))
+        else:
+            print("  complete: nothing missing for a final memo")
+    return 2 if args.strict and lacking else 0
 
 
 def _cmd_summary(args) -> int:
@@ -75,6 +114,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="data folder (default: the bundled data/)")
     p.set_defaults(func=_cmd_summary)
 
+    p = sub.add_parser("round", help="manage rounds (add)")
+    round_sub = p.add_subparsers(dest="round_command", required=True)
+    q = round_sub.add_parser("add", help="append a round to rounds.yml and create its folder from templates")
+    q.add_argument("key", help="round key: letters, digits, '-' and '_' (e.g. opfoelgning-2020)")
+    q.add_argument("--label", required=True, help="Danish label shown in the memo (e.g. Opfølgning)")
+    q.add_argument("--date", required=True, help="date of the round, YYYY-MM-DD, not before the last round")
+    q.add_argument("--definite", help="definite form for running text, different from every other round's "
+                   "(default: the label in lower case)")
+    q.add_argument("--description", help="optional description")
+    q.add_argument("--data", help="data folder (default: the bundled data/)")
+    q.set_defaults(func=_cmd_round_add)
+
+    p = sub.add_parser("status", help="what each round has and what a final memo still lacks")
+    p.add_argument("--round", help="only this round")
+    p.add_argument("--strict", action="store_true", help="exit 2 when anything is missing (for automation)")
+    p.add_argument("--data", help="data folder (default: the bundled data/)")
+    p.set_defaults(func=_cmd_status)
+
     p = sub.add_parser("import", help="import a survey export (.xlsx or .csv) as one round")
     p.add_argument("file", help="the survey tool's export")
     p.add_argument("--round", required=True, help="round key, as listed in rounds.yml")
@@ -93,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", action="append", help="build the profile of this municipality only (repeatable)")
     p.add_argument("--timeout", type=float, default=300, help="seconds a cell may run (default: 300)")
     p.add_argument("--pdf", action="store_true", help="also print the memo to memo.pdf with Chromium")
+    p.add_argument("--draft", action="store_true",
+                   help="build even when plan status, participation or narrative is missing: each missing part "
+                   "becomes a 'Mangler:' box and the memo, index and manifest say it is a draft")
     p.add_argument("--show-names", action="store_true",
                    help="profiles show real names from data/private/names.csv (the memo, index and tables never do)")
     p.set_defaults(func=_cmd_run)

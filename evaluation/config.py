@@ -15,12 +15,10 @@ __all__ = [
     "DATA_DIR",
     "OUTPUTS_DIR",
     "NOTEBOOKS_DIR",
-    "RESPONSES_SUBDIR",
     "PRIVATE_SUBDIR",
     "DONT_KNOW_CODE",
     "CEILING_THRESHOLD",
     "data_dir",
-    "responses_dir",
     "round_file",
     "ROUNDS_SUBDIR",
     "round_dir",
@@ -31,7 +29,6 @@ DATA_DIR: Path = PROJECT_ROOT / "data"
 OUTPUTS_DIR: Path = PROJECT_ROOT / "outputs"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 
-RESPONSES_SUBDIR = "responses"
 #: One folder per round holds everything that belongs to that round.
 ROUNDS_SUBDIR = "rounds"
 PRIVATE_SUBDIR = "private"
@@ -48,14 +45,9 @@ def data_dir(path: str | os.PathLike | None = None) -> Path:
     return Path(path).resolve() if path is not None else DATA_DIR
 
 
-def responses_dir(data: str | os.PathLike | None = None) -> Path:
-    """Return the folder that holds one response file per round."""
-    return data_dir(data) / RESPONSES_SUBDIR
-
-
-def round_file(round_key: str, data: str | os.PathLike | None = None) -> Path:
-    """Return the path of the response file of ``round_key``."""
-    return responses_dir(data) / f"{round_key}.csv"
+def round_file(round_key: str, data: str | os.PathLike | None = None, name: str = "responses.csv") -> Path:
+    """Return the path of one file of round ``round_key`` (default: its answers)."""
+    return round_dir(round_key, data) / name
 
 
 def round_dir(round_key: str, data: str | os.PathLike | None = None) -> Path:

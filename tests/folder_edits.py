@@ -13,7 +13,7 @@ import pytest
 from evaluation import config
 from evaluation.exceptions import DataError
 
-__all__ = ["data", "edit", "problems_of", "messages_of", "FOLLOWUP", "MUNIS", "PLAN"]
+__all__ = ["data", "edit", "problems_of", "messages_of", "FOLLOWUP", "MUNIS", "PLAN", "QUOTES", "PARTICIPATION", "NARRATIVE"]
 
 
 @pytest.fixture
@@ -44,6 +44,9 @@ def messages_of(call) -> list[str]:
 
 
 #: The files the tests edit, as problems name them.
-FOLLOWUP = "data/responses/opfoelgning-2019.csv"
+FOLLOWUP = "data/rounds/opfoelgning-2019/responses.csv"
 MUNIS = "data/municipalities.csv"
-PLAN = "data/plan_status.csv"
+PLAN = "data/rounds/opfoelgning-2019/plan_status.csv"
+QUOTES = "data/rounds/opfoelgning-2019/quotes.csv"
+PARTICIPATION = "data/rounds/opfoelgning-2019/participation.csv"
+NARRATIVE = "data/rounds/opfoelgning-2019/narrative.md"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,7 +188,7 @@ IMPORT_CASES = {
         ["export.csv, row 5, column 'municipality'", "unknown municipality", "(value: 'Kommune Z')"]),
     "import-existing-round-without-replace": Case(
         lambda e: imp(e, "export.csv", wide())[:-1],
-        ["opfoelgning-2019.csv", "already has a response file", "--replace"]),
+        ["opfoelgning-2019/responses.csv", "already has a response file", "--replace"]),
     "import-unsupported-type": Case(lambda e: imp(e, "export.txt", wide()), ["export.txt", "unsupported file type"]),
     "import-missing-file": Case(
         lambda e: ["import", str(e.tmp / "nowhere.csv"), "--round", "opfoelgning-2019", "--data", str(e.data)],
@@ -236,36 +237,37 @@ VALIDATE_CASES = {
     "validate-invalid-yaml": Case(_do(lambda d: (d / "rounds.yml").write_text("rounds: [\n  - key: a\n", encoding="utf-8")),
                                   ["rounds.yml", "not readable as UTF-8 YAML"]),
     "validate-rounds-names-missing-round": Case(_do(_add_round),
-                                                ["rounds.yml names round 'opfoelgning-2020'", "file is missing"]),
+                                                ["rounds.yml lists round 'opfoelgning-2020'", "folder is missing", "evaluation round add"]),
     "validate-unknown-round-file": Case(
-        _do(lambda d: (d / "responses" / "runde-x.csv").write_text("municipality,item,score\n", encoding="utf-8")),
-        ["runde-x.csv", "unknown round 'runde-x'"]),
-    "validate-score-7": Case(_do(lambda d: replace_line(d / "responses" / "opfoelgning-2019.csv",
+        _do(lambda d: shutil.copytree(d / "rounds" / "opfoelgning-2019", d / "rounds" / "runde-x")),
+        ["rounds/runde-x", "folder of an unknown round", "(value: 'runde-x')"]),
+    "validate-score-7": Case(_do(lambda d: replace_line(d / "rounds" / "opfoelgning-2019" / "responses.csv",
                                                         "Kommune A,indsatser,3", "Kommune A,indsatser,7")),
-                             ["opfoelgning-2019.csv, row 3, column 'score'", "score must be one of the codes",
+                             ["opfoelgning-2019/responses.csv, row 3, column 'score'", "score must be one of the codes",
                               "(value: '7')"]),
     "validate-label-instead-of-code": Case(
-        _do(lambda d: replace_line(d / "responses" / "opfoelgning-2019.csv",
+        _do(lambda d: replace_line(d / "rounds" / "opfoelgning-2019" / "responses.csv",
                                    "Kommune A,beredskab,4", "Kommune A,beredskab,I høj grad")),
-        ["opfoelgning-2019.csv, row 2, column 'score'", "(value: 'I høj grad')"]),
+        ["opfoelgning-2019/responses.csv, row 2, column 'score'", "(value: 'I høj grad')"]),
     "validate-duplicate-municipality": Case(
-        _do(lambda d: _append(d / "municipalities.csv", "Kommune B,survey,true,false\n")),
+        _do(lambda d: _append(d / "municipalities.csv", "Kommune B,true,false\n")),
         ["municipalities.csv, row 12, column 'municipality'", "appears twice", "'Kommune B'"]),
-    "validate-missing-item": Case(_do(lambda d: _drop_line(d / "responses" / "slutmaaling-2018.csv",
+    "validate-missing-item": Case(_do(lambda d: _drop_line(d / "rounds" / "slutmaaling-2018" / "responses.csv",
                                                            "Kommune C,kompetencer,3")),
-                                  ["slutmaaling-2018.csv", "item missing", "Kommune C / kompetencer"]),
-    "validate-unknown-item": Case(_do(lambda d: replace_line(d / "responses" / "slutmaaling-2018.csv",
+                                  ["slutmaaling-2018/responses.csv", "item missing", "Kommune C / kompetencer"]),
+    "validate-unknown-item": Case(_do(lambda d: replace_line(d / "rounds" / "slutmaaling-2018" / "responses.csv",
                                                              "Kommune C,kompetencer,", "Kommune C,trivsel,")),
-                                  ["slutmaaling-2018.csv", "column 'item'", "unknown item", "'trivsel'"]),
+                                  ["slutmaaling-2018/responses.csv", "column 'item'", "unknown item", "'trivsel'"]),
     "validate-cp1252-file": Case(_do(_cp1252_municipalities), ["municipalities.csv", "not readable as UTF-8"]),
     "validate-semicolon-separated": Case(
         _do(lambda d: (d / "municipalities.csv").write_text(
             (d / "municipalities.csv").read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")),
-        ["municipalities.csv, row 1", "missing column(s)", "followup_mode"]),
+        ["municipalities.csv, row 1", "missing column(s)", "had_plan_before"]),
     "validate-unknown-municipality": Case(
-        _do(lambda d: _append(d / "plan_status.csv", "opfoelgning-2019,Kommune Z,udarbejdet,i_proces\n")),
+        _do(lambda d: _append(d / "rounds" / "opfoelgning-2019" / "plan_status.csv", "Kommune Z,udarbejdet,i_proces\n")),
         ["plan_status.csv, row", "column 'municipality'", "unknown municipality", "'Kommune Z'"]),
-    "validate-empty-file": Case(_do(lambda d: (d / "quotes.csv").write_bytes(b"")), ["quotes.csv", "file is empty"]),
+    "validate-empty-file": Case(_do(lambda d: (d / "rounds" / "opfoelgning-2019" / "quotes.csv").write_bytes(b"")),
+                         ["opfoelgning-2019/quotes.csv", "file is empty"]),
     "validate-impossible-date": Case(_do(lambda d: replace_line(d / "rounds.yml", "2018-11-01", "2018-13-01")),
                                      ["rounds.yml, column 'date'", "YYYY-MM-DD", "(value: '2018-13-01')"]),
     "validate-rounds-out-of-order": Case(_do(lambda d: replace_line(d / "rounds.yml", "2019-03-01", "2016-03-01")),
@@ -274,9 +276,9 @@ VALIDATE_CASES = {
         _do(lambda d: replace_line(d / "instrument.yml", '{code: 0, label: "Ved ikke", missing: true}',
                                    '{code: 0, label: "Ved ikke", missing: false}')),
         ["instrument.yml", "missing"]),
-    "validate-ragged-row": Case(_do(lambda d: replace_line(d / "plan_status.csv", "udgangsmaaling-2017,Kommune A,udarbejdet,i_proces",
-                                                           "udgangsmaaling-2017,Kommune A,udarbejdet,i_proces,x")),
-                                ["plan_status.csv, row 2", "expected 4 fields, found 5"]),
+    "validate-ragged-row": Case(_do(lambda d: replace_line(d / "rounds" / "udgangsmaaling-2017" / "plan_status.csv",
+                                                           "Kommune A,udarbejdet,i_proces", "Kommune A,udarbejdet,i_proces,x")),
+                                ["udgangsmaaling-2017/plan_status.csv, row 2", "expected 3 fields, found 4"]),
     "validate-missing-folder": Case(lambda e: ["validate", "--data", str(e.tmp / "nowhere")],
                                     ["nowhere", "file is missing"]),
 }
@@ -324,11 +326,11 @@ RUN_CASES = {
     "run-yaml-not-a-mapping": Case(_run_after(lambda d: (d / "rounds.yml").write_text("- a\n- b\n", encoding="utf-8")),
                                    ["rounds.yml", "mapping"]),
     "run-cp1252-file": Case(_run_after(_cp1252_municipalities), ["municipalities.csv", "not readable as UTF-8"]),
-    "run-score-7": Case(_run_after(lambda d: replace_line(d / "responses" / "opfoelgning-2019.csv",
+    "run-score-7": Case(_run_after(lambda d: replace_line(d / "rounds" / "opfoelgning-2019" / "responses.csv",
                                                           "Kommune A,indsatser,3", "Kommune A,indsatser,7")),
-                        ["opfoelgning-2019.csv, row 3, column 'score'", "(value: '7')"]),
+                        ["opfoelgning-2019/responses.csv, row 3, column 'score'", "(value: '7')"]),
     "run-rounds-names-missing-round": Case(_run_after(_add_round),
-                                           ["rounds.yml names round 'opfoelgning-2020'", "file is missing"]),
+                                           ["rounds.yml lists round 'opfoelgning-2020'", "folder is missing", "evaluation round add"]),
     "run-missing-data-folder": Case(lambda e: ["run", "--data", str(e.tmp / "nowhere"), "--out", str(e.out)],
                                     ["nowhere", "file is missing"]),
     "run-municipalities-without-column": Case(
@@ -367,7 +369,7 @@ def test_the_untouched_inputs_pass(env, capsys):
     code, out, err = cli(["import", str(export), "--round", "opfoelgning-2019", "--data", str(env.data),
                           "--replace"], capsys)
     assert code == 0, err
-    assert "Kommune A,beredskab,3" in (env.data / "responses" / "opfoelgning-2019.csv").read_text(encoding="utf-8")
+    assert "Kommune A,beredskab,3" in (env.data / "rounds" / "opfoelgning-2019" / "responses.csv").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", list(CASES))

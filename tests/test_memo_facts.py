@@ -53,7 +53,7 @@ def f1(r, ds):
 
 
 def f2(r, ds):
-    assert ds.municipalities["followup_mode"].value_counts().to_dict() == {"interview": 5, "survey": 5}
+    assert ds.participation_of(FOLLOWUP)["mode"].value_counts().to_dict() == {"interview": 5, "survey": 5}
 
 
 def f3(r, ds):

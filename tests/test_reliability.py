@@ -243,7 +243,7 @@ def pseudonym_run(tmp_path_factory):
     for path in data.rglob("*.csv"):
         text = path.read_text(encoding="utf-8")
         path.write_text(re.sub(r"\bKommune A\b", "007", text), encoding="utf-8")
-    assert "007,interview" in (data / "municipalities.csv").read_text(encoding="utf-8")
+    assert "007,interview" in (data / "rounds" / "opfoelgning-2019" / "participation.csv").read_text(encoding="utf-8")
     out = tmp / "outputs"
     assert main(["run", "--data", str(data), "--out", str(out), "--municipality", "007"]) == 0
     return out / PAIR

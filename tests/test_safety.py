@@ -47,8 +47,9 @@ REAL_NAMES = {"Kommune A": "Aabenraa Testby", "Kommune B": "Bornholm Prøveby"}
 def _rewrite_csv(path: Path, change) -> None:
     """Rewrite a CSV through the csv module, so any value stays valid CSV."""
     with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    fields = list(rows[0])
+        reader = csv.DictReader(fh)
+        rows = list(reader)
+        fields = list(reader.fieldnames)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
@@ -67,7 +68,9 @@ def _with_suite(text: str) -> str:
 
 def poison(data: Path) -> None:
     """Put the payloads into every free-text field of ``data``."""
-    for path in [data / "municipalities.csv", data / "plan_status.csv", *sorted((data / "responses").glob("*.csv"))]:
+    rounds = sorted((data / "rounds").iterdir())
+    for path in [data / "municipalities.csv", *[r / n for r in rounds for n in ("plan_status.csv", "participation.csv",
+                                                                               "responses.csv")]]:
         _rewrite_csv(path, _rename)
 
     def quote(row):
@@ -75,7 +78,8 @@ def poison(data: Path) -> None:
         row["text"], row["role"] = _with_suite(row["text"]), _with_suite(row["role"])
         return row
 
-    _rewrite_csv(data / "quotes.csv", quote)
+    for r in rounds:
+        _rewrite_csv(r / "quotes.csv", quote)
     instrument = yaml.safe_load((data / "instrument.yml").read_text(encoding="utf-8"))
     for entry in instrument["scale"]:
         entry["label"] = _with_suite(entry["label"])

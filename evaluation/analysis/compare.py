@@ -42,7 +42,7 @@ from ..checks import (
     resolve_items,
     resolve_rounds,
 )
-from ..data import FOLLOWUP_MODES
+from ..data import PARTICIPATION_MODES
 from .stats import holm, min_p_value, rank_biserial, sign_test, wilcoxon_test
 
 __all__ = [
@@ -283,8 +283,9 @@ def compare_by_mode(
 ) -> pd.DataFrame:
     """Run :func:`compare_rounds` separately for each follow-up mode.
 
-    Municipalities are grouped by ``followup_mode`` of ``municipalities``
-    (``Dataset.municipalities``); one not listed there is left out.  A row
+    Municipalities are grouped by their ``mode`` in ``municipalities`` (the
+    follow-up round's participation: ``municipality``, ``mode``); one not
+    listed there, or with mode ``none``, is left out.  A row
     with fewer than ``min_n`` complete pairs gets no tests: its test columns,
     ``p_holm`` are NaN and ``detectable``/``significant`` are ``False``.
     Holm's adjustment runs within each mode.  ``kw`` takes ``alpha``,
@@ -293,23 +294,23 @@ def compare_by_mode(
     Returns
     -------
     DataFrame
-        ``mode`` (in the order of :data:`evaluation.data.FOLLOWUP_MODES`),
+        ``mode`` (in the order of :data:`evaluation.data.PARTICIPATION_MODES`),
         then the columns of :func:`compare_rounds`, then ``tested`` (bool:
         the row had at least ``min_n`` complete pairs).
     """
     check_responses(responses)
-    check_frame("municipalities", municipalities, ["municipality", "followup_mode"])
+    check_frame("municipalities", municipalities, ["municipality", "mode"])
     check_pair(responses, baseline, followup)
     check_number("min_n", min_n, 1, float("inf"), integer=True)
     for key in kw:
         check_choice("keyword", key, ["alpha", "held_band", "holm_items"])
     alpha, held_band = kw.get("alpha", ALPHA), kw.get("held_band", HELD_BAND)
     items, holm_items = _check_options(responses, items, alpha, held_band, kw.get("holm_items"))
-    present = list(pd.unique(municipalities["followup_mode"]))
-    modes = [m for m in FOLLOWUP_MODES if m in present] + [m for m in present if m not in FOLLOWUP_MODES]
+    present = [m for m in pd.unique(municipalities["mode"]) if m != "none"]
+    modes = [m for m in PARTICIPATION_MODES if m in present] + [m for m in present if m not in PARTICIPATION_MODES]
     frames = []
     for mode in modes:
-        names = municipalities.loc[municipalities["followup_mode"] == mode, "municipality"]
+        names = municipalities.loc[municipalities["mode"] == mode, "municipality"]
         table = _compare(responses[responses["municipality"].isin(names)], baseline, followup, items, alpha, held_band, holm_items)
         tested = table["n_pairs"] >= min_n
         table.loc[~tested, _TEST_COLUMNS] = np.nan
@@ -318,6 +319,9 @@ def compare_by_mode(
         table.insert(0, "mode", mode)
         table["tested"] = tested.to_numpy()
         frames.append(table)
+    if not frames:  # nobody took part in a known way: no groups, same columns
+        columns = _compare(responses, baseline, followup, items, alpha, held_band, holm_items).columns
+        return pd.DataFrame(columns=["mode", *columns, "tested"])
     return pd.concat(frames, ignore_index=True)
 
 

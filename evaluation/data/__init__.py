@@ -1,17 +1,32 @@
 """Stage 1, data: the data contract, its loaders, survey-export import and synthetic data.
 
 Owns everything that reads or writes ``data/``: one loader per kind of file
-(:mod:`.instrument`, :mod:`.rounds`, :mod:`.municipalities`,
-:mod:`.responses`, :mod:`.plan_status`, :mod:`.quotes`), the whole folder at
+(:mod:`.instrument`, :mod:`.rounds`, :mod:`.municipalities`, and per
+round :mod:`.responses`, :mod:`.plan_status`, :mod:`.participation`,
+:mod:`.quotes`, :mod:`.narrative`), what a round still lacks
+(:mod:`.material`), the whole folder at
 once (:mod:`.dataset`), the import of survey exports (:mod:`.importing`),
 synthetic data folders (:mod:`.synth`) and the answer summary
 (:mod:`.summary`).  It may import only the plumbing at the package's top
 (``config``, ``exceptions``, ``checks``, ``files``), never a later stage.
 """
-from .contract import FOLLOWUP_MODES, PHASES, QUOTE_THEMES, STATUSES, Dataset, Instrument
+from .contract import (
+    INTERVIEW_MODES,
+    NARRATIVE_SECTIONS,
+    PARTICIPATION_MODES,
+    PHASES,
+    PLACEHOLDERS,
+    QUOTE_THEMES,
+    ROUND_FILES,
+    STATUSES,
+    Dataset,
+    Instrument,
+)
 from .dataset import load_dataset
 from .instrument import load_instrument
 from .municipalities import load_municipalities, load_names
+from .narrative import Narrative, load_narratives
+from .participation import load_participation
 from .plan_status import load_plan_status
 from .quotes import load_quotes
 from .reading import read_csv_strict
@@ -23,7 +38,14 @@ __all__ = [
     "Dataset",
     "PHASES",
     "STATUSES",
-    "FOLLOWUP_MODES",
+    "PARTICIPATION_MODES",
+    "INTERVIEW_MODES",
+    "ROUND_FILES",
+    "NARRATIVE_SECTIONS",
+    "PLACEHOLDERS",
+    "Narrative",
+    "load_narratives",
+    "load_participation",
     "QUOTE_THEMES",
     "load_instrument",
     "load_rounds",

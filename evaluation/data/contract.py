@@ -1,6 +1,7 @@
 """The data contract's fixed vocabularies and the types the loaders return.
 
-The vocabularies (plan phases, statuses, follow-up modes, quote themes) are
+The vocabularies (plan phases, statuses, ways of taking part, quote themes,
+the files of a round folder, the narrative's sections and placeholders) are
 the values ``data/README.md`` allows; :class:`Instrument` and
 :class:`Dataset` are what the loaders build from a data folder.
 """
@@ -16,15 +17,25 @@ __all__ = [
     "Dataset",
     "PHASES",
     "STATUSES",
-    "FOLLOWUP_MODES",
+    "PARTICIPATION_MODES",
+    "INTERVIEW_MODES",
     "QUOTE_THEMES",
     "BOOLEANS",
+    "ROUND_FILES",
+    "NARRATIVE_SECTIONS",
+    "NARRATIVE_ITEM_SECTION",
+    "PLACEHOLDERS",
 ]
 
 #: Plan phases in order, and the statuses a phase can have.
 PHASES = ("udarbejdet", "godkendt", "udrullet")
 STATUSES = ("gennemfoert", "i_proces", "ikke_paabegyndt")
-FOLLOWUP_MODES = ("interview", "survey")
+#: How a municipality took part in a round: interviewed, answered the survey,
+#: both, or not at all.  A municipality not listed in a round's
+#: ``participation.csv`` took no part in it either.
+PARTICIPATION_MODES = ("interview", "survey", "both", "none")
+#: The modes whose municipalities were interviewed (may be quoted).
+INTERVIEW_MODES = ("interview", "both")
 QUOTE_THEMES = (
     "ledelsesforankring",
     "beredskab",
@@ -36,6 +47,48 @@ QUOTE_THEMES = (
 )
 #: Truth values as the CSV files write them.
 BOOLEANS = {"true": True, "false": False}
+
+#: The files of a round's folder ``rounds/<key>/``, each with its header
+#: (``None`` for the narrative, which is Markdown).
+ROUND_FILES = {
+    "responses.csv": ("municipality", "item", "score"),
+    "plan_status.csv": ("municipality", "phase", "status"),
+    "participation.csv": ("municipality", "mode"),
+    "quotes.csv": ("theme", "role", "municipality", "text"),
+    "narrative.md": None,
+}
+
+#: The memo sections a round's narrative may fill, keyed by the outline's ids:
+#: id -> (required for a final memo of a pair with this follow-up, one-line
+#: hint of what goes there).  Hints are Danish: evaluators read them.
+NARRATIVE_SECTIONS = {
+    "sec:intro": (False, "Eventuelle bemærkninger til indledningen om initiativet (valgfri)."),
+    "sec:purpose": (True, "Hvad skal denne måling vise, og hvorfor nu? (afsnit 1.2)"),
+    "sec:data": (False, "Datagrundlag ud over tallene: hvem blev interviewet, hvordan og hvornår (afsnit 1.3; valgfri)."),
+    "sec:conclusion": (False, "Evaluatorens samlede vurdering ud over de beregnede sætninger (valgfri)."),
+    "sec:leadership": (True, "Ledelsesforankring: hvad viser interviewene? (afsnit 3.1)"),
+    "sec:centre": (True, "Centrets videre arbejde med konceptet (kapitel 4)."),
+}
+#: A parameter section ``sec:item:<key>`` may carry optional narrative too.
+NARRATIVE_ITEM_SECTION = "sec:item:"
+
+#: The names a narrative may use as ``{{ name }}``; their values are computed
+#: from the pair of rounds the memo compares.
+PLACEHOLDERS = {
+    "baseline.label": "the baseline round's label (Slutmåling)",
+    "baseline.definite": "its definite form (slutmålingen)",
+    "baseline.date": "its month and year (november 2018)",
+    "followup.label": "the follow-up round's label",
+    "followup.definite": "its definite form",
+    "followup.date": "its month and year",
+    "n_municipalities": "municipalities listed in municipalities.csv",
+    "n_participating": "municipalities that took part in the follow-up",
+    "n_interviewed": "municipalities interviewed at the follow-up (interview or both)",
+    "n_survey": "municipalities that answered the survey at the follow-up (survey or both)",
+    "n_not_participating": "municipalities that took no part in the follow-up",
+    "n_parameters": "parameters of the instrument",
+    "n_rounds": "rounds in rounds.yml",
+}
 
 
 @dataclass(frozen=True)
@@ -118,6 +171,8 @@ class Dataset:
     responses: pd.DataFrame
     plan_status: pd.DataFrame
     quotes: pd.DataFrame
+    participation: pd.DataFrame
+    narratives: dict = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
     @property
@@ -126,4 +181,10 @@ class Dataset:
 
     def round_label(self, key: str) -> str:
         return self.rounds.loc[self.rounds["round"] == key, "label"].iloc[0]
+
+    def participation_of(self, key: str) -> pd.DataFrame:
+        """``municipality``, ``mode`` of round ``key``; municipalities not
+        listed there took no part (mode ``none``)."""
+        rows = self.participation[self.participation["round"] == key]
+        return rows[["municipality", "mode"]].reset_index(drop=True)
 

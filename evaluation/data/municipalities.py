@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import config
 from ..exceptions import Problem
-from .contract import BOOLEANS as _BOOLEANS, FOLLOWUP_MODES
+from .contract import BOOLEANS as _BOOLEANS
 from .reading import (
     check_unique as _check_unique,
     check_values as _check_values,
@@ -25,12 +25,13 @@ def load_municipalities(data: str | os.PathLike | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``municipality``, ``followup_mode`` (``interview`` or ``survey``),
-        ``had_plan_before`` (bool), ``used_centre_advice`` (bool).
+        ``municipality``, ``had_plan_before`` (bool), ``used_centre_advice``
+        (bool).  How a municipality took part in a round is not a fixed
+        fact: it is in each round's ``participation.csv``.
     """
     path = config.data_dir(data) / "municipalities.csv"
     problems: list[Problem] = []
-    cols = ["municipality", "followup_mode", "had_plan_before", "used_centre_advice"]
+    cols = ["municipality", "had_plan_before", "used_centre_advice"]
     frame = read_csv_strict(path, cols, problems)
     _raise(problems)
     name = _rel(path)
@@ -40,7 +41,6 @@ def load_municipalities(data: str | os.PathLike | None = None) -> pd.DataFrame:
     if frame.empty:
         problems.append(Problem(name, "file has a header but no municipalities"))
     _check_unique(frame, ["municipality"], name, problems, "municipality")
-    _check_values(frame, "followup_mode", FOLLOWUP_MODES, name, problems, "follow-up mode")
     for col in ("had_plan_before", "used_centre_advice"):
         frame[col] = frame[col].str.lower()
         _check_values(frame, col, tuple(_BOOLEANS), name, problems, "truth value")

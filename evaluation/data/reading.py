@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .. import config
 from ..exceptions import DataError, Problem
 
 __all__ = [
@@ -58,11 +59,12 @@ def read_yaml(path: Path, problems: list[Problem]) -> dict | None:
     return content
 
 
-def read_csv_strict(path: Path, columns: list[str], problems: list[Problem]) -> pd.DataFrame | None:
+def read_csv_strict(path: Path, columns: list[str], problems: list[Problem], *, allow_empty: bool = False) -> pd.DataFrame | None:
     """Read a contract CSV (UTF-8, comma) as strings, checking its header.
 
     Adds a :class:`Problem` and returns ``None`` when the file is missing,
-    unreadable, empty or lacks a required column.  The returned frame has a
+    unreadable, empty (unless ``allow_empty``: then a file without any line
+    reads as no rows) or lacks a required column.  The returned frame has a
     ``_line`` column with each row's line number in the file.
     """
     name = display_path(path)
@@ -76,6 +78,10 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem]) -> 
         problems.append(Problem(name, f"not readable as UTF-8 CSV: {exc}"))
         return None
     if not numbered:
+        if allow_empty:
+            frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+            frame["_line"] = pd.Series(dtype="int64")
+            return frame
         problems.append(Problem(name, "file is empty"))
         return None
     header = [h.strip() for h in numbered[0][1]]
@@ -127,3 +133,33 @@ def raise_problems(problems: list[Problem]) -> None:
     if problems:
         raise DataError(problems)
 
+
+
+def read_round_tables(data, rounds: pd.DataFrame, name: str, columns: list[str], problems: list[Problem], check):
+    """Read file ``name`` of every listed round's folder and stack the rows.
+
+    ``check(frame, display_name, round_key, problems)`` validates one round's
+    rows (with their ``_line``) and returns the frame to keep, or ``None``.
+    A round whose folder or file is missing is skipped here: the folder check
+    of :func:`evaluation.data.dataset.load_dataset` reports it once.  Returns a
+    frame with a ``round`` column first and ``columns`` after it (no
+    ``_line``); empty when no round has rows.
+    """
+    frames = []
+    for key in rounds["round"]:
+        folder = config.round_dir(key, data)
+        if not folder.is_dir():
+            continue
+        path = folder / name
+        if not path.is_file():
+            continue  # reported once by the folder check
+        frame = read_csv_strict(path, columns, problems)
+        if frame is None:
+            continue
+        kept = check(frame, display_path(path), key, problems)
+        if kept is not None and not kept.empty:
+            frames.append(kept.drop(columns="_line", errors="ignore").assign(round=key))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ["round", *columns]})
+    out = pd.concat(frames, ignore_index=True)
+    return out[["round", *[c for c in out.columns if c != "round"]]]

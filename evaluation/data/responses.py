@@ -1,4 +1,4 @@
-"""Load the answers: one ``responses/<round>.csv`` per round, into one tidy frame."""
+"""Load the answers: one ``rounds/<key>/responses.csv`` per round, into one tidy frame."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import config
 from ..exceptions import Problem
 from .contract import Instrument
 from .instrument import load_instrument
@@ -17,15 +16,11 @@ from .reading import (
     display_path as _rel,
     raise_problems as _raise,
     read_csv_strict,
+    read_round_tables,
 )
 from .rounds import load_rounds
 
-__all__ = ["load_responses", "sort_responses", "parse_response_rows", "response_files"]
-
-
-def response_files(data) -> list[Path]:
-    folder = config.responses_dir(data)
-    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+__all__ = ["load_responses", "sort_responses", "parse_response_rows"]
 
 
 def load_responses(
@@ -35,10 +30,11 @@ def load_responses(
     rounds: pd.DataFrame | None = None,
     municipalities: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Read every round's ``responses/<round>.csv`` into one tidy frame.
+    """Read every round's ``rounds/<key>/responses.csv`` into one tidy frame.
 
     A municipality that appears in a round must answer every item (with
-    code 0 for "ved ikke"); a municipality may be absent from a round.
+    code 0 for "ved ikke"); a municipality may be absent from a round, and a
+    round whose file has only its header has no answers yet.
 
     Returns
     -------
@@ -51,25 +47,21 @@ def load_responses(
     rounds = rounds if rounds is not None else load_rounds(data)
     municipalities = municipalities if municipalities is not None else load_municipalities(data)
     problems: list[Problem] = []
-    known_rounds = rounds["round"].tolist()
-    files = {p.stem: p for p in response_files(data)}
-    for key in files:
-        if key not in known_rounds:
-            problems.append(Problem(_rel(files[key]), f"unknown round {key!r}; rounds.yml lists {', '.join(known_rounds)}", value=key))
-    for key in known_rounds:
-        if key not in files:
-            problems.append(Problem(_rel(config.round_file(key, data)), f"rounds.yml names round {key!r} but its response file is missing", value=key))
-    frames = []
-    for key in known_rounds:
-        if key not in files:
-            continue
-        frame = parse_response_rows(files[key], instrument, municipalities, problems)
-        if frame is not None:
-            frame.insert(0, "round", key)
-            frames.append(frame)
+
+    def check(frame, name, key, problems):
+        return _parse_frame(frame, name, instrument, municipalities, problems)
+
+    out = read_round_tables(data, rounds, "responses.csv", ["municipality", "item", "score"], problems, check)
     _raise(problems)
-    out = pd.concat(frames, ignore_index=True)
+    out = out.astype({"municipality": str, "item": str, "round": str}) if len(out) else _empty()
     return sort_responses(out, instrument, rounds)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({
+        "round": pd.Series(dtype=object), "municipality": pd.Series(dtype=object), "item": pd.Series(dtype=object),
+        "score": pd.Series(dtype=float), "dont_know": pd.Series(dtype=bool),
+    })
 
 
 def sort_responses(frame: pd.DataFrame, instrument: Instrument, rounds: pd.DataFrame) -> pd.DataFrame:
@@ -96,14 +88,22 @@ def parse_response_rows(path: Path, instrument: Instrument, municipalities: pd.D
         ``municipality``, ``item``, ``score`` (float, NaN for "ved ikke"),
         ``dont_know`` (bool).
     """
-    name = _rel(path)
-    before = len(problems)
     frame = read_csv_strict(path, ["municipality", "item", "score"], problems)
     if frame is None:
         return None
+    name = _rel(path)
     if frame.empty:
         problems.append(Problem(name, "file has a header but no answers"))
         return None
+    out = _parse_frame(frame, name, instrument, municipalities, problems)
+    return None if out is None else out.drop(columns="_line")
+
+
+def _parse_frame(frame: pd.DataFrame, name: str, instrument: Instrument, municipalities: pd.DataFrame, problems: list[Problem]):
+    """Check the rows of one response file (with ``_line``); return the tidy rows or ``None``."""
+    if frame.empty:
+        return None
+    before = len(problems)
     _check_values(frame, "municipality", tuple(municipalities["municipality"]), name, problems, "municipality")
     _check_values(frame, "item", tuple(instrument.items["item"]), name, problems, "item")
     codes = []
@@ -137,5 +137,6 @@ def parse_response_rows(path: Path, instrument: Instrument, municipalities: pd.D
             "item": frame["item"].astype(str),
             "score": code_series.astype(float).mask(dont_know),
             "dont_know": dont_know.astype(bool),
+            "_line": frame["_line"],
         }
     )

@@ -59,6 +59,9 @@ def load_rounds(data: str | os.PathLike | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     for value in frame.loc[frame["round"].duplicated(), "round"]:
         problems.append(Problem(name, "round key appears twice", column="key", value=value))
+    for value in frame.loc[frame["definite"].str.casefold().duplicated(), "definite"]:
+        problems.append(Problem(name, "two rounds have the same definite form, so running text could not tell "
+                                "them apart; give each its own (e.g. 'opfølgningen 2020')", column="definite", value=value))
     if not frame["date"].is_monotonic_increasing:
         problems.append(Problem(name, "rounds must be listed in chronological order", column="date"))
     _raise(problems)

@@ -7,9 +7,13 @@ Use::
 The folder holds every file of ``data/README.md``: the bundled instrument
 (items and scale copied unchanged), ``rounds`` rounds six months apart from
 2017-09-01 (``runde-1`` ...), ``municipalities`` pseudonymised municipalities
-(``Kommune 001`` ...), one response file per round in which every municipality
-answers every item, the plan status of every round, municipality and phase,
-and a few illustrative statements per quote theme.  Nothing in it is a real
+(``Kommune 001`` ...), and one folder per round (``rounds/<key>/``) with
+answers in which every municipality answers every item, the plan status of
+every municipality and phase, the participation (earlier rounds were surveys;
+the last round interviewed half of the municipalities), a few illustrative
+statements per quote theme in the last round (from interviewed
+municipalities only), and a narrative whose required sections say the text
+is synthetic, so a final memo can be built of any pair.  Nothing in it is a real
 answer: the YAML files start with a comment saying so, ``rounds.yml`` carries
 ``synthetic: true`` and the seed, and ``SYNTHETIC.txt`` records the
 parameters (CSV files cannot hold comments in the contract).
@@ -31,8 +35,8 @@ How the values are drawn (one :class:`numpy.random.Generator` seeded with
 >>> import pathlib, tempfile
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     folder = write_synthetic(pathlib.Path(tmp) / "synth", municipalities=3, rounds=2)
-...     sorted(p.name for p in (folder / "responses").iterdir())
-['runde-1.csv', 'runde-2.csv']
+...     sorted(p.name for p in (folder / "rounds" / "runde-2").iterdir())
+['narrative.md', 'participation.csv', 'plan_status.csv', 'quotes.csv', 'responses.csv']
 """
 from __future__ import annotations
 
@@ -49,8 +53,9 @@ import yaml
 
 from .. import config
 from ..checks import check_number, fail
-from .contract import PHASES, QUOTE_THEMES
+from .contract import NARRATIVE_SECTIONS, PHASES, QUOTE_THEMES
 from .instrument import load_instrument
+from .round_add import narrative_skeleton
 
 __all__ = [
     "MARKER_FILE",
@@ -187,16 +192,16 @@ def _rounds_text(keys: list[str], seed: int) -> str:
     return _banner(seed) + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
-def _municipalities(rng: np.random.Generator, n: int) -> tuple[list[str], np.ndarray, str]:
+def _municipalities(rng: np.random.Generator, n: int) -> tuple[list[str], np.ndarray, np.ndarray, str]:
     width = max(3, len(str(n)))
     names = [f"Kommune {i:0{width}d}" for i in range(1, n + 1)]
     modes = np.array(["interview", "survey"])[np.arange(n) % 2]
     modes = rng.permutation(modes)
     had_plan = rng.random(n) < _HAD_PLAN_SHARE
     advice = rng.random(n) < _ADVICE_SHARE
-    rows = zip(names, modes, np.where(had_plan, "true", "false"), np.where(advice, "true", "false"))
-    text = _csv_text(["municipality", "followup_mode", "had_plan_before", "used_centre_advice"], rows)
-    return names, had_plan, text
+    rows = zip(names, np.where(had_plan, "true", "false"), np.where(advice, "true", "false"))
+    text = _csv_text(["municipality", "had_plan_before", "used_centre_advice"], rows)
+    return names, modes, had_plan, text
 
 
 def _response_codes(rng: np.random.Generator, n_rounds: int, had_plan: np.ndarray, is_context: np.ndarray, codes: tuple[int, int]) -> np.ndarray:
@@ -230,14 +235,24 @@ def _plan_ranks(rng: np.random.Generator, n_rounds: int, had_plan: np.ndarray) -
     return begun.astype(int) + done.astype(int)
 
 
-def _plan_text(keys: list[str], names: list[str], ranks: np.ndarray) -> str:
+def _plan_text(r: int, names: list[str], ranks: np.ndarray) -> str:
     rows = (
-        (key, name, phase, _STATUS_BY_RANK[ranks[r, m, p]])
-        for r, key in enumerate(keys)
+        (name, phase, _STATUS_BY_RANK[ranks[r, m, p]])
         for m, name in enumerate(names)
         for p, phase in enumerate(PHASES)
     )
-    return _csv_text(["round", "municipality", "phase", "status"], rows)
+    return _csv_text(["municipality", "phase", "status"], rows)
+
+
+def _narrative_text(parameters: list[str]) -> str:
+    """A filled narrative: every required section says the text is made up."""
+    body = ("Syntetisk tekst: data i denne mappe er opdigtede, og afsnittet står her, for at et memo af "
+            "{{ followup.definite }} kan bygges.")
+    text = narrative_skeleton(parameters)
+    for section, (required, _hint) in NARRATIVE_SECTIONS.items():
+        if required:
+            text = text.replace(f"[[{section}]]\n", f"[[{section}]]\n{body}\n", 1)
+    return text
 
 
 def _quotes_text(rng: np.random.Generator, names: list[str]) -> str:
@@ -273,20 +288,29 @@ def _build(municipalities: int, rounds: int, seed: int) -> dict[str, str]:
     valid = instrument.valid_codes
     rng = np.random.default_rng(seed)
     keys = [f"runde-{i}" for i in range(1, rounds + 1)]
-    names, had_plan, munis_text = _municipalities(rng, municipalities)
+    names, modes, had_plan, munis_text = _municipalities(rng, municipalities)
     codes = _response_codes(rng, rounds, had_plan, is_context, (min(valid), max(valid)))
     ranks = _plan_ranks(rng, rounds, had_plan)
+    interviewed = [n for n, m in zip(names, modes) if m == "interview"] or names
     files = {
         "instrument.yml": _instrument_text(seed),
         "rounds.yml": _rounds_text(keys, seed),
         "municipalities.csv": munis_text,
-        "plan_status.csv": _plan_text(keys, names, ranks),
-        "quotes.csv": _quotes_text(rng, names),
         MARKER_FILE: _marker_text(municipalities, rounds, seed),
     }
+    # Earlier rounds were surveys only; the last one interviewed half of the
+    # municipalities.  Statements belong to the last round's interviews.
+    quotes = _quotes_text(rng, interviewed)
     for r, key in enumerate(keys):
         rows = ((name, item, int(codes[r, m, i])) for m, name in enumerate(names) for i, item in enumerate(items))
-        files[f"{config.RESPONSES_SUBDIR}/{key}.csv"] = _csv_text(["municipality", "item", "score"], rows)
+        last = r == len(keys) - 1
+        folder = f"{config.ROUNDS_SUBDIR}/{key}"
+        files[f"{folder}/responses.csv"] = _csv_text(["municipality", "item", "score"], rows)
+        files[f"{folder}/plan_status.csv"] = _plan_text(r, names, ranks)
+        files[f"{folder}/participation.csv"] = _csv_text(
+            ["municipality", "mode"], zip(names, modes if last else ["survey"] * len(names)))
+        files[f"{folder}/quotes.csv"] = quotes if last else _csv_text(["theme", "role", "municipality", "text"], [])
+        files[f"{folder}/narrative.md"] = _narrative_text(instrument.parameters)
     return files
 
 
@@ -355,8 +379,8 @@ def write_synthetic(out: str | os.PathLike, *, municipalities: int = 98, rounds:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _sibling_folder(target)
     try:
-        (tmp / config.RESPONSES_SUBDIR).mkdir()
         for name, text in files.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             with open(tmp / name, "w", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         try:

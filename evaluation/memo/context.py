@@ -8,19 +8,31 @@ the default pair of rounds the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+import pandas as pd
 
 from .. import config
 from ..data import Dataset, load_dataset
+from ..data.contract import NARRATIVE_SECTIONS
+from ..data.material import Missing, missing_for_pair
 from ..exceptions import ParameterError
 from ..names import resolve_pair
+from . import report
+from .narrative import placeholder_values, render
 from .outline import Outline, instrument_outline
 
 __all__ = ["Context", "open_context", "PHASE_LABELS", "STATUS_LABELS", "MODE_LABELS"]
 
 PHASE_LABELS = {"udarbejdet": "Udarbejdet", "godkendt": "Godkendt", "udrullet": "Fuldt udrullet"}
 STATUS_LABELS = {"gennemfoert": "Gennemført", "i_proces": "I proces", "ikke_paabegyndt": "Ikke påbegyndt"}
-MODE_LABELS = {"interview": "Interviewkommuner", "survey": "Spørgeskemakommuner"}
+MODE_LABELS = {
+    "interview": "Interviewkommuner",
+    "survey": "Spørgeskemakommuner",
+    "both": "Kommuner med både interview og spørgeskema",
+    "none": "Kommuner uden deltagelse",
+}
 
 
 @dataclass(frozen=True)
@@ -33,9 +45,22 @@ class Context:
     followup: str
     outline: Outline
 
-    @property
-    def responses(self):
-        return self.ds.responses
+    @cached_property
+    def rounds(self) -> pd.DataFrame:
+        """The rounds up to and including the follow-up: a memo never shows a
+        later round's material (a 2017 -> 2018 memo knows nothing of 2019)."""
+        order = self.ds.rounds.set_index("round")["order"]
+        return self.ds.rounds[self.ds.rounds["order"] <= order[self.followup]].reset_index(drop=True)
+
+    @cached_property
+    def responses(self) -> pd.DataFrame:
+        """The answers of :attr:`rounds`."""
+        return self.ds.responses[self.ds.responses["round"].isin(self.round_keys)].reset_index(drop=True)
+
+    @cached_property
+    def plan_status(self) -> pd.DataFrame:
+        """The plan status of :attr:`rounds`."""
+        return self.ds.plan_status[self.ds.plan_status["round"].isin(self.round_keys)].reset_index(drop=True)
 
     @property
     def instrument(self):
@@ -53,12 +78,12 @@ class Context:
 
     @property
     def round_labels(self) -> dict[str, str]:
-        return dict(zip(self.ds.rounds["round"], self.ds.rounds["label"]))
+        return dict(zip(self.rounds["round"], self.rounds["label"]))
 
     @property
     def definite(self) -> dict[str, str]:
         """Round key -> the label's definite form for running text."""
-        return dict(zip(self.ds.rounds["round"], self.ds.rounds["definite"]))
+        return dict(zip(self.rounds["round"], self.rounds["definite"]))
 
     @property
     def scale_labels(self) -> dict[int, str]:
@@ -67,7 +92,8 @@ class Context:
 
     @property
     def round_keys(self) -> list[str]:
-        return self.ds.round_keys
+        """Keys of :attr:`rounds`, oldest first."""
+        return self.rounds["round"].tolist()
 
     def require_item(self, item: str, kind: str) -> dict:
         """Return the instrument row of ``item``, checking it is of ``kind``."""
@@ -83,6 +109,57 @@ class Context:
         if municipality not in known:
             raise ParameterError(f"unknown municipality {municipality!r}; known: {', '.join(known)}")
         return municipality
+
+    # ------------------------------------------------ the follow-up's material
+    @cached_property
+    def missing(self) -> list[Missing]:
+        """What a final memo of this pair still lacks (empty for a final memo)."""
+        return missing_for_pair(self.ds, self.baseline, self.followup)
+
+    @property
+    def is_draft(self) -> bool:
+        """A memo that lacks material is a draft, and says so."""
+        return bool(self.missing)
+
+    def missing_box(self, *names: str) -> report.Block:
+        """A "Mangler:" box for each missing part among ``names`` (file names
+        such as ``plan_status.csv`` or ``narrative.md#sec:purpose``); empty
+        when none of them is missing."""
+        shown = [m for m in self.missing if m.key in names or m.file.rsplit("/", 1)[-1] in names]
+        return report.missing([m.describe_da(self.definite[m.round]) for m in shown])
+
+    def lacks(self, name: str, round_key: str | None = None) -> bool:
+        """Whether file ``name`` of ``round_key`` (default: either round) is missing."""
+        return any(m.file.rsplit("/", 1)[-1] == name and not m.section and round_key in (None, m.round)
+                   for m in self.missing)
+
+    @cached_property
+    def placeholders(self) -> dict[str, str]:
+        return placeholder_values(self.ds, self.baseline, self.followup)
+
+    def narrative(self, section: str) -> report.Block:
+        """The follow-up's narrative for ``section``: rendered, a "Mangler:" box
+        when a required section is empty, or nothing for an empty optional one."""
+        text = self.ds.narratives.get(self.followup)
+        markdown = text.text(section) if text is not None else None
+        if markdown is not None:
+            return report.narrative(render(markdown, self.placeholders))
+        if NARRATIVE_SECTIONS.get(section, (False, ""))[0]:
+            return self.missing_box(f"narrative.md#{section}")
+        return report.Block("")
+
+    @property
+    def quotes(self) -> pd.DataFrame:
+        """The follow-up's statements (never another round's)."""
+        return self.ds.quotes[self.ds.quotes["round"] == self.followup]
+
+    @cached_property
+    def participation(self) -> pd.DataFrame:
+        """``municipality``, ``mode`` at the follow-up for every listed
+        municipality (``none``: took no part)."""
+        modes = self.ds.participation_of(self.followup).set_index("municipality")["mode"]
+        listed = self.ds.municipalities["municipality"]
+        return pd.DataFrame({"municipality": listed, "mode": listed.map(modes).fillna("none").astype(str)})
 
     @property
     def previous_round(self) -> str | None:

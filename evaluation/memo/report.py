@@ -33,6 +33,8 @@ __all__ = [
     "quotes",
     "save_table",
     "note",
+    "missing",
+    "narrative",
 ]
 
 
@@ -190,3 +192,19 @@ def save_table(frame: pd.DataFrame, output_dir, name: str) -> Block:
     path = write_table(frame, out / "tables" / f"{name}.csv")
     rel = path.relative_to(out).as_posix()
     return Block(f'<p class="table-file">Tabellen er gemt som <code>{escape(rel)}</code>.</p>', writes=[rel])
+
+
+def missing(texts) -> Block:
+    """A visible box for material a draft lacks; each text already starts
+    with "Mangler:" and says what to add where (plain text, escaped here)."""
+    texts = [t for t in texts if t]
+    if not texts:
+        return Block("")
+    body = "".join(f"<p>{escape(t)}</p>" for t in texts)
+    return Block(f'<div class="missing" role="note">{body}</div>')
+
+
+def narrative(html: str) -> Block:
+    """The evaluator's narrative, already rendered and sanitised
+    (:func:`evaluation.memo.narrative.render`)."""
+    return Block(f'<div class="narrative">{html}</div>' if html else "")

@@ -10,13 +10,15 @@ matplotlib or seaborn.
 Facets
 ------
 ``file:<name>``
-    a whole file of the data folder (``plan_status.csv``, ...).
+    a whole file at the top of the data folder (``municipalities.csv``, ...).
+``rounds:<name>``
+    that file of every round's folder (``rounds/<key>/plan_status.csv``, ...).
 ``responses:<item>``
     every round's answers to one item.
 ``responses:*``
     every answer to every item.
 ``quotes:<theme>``
-    the statements of one theme in ``quotes.csv``, in file order.
+    the statements of one theme in every round's ``quotes.csv``, in file order.
 ``private:names``
     the optional private name map.
 
@@ -127,24 +129,31 @@ class DataFolder:
     def _whole(self, path: Path) -> list[str]:
         return [path.relative_to(self.path).as_posix(), sha256_file(path) if path.exists() else "absent"]
 
+    def _round_files(self, name: str) -> list[Path]:
+        return sorted((self.path / config.ROUNDS_SUBDIR).glob(f"*/{name}"))
+
     def _responses(self, item: str) -> list:
         out = []
-        for path in sorted(config.responses_dir(self.path).glob("*.csv")):
+        for path in self._round_files("responses.csv"):
             records = self._records(path.relative_to(self.path).as_posix(), ("municipality", "item", "score"))
             if records is None:
                 out.append(self._whole(path))
                 continue
-            out += [[path.stem, *r] for r in records if item == "*" or r[1] == item]
+            out += [[path.parent.name, *r] for r in records if item == "*" or r[1] == item]
         # The loader sorts the answers itself, so the order of rows in a file
         # does not matter.
         return sorted(out)
 
     def _quotes(self, theme: str) -> list:
-        records = self._records("quotes.csv", ("theme", "role", "municipality", "text"))
-        if records is None:
-            return [self._whole(self.path / "quotes.csv")]
-        # File order kept: quotes are shown in the order they are listed.
-        return [list(r) for r in records if r[0] == theme]
+        out = []
+        for path in self._round_files("quotes.csv"):
+            records = self._records(path.relative_to(self.path).as_posix(), ("theme", "role", "municipality", "text"))
+            if records is None:
+                out.append(self._whole(path))
+                continue
+            # File order kept: quotes are shown in the order they are listed.
+            out += [[path.parent.name, *r] for r in records if r[0] == theme]
+        return out
 
     @lru_cache(maxsize=None)
     def facet(self, name: str) -> str:
@@ -153,6 +162,8 @@ class DataFolder:
         if kind == "file":
             path = self.path / arg
             return sha256_file(path) if path.exists() else "absent"
+        if kind == "rounds":
+            return sha256_text(json.dumps([self._whole(p) for p in self._round_files(arg)]))
         if kind == "private":
             path = self.path / config.PRIVATE_SUBDIR / "names.csv"
             return sha256_file(path) if path.exists() else "absent"

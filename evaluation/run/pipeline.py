@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from ..exceptions import EvaluationError, ExecutionError, ParameterError
+from ..exceptions import DataError, EvaluationError, ExecutionError, ParameterError, Problem
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair, slug
 from .fingerprint import DataFolder, job_key
@@ -70,6 +70,7 @@ class RunOptions:
     engine: str = "fastfork"
     quiet: bool = False
     show_names: bool = False
+    draft: bool = False
 
 
 def run_from_args(args) -> int:
@@ -86,6 +87,7 @@ def run_from_args(args) -> int:
         timeout=args.timeout,
         pdf=args.pdf,
         show_names=args.show_names,
+        draft=getattr(args, "draft", False),
     )
     result = run(opts)
     print(result["message"])
@@ -126,17 +128,21 @@ def run(opts: RunOptions) -> dict:
         raise
     previous = read_manifest(final) if final.exists() else {}
     prev_keys = {name: entry.get("key") for name, entry in previous.get("notebooks", {}).items()}
-    if not opts.force and prev_keys == keys and previous.get("complete") and previous.get("pdf", False) >= opts.pdf:
+    # A published draft is up to date only for another draft run: a final run
+    # must see the missing material and refuse.
+    if (not opts.force and prev_keys == keys and previous.get("complete") and previous.get("pdf", False) >= opts.pdf
+            and (opts.draft or not previous.get("draft", False))):
         return {"message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
                 "folder": final, "executed": [], "reused": list(keys)}
-    _validate(opts.data)  # bad input stops here, before anything is written
+    ds = _validate(opts.data)  # bad input stops here, before anything is written
+    missing = _check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
         from ..memo.browser import require_chromium
 
         require_chromium()  # fail before any work, not after every notebook ran
     check_writable(opts.out)
     with pair_lock(opts.out / f".{final.name}.lock"):
-        return _build(opts, data, jobs, keys, previous, final)
+        return _build(opts, data, jobs, keys, previous, final, missing)
 
 
 def _check_options(opts: RunOptions) -> None:
@@ -149,14 +155,31 @@ def _check_options(opts: RunOptions) -> None:
         raise ParameterError(f"--timeout must be a positive number of seconds; got {timeout!r}")
 
 
-def _validate(folder: Path) -> None:
+def _validate(folder: Path):
     """Validate the whole data folder; raises DataError listing every problem."""
     from ..data import load_dataset
 
-    load_dataset(folder)
+    return load_dataset(folder)
 
 
-def _build(opts, data, jobs, keys, previous, final) -> dict:
+def _check_material(ds, baseline: str, followup: str, *, draft: bool) -> list:
+    """What the pair lacks for a final memo; refuse (exit 2, nothing written)
+    unless a draft may stand in for every missing part."""
+    from ..data.material import missing_for_pair
+    from ..data.reading import display_path
+
+    missing = missing_for_pair(ds, baseline, followup)
+    blocking = [m for m in missing if not m.draftable] if draft else missing
+    if blocking:
+        advice = ("a memo compares answers, so even a draft needs them: import them with 'evaluation import'"
+                  if draft else "add it, or build a draft with 'evaluation run --draft' (missing parts shown as 'Mangler:')")
+        raise DataError([Problem(display_path(ds.path / m.file), f"{m.describe().split(': ', 1)[1]}; "
+                                 f"a final memo of {baseline} -> {followup} needs it: {advice}", value=m.round)
+                         for m in blocking])
+    return missing
+
+
+def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
     os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     work = opts.out / RUNS_SUBDIR / f"{final.name}.{uuid.uuid4().hex[:12]}"
     (work / "notebooks").mkdir(parents=True)
@@ -174,15 +197,17 @@ def _build(opts, data, jobs, keys, previous, final) -> dict:
                 link_file(final / rel, work / rel)
             entries[job.name] = entry
         entries.update(_execute(opts, pending, work, final))
-        documents = _export(opts, jobs, pending, work, final, previous)
+        documents = _export(opts, jobs, pending, work, final, previous, draft=bool(missing))
         manifest = build_manifest(opts, data, jobs, keys, entries, documents, final)
+        manifest["draft"] = bool(missing)
+        manifest["missing"] = [m.describe() for m in missing]
         if opts.pdf:
             from ..memo.browser import print_pdf
 
             print_pdf(work / "memo.html", work / "memo.pdf")
             manifest["pdf"] = True
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _write_index(work, jobs)  # last: it links the PDF when there is one
+        _write_index(work, jobs, draft=bool(missing))  # last: it links the PDF when there is one
     except BaseException:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -193,7 +218,9 @@ def _build(opts, data, jobs, keys, previous, final) -> dict:
         raise
     publish_folder(work, final)
     shutil.rmtree(opts.out / FAILED_SUBDIR / final.name, ignore_errors=True)
-    message = (f"wrote {final} ({len(pending)} notebook(s) executed, {len(reuse)} reused): "
+    message = (f"wrote {'a DRAFT to ' if missing else ''}{final} "
+               f"({len(pending)} notebook(s) executed, {len(reuse)} reused"
+               f"{f'; {len(missing)} missing part(s) shown as Mangler' if missing else ''}): "
                f"{final / 'memo.html'}, index: {final / 'index.html'}")
     return {"message": message, "folder": final, "executed": [j.name for j in pending], "reused": [j.name for j in reuse]}
 
@@ -286,7 +313,7 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
     return sorted(set(writes)), timing
 
 
-def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict) -> dict:
+def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict, *, draft: bool = False) -> dict:
     """Export the memo and the profiles; reuse unchanged ones.
 
     Cells tagged ``review`` are left out by :func:`evaluation.memo.export.export_html`."""
@@ -296,10 +323,10 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     memo_jobs = [j for j in jobs if j.document == "memo"]
     documents = {}
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
-        merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs],
-                                        title="Opfølgning på kommunernes handlingsplaner")
+        title = ("Udkast: " if draft else "") + "Opfølgning på kommunernes handlingsplaner"
+        merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
         merged = _add_source_links(merged, [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
-        export.export_html(merged, work / "memo.html", title="Opfølgning på kommunernes handlingsplaner",
+        export.export_html(merged, work / "memo.html", title=title,
                            links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
         link_file(final / "memo.html", work / "memo.html")
@@ -354,7 +381,7 @@ def _profile_file(job: Job) -> str:
     return f"profiles/{slug(job.parameters['municipality'])}.html"
 
 
-def _write_index(work: Path, jobs: list[Job]) -> None:
+def _write_index(work: Path, jobs: list[Job], *, draft: bool = False) -> None:
     from ..memo import export
 
     tables = sorted(p.relative_to(work).as_posix() for p in (work / "tables").glob("*.csv")) if (work / "tables").exists() else []
@@ -367,4 +394,5 @@ def _write_index(work: Path, jobs: list[Job]) -> None:
         ("Tabeller", [(Path(t).name, t) for t in tables]),
         ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),
     ]
-    export.render_index([e for e in entries if e[1]], work / "index.html", title="Evaluering: resultater")
+    title = ("Udkast: " if draft else "") + "Evaluering: resultater"
+    export.render_index([e for e in entries if e[1]], work / "index.html", title=title)

@@ -209,7 +209,7 @@ def test_compare_rounds_rejects_bad_frames(toy):
 
 # ---------------------------------------------------------------- compare_by_mode
 def test_compare_by_mode_holm_within_mode_and_min_n(panel):
-    munis = pd.DataFrame({"municipality": [f"M{k}" for k in range(1, 7)], "followup_mode": ["survey"] * 3 + ["interview"] * 3})
+    munis = pd.DataFrame({"municipality": [f"M{k}" for k in range(1, 7)], "mode": ["survey"] * 3 + ["interview"] * 3})
     before = (panel.copy(deep=True), munis.copy(deep=True))
     table = compare_by_mode(panel, munis, "r1", "r2", items=["c", "d"])
     pd.testing.assert_frame_equal(panel, before[0])
@@ -233,7 +233,7 @@ def test_compare_by_mode_holm_within_mode_and_min_n(panel):
 
 
 def test_compare_by_mode_rejects_unknown_keyword(panel):
-    munis = pd.DataFrame({"municipality": ["M1"], "followup_mode": ["survey"]})
+    munis = pd.DataFrame({"municipality": ["M1"], "mode": ["survey"]})
     with pytest.raises(ParameterError, match="keyword='held'"):
         compare_by_mode(panel, munis, "r1", "r2", held=0.1)
 
@@ -312,6 +312,15 @@ def test_bundled_data_distributions(ds):
 
 def test_bundled_data_by_mode(ds):
     # F2: five interviewed and five surveyed at follow-up.
-    table = compare_by_mode(ds.responses, ds.municipalities, BASE, FOLLOW, ds.instrument.parameters)
+    table = compare_by_mode(ds.responses, ds.participation_of(FOLLOW), BASE, FOLLOW, ds.instrument.parameters)
     assert table.groupby("mode")["n_municipalities"].max().to_dict() == {"interview": 5, "survey": 5}
     assert len(table) == 10
+
+
+def test_by_mode_leaves_out_municipalities_that_took_no_part(panel):
+    # M1-M3 answered the survey; M4 and M5 took no part; M6 is not listed (no part either).
+    munis = pd.DataFrame({"municipality": ["M1", "M2", "M3", "M4", "M5"], "mode": ["survey"] * 3 + ["none"] * 2})
+    table = compare_by_mode(panel, munis, "r1", "r2", items=["c"])
+    assert table["mode"].tolist() == ["survey"] and table["n_pairs"].tolist() == [3]
+    nobody = compare_by_mode(panel, munis.assign(mode="none"), "r1", "r2", items=["c"])
+    assert nobody.empty and list(nobody.columns) == list(table.columns)

@@ -14,7 +14,18 @@ import pytest
 from evaluation import config
 from evaluation.cli import main
 from evaluation.data import load_dataset, load_instrument, load_responses
-from folder_edits import FOLLOWUP, MUNIS, PLAN, data, edit, messages_of, problems_of  # noqa: F401 - fixtures
+from folder_edits import (  # noqa: F401 - fixtures
+    FOLLOWUP,
+    MUNIS,
+    NARRATIVE,
+    PARTICIPATION,
+    PLAN,
+    QUOTES,
+    data,
+    edit,
+    messages_of,
+    problems_of,
+)
 
 
 
@@ -72,14 +83,18 @@ def test_a_municipality_may_be_absent_from_a_round(data):
 
 # -------------------------------------------------------- the whole folder
 def test_load_dataset_lists_problems_of_every_file(data):
-    edit(PLAN, "opfoelgning-2019,Kommune J,udrullet,ikke_paabegyndt", "opfoelgning-2019,Kommune J,udrullet,rod")
+    edit(PLAN, "Kommune J,udrullet,ikke_paabegyndt", "Kommune J,udrullet,rod")
     edit(FOLLOWUP, "Kommune A,beredskab,4", "Kommune A,beredskab,7")
-    edit("data/quotes.csv", "centrets_arbejde,", "centret,")
+    edit(QUOTES, "centrets_arbejde,", "centret,")
+    edit(PARTICIPATION, "Kommune J,survey", "Kommune J,brev")
+    edit(NARRATIVE, "[[sec:centre]]", "[[sec:centret]]")
     found = problems_of(lambda: load_dataset(data))
     assert [(f, r, c) for f, r, c, _ in found] == [
+        (PARTICIPATION, 11, "mode"),
         (FOLLOWUP, 2, "score"),
-        (PLAN, 91, "status"),
-        ("data/quotes.csv", 17, "theme"),
+        (PLAN, 31, "status"),
+        (QUOTES, 17, "theme"),
+        (NARRATIVE, 24, None),
     ]
 
 

@@ -4,7 +4,7 @@ input, the workbook safety checks, and the ``evaluation import`` command.
 Every fixture is built at run time in ``tmp_path`` from a copy of the bundled
 data folder, which gets one extra round (``opfoelgning-2020``) to import into.
 The expected output of a good import is the bundled
-``responses/opfoelgning-2019.csv`` byte for byte: the exports are built from
+``rounds/opfoelgning-2019/responses.csv`` byte for byte: the exports are built from
 that file, and the file was written by hand in the contract's form.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from evaluation.data import load_dataset, load_instrument, load_municipalities
 from evaluation.exceptions import DataError
 
 NEW = "opfoelgning-2020"
-SOURCE = config.DATA_DIR / "responses" / "opfoelgning-2019.csv"
+SOURCE = config.round_file("opfoelgning-2019")
 ITEMS = ["beredskab", "indsatser", "internt_samarbejde", "eksternt_samarbejde", "kompetencer", "radikalisering_udfordring"]
 MUNIS = [f"Kommune {c}" for c in "ABCDEFGHIJ"]
 # Spreadsheet row of each municipality in a wide export in A-J order (header = 1).
@@ -118,7 +118,7 @@ def fields(problems) -> list[tuple]:
 def assert_imported(path: Path, data: Path) -> None:
     source = path.read_bytes()
     target = importer.import_export(path, NEW, data=data)
-    assert target == data.resolve() / "responses" / f"{NEW}.csv"
+    assert target == config.round_file(NEW, data.resolve())
     assert target.read_bytes() == SOURCE.read_bytes()
     assert path.read_bytes() == source
     assert not [p for p in target.parent.iterdir() if p.name.startswith(".")], "a temporary file was left"
@@ -353,7 +353,7 @@ def test_existing_round_file_is_kept_unless_replace(tmp_path, data, instrument):
     rows = wide_rows(instrument)
     rows[ROW["Kommune A"] - 1][1] = 1  # differs from the bundled file
     path = write_csv(tmp_path / "export.csv", rows)
-    target = data.resolve() / "responses" / "opfoelgning-2019.csv"
+    target = config.round_file("opfoelgning-2019", data.resolve())
     problems = refused(path, data, round_key="opfoelgning-2019")
     assert fields(problems) == [(str(target), None, None, "opfoelgning-2019")]
     assert "already has a response file" in problems[0].message
@@ -553,7 +553,7 @@ def test_billion_laughs_is_stopped_by_defusedxml_too(tmp_path, data, instrument,
 def test_cli_import_writes_the_round(tmp_path, data, instrument, capsys):
     path = write_xlsx(tmp_path / "export.xlsx", wide_rows(instrument, headers="question", labels=True))
     assert main(["import", str(path), "--round", NEW, "--data", str(data)]) == 0
-    target = data.resolve() / "responses" / f"{NEW}.csv"
+    target = config.round_file(NEW, data.resolve())
     assert target.read_bytes() == SOURCE.read_bytes()
     assert f"wrote {target}" in capsys.readouterr().out
 
@@ -574,14 +574,14 @@ def test_cli_unknown_round_exits_2(tmp_path, data, instrument, capsys):
     path = write_csv(tmp_path / "export.csv", wide_rows(instrument))
     assert main(["import", str(path), "--round", "nope", "--data", str(data)]) == 2
     assert "unknown round" in capsys.readouterr().err
-    assert not (data / "responses" / "nope.csv").exists()
+    assert not config.round_file("nope", data).exists()
 
 
 def test_cli_replace(tmp_path, data, instrument, capsys):
     rows = wide_rows(instrument)
     rows[ROW["Kommune A"] - 1][1] = 2
     path = write_csv(tmp_path / "export.csv", rows)
-    target = data / "responses" / "opfoelgning-2019.csv"
+    target = config.round_file("opfoelgning-2019", data)
     original = target.read_bytes()
     assert main(["import", str(path), "--round", "opfoelgning-2019", "--data", str(data)]) == 2
     assert "already has a response file; use --replace" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from folder_edits import FOLLOWUP, MUNIS, PLAN, data, edit, messages_of, problem
 
 
 def test_municipality_name_empty(data):
-    edit(MUNIS, "Kommune C,interview", ",interview")
+    edit(MUNIS, "Kommune C,false", ",false")
     found = problems_of(lambda: load_municipalities(data))
     assert found == [(MUNIS, 4, "municipality", "")]
 
@@ -29,16 +29,18 @@ def test_municipality_twice(data):
     assert problems_of(lambda: load_municipalities(data)) == [(MUNIS, 5, "municipality", "Kommune C")]
 
 
-def test_municipality_bad_mode_and_truth_value(data):
-    edit(MUNIS, "Kommune F,survey,false", "Kommune F,spoergeskema,ja")
-    assert problems_of(lambda: load_municipalities(data)) == [
-        (MUNIS, 7, "followup_mode", "spoergeskema"),
-        (MUNIS, 7, "had_plan_before", "ja"),
-    ]
+def test_municipality_bad_truth_value(data):
+    edit(MUNIS, "Kommune F,false,false", "Kommune F,ja,false")
+    assert problems_of(lambda: load_municipalities(data)) == [(MUNIS, 7, "had_plan_before", "ja")]
+
+
+def test_municipalities_no_longer_carry_how_they_took_part(data):
+    # Participation belongs to a round (rounds/<key>/participation.csv), not to the municipality.
+    assert "followup_mode" not in load_municipalities(data).columns
 
 
 def test_municipality_truth_values_in_any_case(data):
-    edit(MUNIS, "Kommune B,interview,true", "Kommune B,interview,TRUE")
+    edit(MUNIS, "Kommune B,true", "Kommune B,TRUE")
     frame = load_municipalities(data)
     assert frame.loc[frame["municipality"] == "Kommune B", "had_plan_before"].item() is True
 
@@ -46,23 +48,23 @@ def test_municipality_truth_values_in_any_case(data):
 def test_municipality_missing_column(data):
     edit(MUNIS, ",used_centre_advice", "")
     found = problems_of(lambda: load_municipalities(data))
-    assert found == [(MUNIS, 1, None, "municipality,followup_mode,had_plan_before")]
+    assert found == [(MUNIS, 1, None, "municipality,had_plan_before")]
 
 
 def test_municipality_row_with_too_many_fields(data):
-    edit(MUNIS, "Kommune E,interview,false,false", "Kommune E,interview,false,false,x")
-    assert problems_of(lambda: load_municipalities(data)) == [(MUNIS, 6, None, "Kommune E,interview,false,false,x")]
+    edit(MUNIS, "Kommune E,false,false", "Kommune E,false,false,x")
+    assert problems_of(lambda: load_municipalities(data)) == [(MUNIS, 6, None, "Kommune E,false,false,x")]
 
 
 def test_municipalities_header_only(data):
-    Path(MUNIS).write_text("municipality,followup_mode,had_plan_before,used_centre_advice\n", encoding="utf-8")
+    Path(MUNIS).write_text("municipality,had_plan_before,used_centre_advice\n", encoding="utf-8")
     assert problems_of(lambda: load_municipalities(data)) == [(MUNIS, None, None, None)]
 
 
 def test_municipalities_header_with_a_column_twice(data):
     edit(MUNIS, "used_centre_advice\n", "used_centre_advice,municipality\n")
     found = problems_of(lambda: load_municipalities(data))
-    assert found == [(MUNIS, 1, None, "municipality,followup_mode,had_plan_before,used_centre_advice,municipality")]
+    assert found == [(MUNIS, 1, None, "municipality,had_plan_before,used_centre_advice,municipality")]
 
 
 def test_names_absent_and_present(data):

@@ -6,10 +6,12 @@ by hand from the CSV files.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from evaluation.data import load_plan_status
-from folder_edits import FOLLOWUP, MUNIS, PLAN, data, edit, messages_of, problems_of  # noqa: F401 - fixtures
+from folder_edits import PLAN, data, edit, messages_of, problems_of  # noqa: F401 - fixtures
 
 
 
@@ -17,20 +19,31 @@ from folder_edits import FOLLOWUP, MUNIS, PLAN, data, edit, messages_of, problem
 
 
 def test_plan_status_bad_values(data):
-    edit(PLAN, "slutmaaling-2018,Kommune A,udarbejdet,gennemfoert", "slutmaaling-2018,Kommune A,udarbejdet,groen")
-    edit(PLAN, "opfoelgning-2019,Kommune B,godkendt,", "opfoelgning-2019,Kommune B,vedtaget,")
-    edit(PLAN, "udgangsmaaling-2017,Kommune C,udrullet,", "udgangsmaaling-2016,Kommune C,udrullet,")
-    edit(PLAN, "opfoelgning-2019,Kommune J,udrullet,", "opfoelgning-2019,Kommune Z,udrullet,")
-    # Rows (header = 1): slutmaaling A udarbejdet 32, opfoelgning B godkendt 66,
-    # udgangsmaaling C udrullet 10, opfoelgning J udrullet 91.
+    edit(PLAN, "Kommune A,udarbejdet,gennemfoert", "Kommune A,udarbejdet,groen")
+    edit(PLAN, "Kommune B,godkendt,", "Kommune B,vedtaget,")
+    edit(PLAN, "Kommune J,udrullet,", "Kommune Z,udrullet,")
+    # Rows (header = 1): A udarbejdet 2, B godkendt 6, J udrullet 31.
     assert problems_of(lambda: load_plan_status(data)) == [
-        (PLAN, 10, "round", "udgangsmaaling-2016"),
-        (PLAN, 91, "municipality", "Kommune Z"),
-        (PLAN, 66, "phase", "vedtaget"),
-        (PLAN, 32, "status", "groen"),
+        (PLAN, 31, "municipality", "Kommune Z"),
+        (PLAN, 6, "phase", "vedtaget"),
+        (PLAN, 2, "status", "groen"),
     ]
 
 
 def test_plan_status_phase_twice(data):
-    edit(PLAN, "opfoelgning-2019,Kommune A,godkendt,", "opfoelgning-2019,Kommune A,udarbejdet,")
-    assert problems_of(lambda: load_plan_status(data)) == [(PLAN, 63, "phase", "opfoelgning-2019 / Kommune A / udarbejdet")]
+    edit(PLAN, "Kommune A,godkendt,", "Kommune A,udarbejdet,")
+    assert problems_of(lambda: load_plan_status(data)) == [(PLAN, 3, "phase", "Kommune A / udarbejdet")]
+
+
+def test_plan_status_rows_belong_to_their_round(data):
+    status = load_plan_status(data)
+    # 10 municipalities x 3 phases in each of the three bundled rounds.
+    assert status.groupby("round").size().to_dict() == {
+        "udgangsmaaling-2017": 30, "slutmaaling-2018": 30, "opfoelgning-2019": 30}
+    assert list(status.columns) == ["round", "municipality", "phase", "status"]
+
+
+def test_header_only_plan_status_means_none_yet(data):
+    Path(PLAN).write_text("municipality,phase,status\n", encoding="utf-8")
+    status = load_plan_status(data)
+    assert "opfoelgning-2019" not in set(status["round"]) and len(status) == 60

@@ -6,23 +6,43 @@ by hand from the CSV files.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from evaluation.data import load_quotes
-from folder_edits import FOLLOWUP, MUNIS, PLAN, data, edit, messages_of, problems_of  # noqa: F401 - fixtures
+from folder_edits import QUOTES, data, edit, messages_of, problems_of  # noqa: F401 - fixtures
 
 
 
 # ------------------------------------------------------- quotes and names
 def test_quotes_bad_theme_and_empty_text(data):
-    edit("data/quotes.csv", "beredskab,Koordinator,Kommune A,", "beredskaber,Koordinator,Kommune A,")
-    edit("data/quotes.csv", '"Vi har fået et overblik over de tilbud, vi kan sætte i gang, så vi ikke starter forfra for hver borger."', '""')
+    edit(QUOTES, "beredskab,Koordinator,Kommune A,", "beredskaber,Koordinator,Kommune A,")
+    edit(QUOTES, '"Vi har fået et overblik over de tilbud, vi kan sætte i gang, så vi ikke starter forfra for hver borger."', '""')
     assert problems_of(lambda: load_quotes(data)) == [
-        ("data/quotes.csv", 7, "theme", "beredskaber"),
-        ("data/quotes.csv", 9, "text", ""),
+        (QUOTES, 7, "theme", "beredskaber"),
+        (QUOTES, 9, "text", ""),
     ]
 
 
 def test_quotes_allow_an_empty_municipality():
     quotes = load_quotes()
     assert (quotes["municipality"] == "").sum() == 4  # the centre's four quotes
+
+
+def test_quotes_belong_to_the_followup_only():
+    quotes = load_quotes()
+    assert set(quotes["round"]) == {"opfoelgning-2019"} and len(quotes) == 19
+
+
+def test_a_statement_needs_an_interview_in_that_round(data):
+    # Kommune F answered the survey in 2019: it cannot be quoted from an interview.
+    edit(QUOTES, "beredskab,Koordinator,Kommune A,", "beredskab,Koordinator,Kommune F,")
+    found = problems_of(lambda: load_quotes(data))
+    assert found == [(QUOTES, 7, "municipality", "Kommune F")]
+    # Quoting a 2019 interview in the 2018 file is refused too (everybody answered the survey then).
+    Path("data/rounds/slutmaaling-2018/quotes.csv").write_text(
+        "theme,role,municipality,text\nberedskab,Koordinator,Kommune A,Et udsagn.\n", encoding="utf-8")
+    edit(QUOTES, "beredskab,Koordinator,Kommune F,", "beredskab,Koordinator,Kommune A,")
+    assert problems_of(lambda: load_quotes(data)) == [
+        ("data/rounds/slutmaaling-2018/quotes.csv", 2, "municipality", "Kommune A")]

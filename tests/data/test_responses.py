@@ -48,15 +48,16 @@ def test_unknown_item_and_municipality(data):
     assert (FOLLOWUP, 57, "item", "indsats") in found
 
 
-def test_response_file_empty(data):
-    Path(FOLLOWUP).write_bytes(b"")
-    assert problems_of(lambda: load_responses(data)) == [(FOLLOWUP, None, None, None)]
-    assert messages_of(lambda: load_responses(data)) == ["file is empty"]
+def test_response_file_without_a_header_is_refused(data):
+    Path(FOLLOWUP).write_text("Kommune A,beredskab,4\n", encoding="utf-8")
+    assert problems_of(lambda: load_responses(data)) == [(FOLLOWUP, 1, None, "Kommune A,beredskab,4")]
 
 
-def test_response_file_header_only(data):
+def test_header_only_response_file_means_no_answers_yet(data):
+    # A new round's template: valid, and the round simply has no answers (status and run say so).
     Path(FOLLOWUP).write_text("municipality,item,score\n", encoding="utf-8")
-    assert messages_of(lambda: load_responses(data)) == ["file has a header but no answers"]
+    responses = load_responses(data)
+    assert "opfoelgning-2019" not in set(responses["round"]) and len(responses) == 120
 
 
 def test_response_file_not_utf8(data):

@@ -48,10 +48,27 @@ def test_rounds_entry_without_label(data):
 
 def test_round_file_missing(data):
     Path(FOLLOWUP).unlink()
-    assert problems_of(lambda: load_responses(data)) == [(FOLLOWUP, None, None, "opfoelgning-2019")]
+    found = problems_of(lambda: load_dataset(data))
+    assert found == [(FOLLOWUP, None, None, None)]
+    assert "file is missing" in messages_of(lambda: load_dataset(data))[0]
 
 
-def test_unknown_round_file(data):
-    shutil.copy(FOLLOWUP, data / "responses" / "opfoelgning-2020.csv")
-    assert problems_of(lambda: load_responses(data)) == [("data/responses/opfoelgning-2020.csv", None, None, "opfoelgning-2020")]
-    assert "unknown round" in messages_of(lambda: load_responses(data))[0]
+def test_round_folder_missing_is_reported_once(data):
+    shutil.rmtree("data/rounds/opfoelgning-2019")
+    assert problems_of(lambda: load_dataset(data)) == [("data/rounds/opfoelgning-2019", None, None, "opfoelgning-2019")]
+
+
+def test_unknown_round_folder(data):
+    shutil.copytree("data/rounds/opfoelgning-2019", "data/rounds/opfoelgning-2020")
+    assert problems_of(lambda: load_dataset(data)) == [("data/rounds/opfoelgning-2020", None, None, "opfoelgning-2020")]
+    assert "unknown round" in messages_of(lambda: load_dataset(data))[0]
+
+
+def test_old_layout_file_is_reported(data):
+    (data / "responses").mkdir()
+    assert problems_of(lambda: load_dataset(data)) == [("data/responses", None, None, None)]
+
+
+def test_two_rounds_with_the_same_definite_form(data):
+    edit(data / "rounds.yml", "definite: slutmålingen", "definite: Opfølgningen")
+    assert problems_of(lambda: load_rounds(data)) == [("data/rounds.yml", None, "definite", "opfølgningen")]

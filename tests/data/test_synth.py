@@ -31,6 +31,12 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def round_rows(folder: Path, name: str) -> list[dict[str, str]]:
+    """Every round's ``rounds/<key>/<name>`` with a ``round`` column, in round order."""
+    keys = [f"runde-{i}" for i in range(1, 1 + len(list((folder / "rounds").iterdir())))]
+    return [{"round": k, **r} for k in keys for r in read_rows(folder / "rounds" / k / name)]
+
+
 def folder_bytes(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -53,7 +59,7 @@ def test_folder_loads_and_validates(default, capsys):
 def test_returns_absolute_path_of_the_folder(default):
     assert default.is_absolute()
     assert default.is_dir()
-    assert (default / "responses").is_dir()
+    assert sorted(p.name for p in (default / "rounds").iterdir()) == [f"runde-{i}" for i in range(1, 6)]
 
 
 def test_counts_per_file(default):
@@ -63,15 +69,15 @@ def test_counts_per_file(default):
     # Zero-padded: the names sort in numeric order.
     assert names == [f"Kommune {i:03d}" for i in range(1, 99)]
     assert names == sorted(names)
-    files = sorted(p.name for p in (default / "responses").iterdir())
-    assert files == [f"runde-{i}.csv" for i in range(1, 6)]
-    for name in files:
-        rows = read_rows(default / "responses" / name)
+    for k in range(1, 6):
+        assert sorted(p.name for p in (default / "rounds" / f"runde-{k}").iterdir()) == [
+            "narrative.md", "participation.csv", "plan_status.csv", "quotes.csv", "responses.csv"]
+        rows = read_rows(default / "rounds" / f"runde-{k}" / "responses.csv")
         assert len(rows) == 98 * 6
         # Every municipality answers every item once.
         assert Counter((r["municipality"], r["item"]) for r in rows) == Counter({(m, i): 1 for m in names for i in ITEMS})
         assert {r["score"] for r in rows} <= {"0", "1", "2", "3", "4"}
-    plan = read_rows(default / "plan_status.csv")
+    plan = round_rows(default, "plan_status.csv")
     assert len(plan) == 5 * 98 * 3
     assert {(r["round"], r["municipality"], r["phase"]) for r in plan} == {
         (f"runde-{k}", m, p) for k in range(1, 6) for m in names for p in PHASES
@@ -80,8 +86,10 @@ def test_counts_per_file(default):
 
 def test_municipality_attributes(default):
     munis = read_rows(default / "municipalities.csv")
-    modes = Counter(r["followup_mode"] for r in munis)
-    assert modes == {"interview": 49, "survey": 49}  # balanced: half of 98 each
+    modes = Counter(r["mode"] for r in read_rows(default / "rounds" / "runde-5" / "participation.csv"))
+    assert modes == {"interview": 49, "survey": 49}  # the last round: half of 98 each
+    for k in range(1, 5):  # the earlier rounds were surveys only
+        assert Counter(r["mode"] for r in read_rows(default / "rounds" / f"runde-{k}" / "participation.csv")) == {"survey": 98}
     for col in ("had_plan_before", "used_centre_advice"):
         values = Counter(r[col] for r in munis)
         assert set(values) == {"true", "false"}
@@ -118,21 +126,21 @@ def test_smallest_and_four_digit_folders(tmp_path):
 
 # ------------------------------------------------------------------ values
 def test_dont_know_share(default):
-    codes = [r["score"] for p in sorted((default / "responses").iterdir()) for r in read_rows(p)]
+    codes = [r["score"] for r in round_rows(default, "responses.csv")]
     share = codes.count("0") / len(codes)
     assert 0 < share < 0.10
 
 
 def test_scores_drift_upward(default):
     def mean_valid(name):
-        scores = [int(r["score"]) for r in read_rows(default / "responses" / name)]
+        scores = [int(r["score"]) for r in read_rows(default / "rounds" / name / "responses.csv")]
         return statistics.mean(s for s in scores if s != 0)  # "ved ikke" is no score
 
-    assert mean_valid("runde-5.csv") > mean_valid("runde-1.csv")
+    assert mean_valid("runde-5") > mean_valid("runde-1")
 
 
 def test_plan_status_never_falls_back(default):
-    plan = read_rows(default / "plan_status.csv")
+    plan = round_rows(default, "plan_status.csv")
     rank = {(r["round"], r["municipality"], r["phase"]): RANK[r["status"]] for r in plan}
     keys = [f"runde-{i}" for i in range(1, 6)]
     munis = {r["municipality"] for r in plan}
@@ -150,8 +158,11 @@ def test_plan_status_never_falls_back(default):
 
 
 def test_quotes(default):
-    quotes = read_rows(default / "quotes.csv")
-    munis = {r["municipality"] for r in read_rows(default / "municipalities.csv")}
+    quotes = round_rows(default, "quotes.csv")
+    assert {q["round"] for q in quotes} == {"runde-5"}  # statements belong to the round that interviewed
+    interviewed = {r["municipality"] for r in read_rows(default / "rounds" / "runde-5" / "participation.csv")
+                   if r["mode"] == "interview"}
+    munis = interviewed
     assert {q["theme"] for q in quotes} == set(QUOTE_THEMES)
     assert all(q["text"] and q["role"] for q in quotes)
     assert {q["municipality"] for q in quotes} <= munis | {""}
@@ -171,7 +182,8 @@ def test_same_seed_same_bytes(tmp_path):
 def test_different_seed_different_responses(tmp_path):
     a = synth.write_synthetic(tmp_path / "a", municipalities=20, rounds=3, seed=7)
     b = synth.write_synthetic(tmp_path / "b", municipalities=20, rounds=3, seed=8)
-    assert (a / "responses" / "runde-1.csv").read_bytes() != (b / "responses" / "runde-1.csv").read_bytes()
+    first = Path("rounds") / "runde-1" / "responses.csv"
+    assert (a / first).read_bytes() != (b / first).read_bytes()
 
 
 def test_every_file_marked_synthetic(tmp_path):

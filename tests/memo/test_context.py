@@ -7,7 +7,7 @@ import pytest
 
 from evaluation import config
 from evaluation.memo.context import MODE_LABELS, PHASE_LABELS, STATUS_LABELS, open_context
-from evaluation.data import FOLLOWUP_MODES, PHASES, STATUSES
+from evaluation.data import PARTICIPATION_MODES, PHASES, STATUSES
 from evaluation.exceptions import ParameterError
 
 PARAMETERS = ["beredskab", "indsatser", "internt_samarbejde", "eksternt_samarbejde", "kompetencer"]
@@ -79,8 +79,34 @@ def test_labels_and_lookups(ctx):
     assert ctx.definite["slutmaaling-2018"] == "slutmålingen"
     assert ctx.scale_labels == {0: "Ved ikke", 1: "Slet ikke", 2: "I mindre grad", 3: "I nogen grad", 4: "I høj grad"}
     assert ctx.round_keys == ["udgangsmaaling-2017", "slutmaaling-2018", "opfoelgning-2019"]
-    assert ctx.responses is ctx.ds.responses
+    assert ctx.responses.equals(ctx.ds.responses)  # the follow-up is the last round: nothing left out
     assert ctx.instrument is ctx.ds.instrument
+
+
+def test_a_memo_knows_nothing_of_later_rounds():
+    early = open_context(baseline="udgangsmaaling-2017", followup="slutmaaling-2018")
+    assert early.round_keys == ["udgangsmaaling-2017", "slutmaaling-2018"]
+    assert set(early.responses["round"]) == {"udgangsmaaling-2017", "slutmaaling-2018"}
+    assert set(early.plan_status["round"]) == {"udgangsmaaling-2017", "slutmaaling-2018"}
+    assert early.quotes.empty  # the bundled statements are the 2019 follow-up's
+    assert "opfoelgning-2019" not in early.round_labels
+
+
+def test_missing_material_makes_a_draft(ctx):
+    assert ctx.missing == [] and not ctx.is_draft
+    early = open_context(baseline="udgangsmaaling-2017", followup="slutmaaling-2018")
+    # 2018 has answers, plan status and participation, but no narrative of its own.
+    assert [m.key for m in early.missing] == [
+        "narrative.md#sec:purpose", "narrative.md#sec:leadership", "narrative.md#sec:centre"]
+    box = early.narrative("sec:purpose")
+    assert box.startswith('<div class="missing"') and "Mangler:" in box and "rounds/slutmaaling-2018/narrative.md" in box
+    assert early.narrative("sec:intro") == ""  # an optional section stays silent
+    assert "Opfølgningen skal vise" in ctx.narrative("sec:purpose")
+
+
+def test_participation_lists_every_municipality(ctx):
+    modes = ctx.participation.set_index("municipality")["mode"]
+    assert len(modes) == 10 and modes["Kommune A"] == "interview" and modes["Kommune J"] == "survey"
 
 
 def test_outline_comes_from_the_instrument(ctx):
@@ -120,4 +146,4 @@ def test_require_municipality(ctx):
 def test_danish_labels_cover_every_phase_status_and_mode():
     assert list(PHASE_LABELS) == list(PHASES)
     assert list(STATUS_LABELS) == list(STATUSES)
-    assert list(MODE_LABELS) == list(FOLLOWUP_MODES)
+    assert list(MODE_LABELS) == list(PARTICIPATION_MODES)

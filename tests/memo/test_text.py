@@ -768,7 +768,7 @@ def test_real_distribution_sentence(ds):
 
 def test_real_mode_and_profile_sentences(ds, labels):
     params = ds.instrument.parameters
-    by_mode = compare_by_mode(ds.responses, ds.municipalities, BASE, FOLLOW, params)
+    by_mode = compare_by_mode(ds.responses, ds.participation_of(FOLLOW), BASE, FOLLOW, params)
     text = tx.mode_sentence(by_mode, item="kompetencer", label="Kompetencer", mode_labels=MODE_LABELS)
     assert text.startswith("Opdelt efter dataindsamling: Interviewkommuner (n = 4) faldt fra 3,5 til 3,0")
     paired = paired_scores(ds.responses, BASE, FOLLOW, params)

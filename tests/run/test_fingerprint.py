@@ -23,8 +23,11 @@ FACETS = (
     [f"responses:{i}" for i in ITEMS]
     + ["responses:*", "private:names"]
     + [f"quotes:{t}" for t in THEMES]
-    + [f"file:{n}" for n in ("plan_status.csv", "municipalities.csv", "quotes.csv", "instrument.yml", "rounds.yml")]
+    + [f"rounds:{n}" for n in ("plan_status.csv", "participation.csv", "quotes.csv", "narrative.md", "responses.csv")]
+    + [f"file:{n}" for n in ("municipalities.csv", "instrument.yml", "rounds.yml")]
 )
+FOLLOWUP_DIR = Path("rounds") / "opfoelgning-2019"
+BASELINE_DIR = Path("rounds") / "slutmaaling-2018"
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -73,8 +76,8 @@ def test_files_lists_inputs_sorted_without_private_or_hidden_files(data_copy):
     (data_copy / "private" / "names.csv").write_text("municipality,name\n", encoding="utf-8")
     (data_copy / ".hidden").write_text("x", encoding="utf-8")
     names = [p.relative_to(data_copy).as_posix() for p in DataFolder(data_copy).files()]
-    assert names == sorted(names)
-    assert "responses/slutmaaling-2018.csv" in names
+    assert names == sorted(names, key=lambda n: n.split("/"))  # sorted folder by folder
+    assert "rounds/slutmaaling-2018/responses.csv" in names
     assert not any(n.startswith("private") or n.startswith(".") for n in names)
 
 
@@ -90,30 +93,30 @@ def test_every_item_and_theme_has_its_own_digest(data_copy):
 
 def test_changing_one_beredskab_answer_changes_only_its_facets(data_copy):
     before = digests(data_copy)
-    edit_csv(data_copy / "responses" / "opfoelgning-2019.csv", {"municipality": "Kommune B", "item": "beredskab"}, "score", "1")
+    edit_csv(data_copy / FOLLOWUP_DIR / "responses.csv", {"municipality": "Kommune B", "item": "beredskab"}, "score", "1")
     after = digests(data_copy)
-    assert changed(before, after) == {"responses:beredskab", "responses:*"}
+    assert changed(before, after) == {"responses:beredskab", "responses:*", "rounds:responses.csv"}
     assert after["responses:kompetencer"] == before["responses:kompetencer"]
-    assert after["file:plan_status.csv"] == before["file:plan_status.csv"]
+    assert after["rounds:plan_status.csv"] == before["rounds:plan_status.csv"]
 
 
 def test_changing_a_quote_changes_only_its_theme(data_copy):
     before = digests(data_copy)
-    with open(data_copy / "quotes.csv", encoding="utf-8", newline="") as fh:
+    with open(data_copy / FOLLOWUP_DIR / "quotes.csv", encoding="utf-8", newline="") as fh:
         text = next(r["text"] for r in csv.DictReader(fh) if r["theme"] == "indsatser")
-    edit_csv(data_copy / "quotes.csv", {"theme": "indsatser", "text": text}, "text", "En ny udtalelse.")
-    assert changed(before, digests(data_copy)) == {"quotes:indsatser", "file:quotes.csv"}
+    edit_csv(data_copy / FOLLOWUP_DIR / "quotes.csv", {"theme": "indsatser", "text": text}, "text", "En ny udtalelse.")
+    assert changed(before, digests(data_copy)) == {"quotes:indsatser", "rounds:quotes.csv"}
 
 
 def test_changing_plan_status_changes_only_that_file(data_copy):
     before = digests(data_copy)
     edit_csv(
-        data_copy / "plan_status.csv",
-        {"round": "opfoelgning-2019", "municipality": "Kommune A", "phase": "udrullet"},
+        data_copy / FOLLOWUP_DIR / "plan_status.csv",
+        {"municipality": "Kommune A", "phase": "udrullet"},
         "status",
         "ikke_paabegyndt",
     )
-    assert changed(before, digests(data_copy)) == {"file:plan_status.csv"}
+    assert changed(before, digests(data_copy)) == {"rounds:plan_status.csv"}
 
 
 def test_private_names_facet(data_copy):
@@ -137,7 +140,7 @@ def test_response_facets_follow_the_header_not_the_column_order(data_copy):
     # The data contract lets the columns come in any order; the facet of an
     # item must still be over that item's answers.
     before = digests(data_copy)
-    path = data_copy / "responses" / "opfoelgning-2019.csv"
+    path = data_copy / FOLLOWUP_DIR / "responses.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -147,7 +150,7 @@ def test_response_facets_follow_the_header_not_the_column_order(data_copy):
     reordered = digests(data_copy)
     edit_csv(path, {"municipality": "Kommune B", "item": "beredskab"}, "score", "1")
     after = digests(data_copy)
-    assert changed(reordered, after) == {"responses:beredskab", "responses:*"}
+    assert changed(reordered, after) == {"responses:beredskab", "responses:*", "rounds:responses.csv"}
     # Reordering the columns alone does not change what any item's answers are.
     assert {f for f in changed(before, reordered) if f.startswith("responses:")} <= {"responses:*"}
     for item in ITEMS:
@@ -155,7 +158,7 @@ def test_response_facets_follow_the_header_not_the_column_order(data_copy):
 
 
 def test_quote_facets_follow_the_header_not_the_column_order(data_copy):
-    path = data_copy / "quotes.csv"
+    path = data_copy / FOLLOWUP_DIR / "quotes.csv"
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -165,24 +168,24 @@ def test_quote_facets_follow_the_header_not_the_column_order(data_copy):
     before = digests(data_copy)
     text = next(r["text"] for r in rows if r["theme"] == "beredskab")
     edit_csv(path, {"theme": "beredskab", "text": text}, "text", "En ny udtalelse.")
-    assert changed(before, digests(data_copy)) == {"quotes:beredskab", "file:quotes.csv"}
+    assert changed(before, digests(data_copy)) == {"quotes:beredskab", "rounds:quotes.csv"}
 
 
 def test_reordering_the_quotes_of_a_theme_changes_its_digest(data_copy):
     # The memo shows a theme's quotes in file order, so their order is input.
-    path = data_copy / "quotes.csv"
+    path = data_copy / FOLLOWUP_DIR / "quotes.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     at = [i for i, line in enumerate(lines) if line.startswith("beredskab,")]
     assert len(at) == 2
     before = digests(data_copy)
     lines[at[0]], lines[at[1]] = lines[at[1]], lines[at[0]]
     path.write_text("".join(lines), encoding="utf-8")
-    assert changed(before, digests(data_copy)) == {"quotes:beredskab", "file:quotes.csv"}
+    assert changed(before, digests(data_copy)) == {"quotes:beredskab", "rounds:quotes.csv"}
 
 
 def test_reordering_response_rows_changes_nothing_an_item_reads(data_copy):
     # The loader sorts the answers, so row order in a response file is not input.
-    path = data_copy / "responses" / "slutmaaling-2018.csv"
+    path = data_copy / BASELINE_DIR / "responses.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     before = digests(data_copy)
     path.write_text(lines[0] + "".join(reversed(lines[1:])), encoding="utf-8")
@@ -190,7 +193,7 @@ def test_reordering_response_rows_changes_nothing_an_item_reads(data_copy):
 
 
 def test_spaces_the_loader_strips_do_not_change_a_facet(data_copy):
-    path = data_copy / "responses" / "slutmaaling-2018.csv"
+    path = data_copy / BASELINE_DIR / "responses.csv"
     text = path.read_text(encoding="utf-8")
     before = digests(data_copy)
     path.write_text(text.replace("Kommune A,beredskab,4", "Kommune A , beredskab , 4"), encoding="utf-8")
@@ -205,7 +208,7 @@ def test_spaces_the_loader_strips_do_not_change_a_facet(data_copy):
     ],
 )
 def test_a_response_file_outside_the_contract_counts_whole_for_every_item(data_copy, damage):
-    path = data_copy / "responses" / "slutmaaling-2018.csv"
+    path = data_copy / BASELINE_DIR / "responses.csv"
     path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
     before = digests(data_copy)
     path.write_text(path.read_text(encoding="utf-8") + "\n\nx\n", encoding="utf-8")
@@ -214,7 +217,7 @@ def test_a_response_file_outside_the_contract_counts_whole_for_every_item(data_c
 
 
 def test_a_response_file_that_is_not_utf8_gives_a_digest_not_an_error(data_copy):
-    path = data_copy / "responses" / "slutmaaling-2018.csv"
+    path = data_copy / BASELINE_DIR / "responses.csv"
     path.write_bytes(path.read_bytes() + "Kommune Ø,beredskab,4\n".encode("latin-1"))
     values = digests(data_copy)
     assert len(values["responses:beredskab"]) == 64
@@ -255,9 +258,9 @@ def test_job_key_ignores_facet_order_and_repeats(notebook):
 def test_job_key_follows_data_only_through_its_facets(notebook, data_copy):
     key = lambda: job_key(notebook, {}, ["responses:kompetencer"], DataFolder(data_copy))  # noqa: E731
     before = key()
-    edit_csv(data_copy / "responses" / "opfoelgning-2019.csv", {"municipality": "Kommune B", "item": "beredskab"}, "score", "1")
+    edit_csv(data_copy / FOLLOWUP_DIR / "responses.csv", {"municipality": "Kommune B", "item": "beredskab"}, "score", "1")
     assert key() == before
-    edit_csv(data_copy / "responses" / "opfoelgning-2019.csv", {"municipality": "Kommune B", "item": "kompetencer"}, "score", "1")
+    edit_csv(data_copy / FOLLOWUP_DIR / "responses.csv", {"municipality": "Kommune B", "item": "kompetencer"}, "score", "1")
     assert key() != before
 
 

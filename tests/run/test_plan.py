@@ -131,14 +131,16 @@ def test_plan_jobs_parameters(data):
 def test_plan_jobs_facets_are_expanded(data):
     jobs = {j.name: j for j in plan(data)}
     params = tuple(f"responses:{p}" for p in PARAMETERS)
-    assert jobs["01_introduktion"].facets == params + ("file:plan_status.csv", "file:municipalities.csv")
-    assert jobs["02_konklusion"].facets == params
-    assert jobs["04_parameter-beredskab"].facets == params + ("file:municipalities.csv", "quotes:beredskab")
-    assert jobs["04_parameter-kompetencer"].facets[-1] == "quotes:kompetencer"
+    material = ("rounds:plan_status.csv", "rounds:participation.csv", "rounds:narrative.md")
+    assert jobs["01_introduktion"].facets == params + material + ("file:municipalities.csv",)
+    assert jobs["02_konklusion"].facets == params + ("rounds:narrative.md",)
+    assert jobs["04_parameter-beredskab"].facets == params + (
+        "rounds:participation.csv", "quotes:beredskab", "rounds:narrative.md")
+    assert "quotes:kompetencer" in jobs["04_parameter-kompetencer"].facets
     assert jobs["05_kontekst-radikalisering_udfordring"].facets == ("responses:radikalisering_udfordring",)
-    assert jobs["06_centret"].facets == ("quotes:centrets_arbejde",)
+    assert jobs["06_centret"].facets == ("quotes:centrets_arbejde", "rounds:narrative.md")
     assert jobs["profil-kommune-a"].facets == (
-        "responses:*", "file:plan_status.csv", "file:municipalities.csv", "private:names",
+        "responses:*", "rounds:plan_status.csv", "rounds:participation.csv", "file:municipalities.csv", "private:names",
     )
     for job in jobs.values():
         assert not any("{" in f or f == "responses:parameters" for f in job.facets), job.name

@@ -19,6 +19,7 @@ from ..contract import Instrument
 from ..instrument import load_instrument
 from ..municipalities import load_municipalities
 from ..responses import parse_response_rows
+from ..round_add import complete_round_folder
 from ..rounds import load_rounds
 from .matching import rows_to_responses
 from .sources import read_rows
@@ -100,10 +101,10 @@ def import_export(path: str | os.PathLike, round_key: str, *, data: str | os.Pat
     target = None
     if round_key not in known:
         rounds_file = os.fspath(config.data_dir(data) / "rounds.yml")
-        problems.append(Problem(rounds_file, f"unknown round; add it to rounds.yml first or use one of {', '.join(known)}", column="key", value=round_key))
+        problems.append(Problem(rounds_file, f"unknown round; add it first with 'evaluation round add {round_key} --label ... --date ...' or use one of {', '.join(known)}", column="key", value=round_key))
     else:
         target = config.round_file(round_key, data)
-        if target.exists() and not replace:
+        if _has_answers(target) and not replace:
             problems.append(Problem(os.fspath(target), "the round already has a response file; use --replace (replace=True) to overwrite it", value=round_key))
     try:
         frame = read_export(path, instrument, municipalities)
@@ -112,7 +113,17 @@ def import_export(path: str | os.PathLike, round_key: str, *, data: str | os.Pat
     if problems:
         raise DataError(problems)
     _check_written_form(frame, instrument, municipalities)
-    return write_responses(frame, target)
+    written = write_responses(frame, target)
+    complete_round_folder(round_key, data)  # a round imported without 'round add' gets its templates too
+    return written
+
+
+def _has_answers(path: Path) -> bool:
+    """Whether a response file holds more than its header (a template does not)."""
+    if not path.exists():
+        return False
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        return sum(1 for line in fh if line.strip()) > 1
 
 
 def _check_written_form(frame: pd.DataFrame, instrument: Instrument, municipalities: pd.DataFrame) -> None:

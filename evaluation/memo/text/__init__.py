@@ -1,8 +1,9 @@
 """Danish text generated from analysis results.
 
 Numbers, counts, lists and dates (:mod:`.wording`), sentences about change
-and ceilings chosen from the analysis tables (:mod:`.sentences`), and the
-figures' text alternatives (:mod:`.alt_text`).  Nothing here computes a
+and ceilings chosen from the analysis tables (:mod:`.sentences`), who took part in a
+round (:mod:`.participation`), and the figures' text alternatives
+(:mod:`.alt_text`).  Nothing here computes a
 statistic.  Every function returns HTML-safe text: strings that come from
 data are escaped where they enter the text.
 """
@@ -23,9 +24,12 @@ from .sentences import (
     detectable_sentence,
     profile_change_sentences,
 )
+from .participation import participation_counts, participation_sentence
 from .alt_text import alt_means, alt_item, alt_plan_status, alt_distribution, alt_trend, alt_profile
 
 __all__ = [
+    "participation_counts",
+    "participation_sentence",
     "DASH",
     "number",
     "signed",

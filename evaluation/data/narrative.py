@@ -1,0 +1,137 @@
+"""Load each round's ``rounds/<key>/narrative.md``: the evaluator's own words, by memo section.
+
+A narrative is Markdown cut into sections by marker lines that name a
+section of the memo's outline by its id, never by its number::
+
+    [[sec:purpose]]
+    <!-- a hint for the evaluator; comments never reach the memo -->
+    Opfølgningen skal vise, om de {{ n_interviewed }} interviewede kommuner ...
+
+The ids a narrative may use are :data:`~evaluation.data.contract.NARRATIVE_SECTIONS`
+plus ``sec:item:<parameter key>``; the placeholders are
+:data:`~evaluation.data.contract.PLACEHOLDERS`.  An unknown section,
+a section given twice, text before the first marker, an unknown or unclosed
+placeholder are problems naming the file, the line and the name.  Rendering
+(placeholders filled in, Markdown to sanitised HTML) is the memo's job.
+
+>>> n = parse_narrative("[[sec:purpose]]\\nTekst om {{ followup.label }}.\\n", "narrative.md", ["beredskab"], [])
+>>> n.text("sec:purpose"), n.line("sec:purpose"), n.text("sec:centre")
+('Tekst om {{ followup.label }}.', 2, None)
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import config
+from ..exceptions import Problem
+from .contract import NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS, PLACEHOLDERS
+from .reading import display_path, raise_problems
+
+__all__ = ["Narrative", "parse_narrative", "load_narratives", "PLACEHOLDER", "MARKER", "strip_comments"]
+
+#: A section marker: ``[[sec:...]]`` alone on its line.
+MARKER = re.compile(r"^\s*\[\[\s*(.+?)\s*\]\]\s*$")
+#: A placeholder: ``{{ name }}``.
+PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The sections of one round's narrative: id -> (first line of text, Markdown)."""
+
+    path: str
+    sections: dict = field(default_factory=dict)
+
+    def text(self, section: str) -> str | None:
+        """The section's Markdown without comments, or ``None`` when it is absent or empty."""
+        entry = self.sections.get(section)
+        if entry is None:
+            return None
+        text = strip_comments(entry[1]).strip()
+        return text or None
+
+    def line(self, section: str) -> int | None:
+        entry = self.sections.get(section)
+        return None if entry is None else entry[0]
+
+
+def strip_comments(text: str) -> str:
+    """Remove ``<!-- ... -->`` comments (the skeleton's hints)."""
+    return _COMMENT.sub("", text)
+
+
+def allowed_sections(parameters) -> list[str]:
+    return list(NARRATIVE_SECTIONS) + [f"{NARRATIVE_ITEM_SECTION}{p}" for p in parameters]
+
+
+def parse_narrative(text: str, name: str, parameters, problems: list[Problem]) -> Narrative:
+    """Cut ``text`` into sections, checking markers and placeholders (problems are appended)."""
+    allowed = allowed_sections(parameters)
+    sections: dict[str, tuple[int, str]] = {}
+    current, start, buffer = None, 0, []
+
+    def close():
+        if current is not None:
+            sections[current] = (start, "\n".join(buffer))
+
+    in_comment = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = MARKER.match(line)
+        if match and not in_comment:
+            close()
+            key = match.group(1)
+            if key not in allowed:
+                problems.append(Problem(name, f"unknown section; allowed: {', '.join(allowed)}", row=number, value=key))
+            elif key in sections:
+                problems.append(Problem(name, "section appears twice", row=number, value=key))
+            current, start, buffer = key, number + 1, []
+            continue
+        visible = strip_comments(line) if not in_comment else ""
+        if "<!--" in line and "-->" not in line[line.index("<!--"):]:
+            in_comment = True
+        elif in_comment and "-->" in line:
+            in_comment = False
+        if current is None:
+            if visible.strip() and not in_comment:
+                problems.append(Problem(name, "text before the first section marker such as [[sec:purpose]]", row=number, value=line.strip()))
+            continue
+        buffer.append(line)
+        _check_placeholders(visible, name, number, problems)
+    close()
+    return Narrative(path=name, sections={k: v for k, v in sections.items() if k in allowed})
+
+
+def _check_placeholders(line: str, name: str, number: int, problems: list[Problem]) -> None:
+    for match in PLACEHOLDER.finditer(line):
+        if match.group(1) not in PLACEHOLDERS:
+            problems.append(Problem(name, f"unknown placeholder; allowed: {', '.join(PLACEHOLDERS)}", row=number, value=match.group(1)))
+    rest = PLACEHOLDER.sub("", line)
+    if "{{" in rest or "}}" in rest:
+        problems.append(Problem(name, "unclosed placeholder: write {{ name }}", row=number, value=line.strip()))
+
+
+def load_narratives(data: str | os.PathLike | None, rounds: pd.DataFrame, parameters) -> dict[str, Narrative]:
+    """Read the narrative of every listed round that has a folder: round key -> :class:`Narrative`."""
+    problems: list[Problem] = []
+    out = {}
+    for key in rounds["round"]:
+        folder = config.round_dir(key, data)
+        if not folder.is_dir():
+            continue
+        path = folder / "narrative.md"
+        name = display_path(path)
+        if not path.is_file():
+            continue  # reported once by the folder check
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (UnicodeDecodeError, OSError) as exc:
+            problems.append(Problem(name, f"not readable as UTF-8 text: {exc}"))
+            continue
+        out[key] = parse_narrative(text, name, parameters, problems)
+    raise_problems(problems)
+    return out

@@ -1,0 +1,81 @@
+"""The evaluator's narrative in the memo: placeholders filled in, Markdown made safe HTML.
+
+A round's ``narrative.md`` (read and checked by :mod:`evaluation.data.narrative`)
+is Markdown.  Rendering goes in three steps:
+
+1. every ``{{ name }}`` is replaced by its value from :func:`placeholder_values`
+   (a value is Markdown-escaped, so data cannot add markup);
+2. mistune renders the Markdown with raw HTML escaped, never passed through;
+3. nh3 (the maintained binding of the ammonia sanitiser) keeps only text
+   formatting: paragraphs, emphasis, lists, block quotes, code, line breaks
+   and links within the document (``#...``).  No script, style, event
+   handler, image or link to another host survives.
+
+>>> render("Vi talte med **{{ n_interviewed }}** kommuner <script>x</script>", {"n_interviewed": "5"})
+'<p>Vi talte med <strong>5</strong> kommuner &lt;script&gt;x&lt;/script&gt;</p>'
+"""
+from __future__ import annotations
+
+import re
+
+import mistune
+import nh3
+
+from ..data.contract import Dataset
+from ..data.narrative import PLACEHOLDER
+from . import text as tx
+
+__all__ = ["render", "placeholder_values"]
+
+_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "br"}
+_MARKDOWN = mistune.create_markdown(escape=True, renderer="html", plugins=[])
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
+
+
+def _keep_internal_links(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return value if value.startswith("#") and len(value) > 1 else None
+    return value
+
+
+def _markdown_text(value: str) -> str:
+    """``value`` as literal Markdown text (every special character escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def render(markdown: str, values: dict[str, str]) -> str:
+    """Sanitised HTML of a narrative section with its placeholders filled in.
+
+    A placeholder not in ``values`` is an error of the data folder that
+    validation reports first; here it raises ``KeyError`` naming it.
+    """
+    filled = PLACEHOLDER.sub(lambda m: _markdown_text(values[m.group(1)]), markdown)
+    html = _MARKDOWN(filled)
+    clean = nh3.clean(html, tags=_TAGS, attributes={"a": {"href"}}, attribute_filter=_keep_internal_links,
+                      url_schemes=set(), link_rel=None, strip_comments=True)
+    return clean.strip()
+
+
+def placeholder_values(ds: Dataset, baseline: str, followup: str) -> dict[str, str]:
+    """The value of every placeholder for the pair ``baseline`` -> ``followup`` (Danish text)."""
+    rounds = ds.rounds.set_index("round")
+    out = {}
+    for role, key in (("baseline", baseline), ("followup", followup)):
+        row = rounds.loc[key]
+        out[f"{role}.label"] = str(row["label"])
+        out[f"{role}.definite"] = str(row["definite"])
+        out[f"{role}.date"] = tx.month_year(row["date"])
+    modes = ds.participation_of(followup).set_index("municipality")["mode"]
+    listed = ds.municipalities["municipality"]
+    mode = listed.map(modes).fillna("none")
+    numbers = {
+        "n_municipalities": len(listed),
+        "n_participating": int((mode != "none").sum()),
+        "n_interviewed": int(mode.isin(["interview", "both"]).sum()),
+        "n_survey": int(mode.isin(["survey", "both"]).sum()),
+        "n_not_participating": int((mode == "none").sum()),
+        "n_parameters": len(ds.instrument.parameters),
+        "n_rounds": len(ds.rounds),
+    }
+    out.update({k: tx.number(v, 0) for k, v in numbers.items()})
+    return out

@@ -1,0 +1,54 @@
+"""Who took part in a round, and how: sentences from the round's participation.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"municipality": list("ABCDE"), "mode": ["interview"] * 2 + ["survey"] * 2 + ["none"]})
+>>> participation_sentence(frame, definite="opfølgningen")
+'Ved opfølgningen deltog 4 af de 5 kommuner: 2 blev interviewet, og 2 besvarede spørgeskemaet.'
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .wording import count, esc
+
+__all__ = ["participation_counts", "participation_sentence"]
+
+#: How each way of taking part is worded after its count.
+_PHRASES = {
+    "interview": "blev interviewet",
+    "survey": "besvarede spørgeskemaet",
+    "both": "blev både interviewet og besvarede spørgeskemaet",
+}
+
+
+def participation_counts(participation: pd.DataFrame) -> dict[str, int]:
+    """Municipalities per mode (every mode present, zeros included)."""
+    counts = participation["mode"].value_counts()
+    return {mode: int(counts.get(mode, 0)) for mode in (*_PHRASES, "none")}
+
+
+def participation_sentence(participation: pd.DataFrame, *, definite: str) -> str:
+    """One sentence on how the municipalities took part in the round called ``definite``.
+
+    ``participation`` has one row per municipality listed for the memo
+    (``municipality``, ``mode``; ``none`` for no part).  Modes nobody had are
+    left out; when nobody took part at all, the sentence says so.
+    """
+    counts = participation_counts(participation)
+    total = sum(counts.values())
+    taking_part = total - counts["none"]
+    when = esc(definite)
+    if total == 0:
+        return ""
+    if taking_part == 0:
+        return f"Ingen af kommunerne deltog i {when}."
+    if counts["none"]:
+        head = f"Ved {when} deltog {taking_part} af de {total} kommuner"
+    else:
+        head = f"Ved {when} deltog {count(taking_part, 'kommune', 'kommuner')}"
+    modes = [(mode, n) for mode, n in counts.items() if n and mode != "none"]
+    if len(modes) == 1:
+        who = "den" if taking_part == 1 else "alle"
+        return f"{head}, og {who} {_PHRASES[modes[0][0]]}."
+    parts = [f"{n} {_PHRASES[mode]}" for mode, n in modes]
+    return f"{head}: {', '.join(parts[:-1])}, og {parts[-1]}."

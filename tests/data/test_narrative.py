@@ -1,0 +1,81 @@
+"""Tests of evaluation.data.narrative: sections by outline id, placeholders, and their errors.
+
+Expected line numbers are counted by hand in the texts below (line 1 is the
+first line of the text).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluation.data import load_dataset
+from evaluation.data.narrative import parse_narrative
+from folder_edits import NARRATIVE, data, edit, problems_of  # noqa: F401 - fixtures
+
+PARAMS = ["beredskab", "kompetencer"]
+
+
+def parse(text: str):
+    problems = []
+    narrative = parse_narrative(text, "n.md", PARAMS, problems)
+    return narrative, [(p.row, p.value) for p in problems]
+
+
+def test_sections_are_cut_at_their_markers_and_comments_never_count():
+    text = ("<!-- a hint\n   over two lines -->\n\n[[sec:purpose]]\n<!-- hint -->\nFørste afsnit.\n\n"
+            "[[sec:item:kompetencer]]\n  Om kompetencer.  \n[[sec:centre]]\n<!-- only a hint -->\n")
+    narrative, problems = parse(text)
+    assert problems == []
+    assert narrative.text("sec:purpose") == "Første afsnit."
+    assert narrative.line("sec:purpose") == 5
+    assert narrative.text("sec:item:kompetencer") == "Om kompetencer."
+    assert narrative.text("sec:centre") is None  # a hint alone is an empty section
+    assert narrative.text("sec:leadership") is None  # absent
+
+
+def test_unknown_section_and_section_twice_name_the_line():
+    _, problems = parse("[[sec:purpose]]\nA\n[[sec:purpose]]\nB\n[[sec:item:trivsel]]\n[[kapitel 4]]\n")
+    assert problems == [(3, "sec:purpose"), (5, "sec:item:trivsel"), (6, "kapitel 4")]
+
+
+def test_unknown_and_unclosed_placeholders_name_line_and_name():
+    text = "[[sec:purpose]]\nVi talte med {{ n_interviewed }} kommuner.\n{{ n_kommuner }} og {{followup.label}}\nHalv {{ åben\n"
+    _, problems = parse(text)
+    assert problems == [(3, "n_kommuner"), (4, "Halv {{ åben")]
+
+
+def test_a_placeholder_inside_a_comment_is_no_problem():
+    _, problems = parse("[[sec:purpose]]\n<!-- {{ ukendt }} -->\nTekst.\n")
+    assert problems == []
+
+
+def test_text_before_the_first_marker_is_refused():
+    _, problems = parse("Løs tekst\n[[sec:purpose]]\nTekst.\n")
+    assert problems == [(1, "Løs tekst")]
+
+
+def test_bundled_narratives_belong_to_their_rounds():
+    ds = load_dataset()
+    assert ds.narratives["opfoelgning-2019"].text("sec:centre").startswith("Interviewet med centrets projektledere")
+    # The earlier rounds have skeletons only: no section has text.
+    for key in ("udgangsmaaling-2017", "slutmaaling-2018"):
+        assert all(ds.narratives[key].text(s) is None for s in ds.narratives[key].sections)
+
+
+def test_dataset_reports_narrative_problems_with_file_and_line(data):
+    edit(NARRATIVE, "[[sec:purpose]]\n", "[[sec:purpose]]\nSe {{ n_ukendt }}.\n")
+    found = problems_of(lambda: load_dataset(data))
+    assert found == [(NARRATIVE, 10, None, "n_ukendt")]
+
+
+def test_narrative_file_missing_is_reported_once(data):
+    Path(NARRATIVE).unlink()
+    assert problems_of(lambda: load_dataset(data)) == [(NARRATIVE, None, None, None)]
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe[[sec:purpose]]", b"[[sec:purpose]]\n\xe6\xf8\xe5\n"])
+def test_narrative_not_utf8(data, raw):
+    Path(NARRATIVE).write_bytes(raw)
+    found = problems_of(lambda: load_dataset(data))
+    assert [f for f, *_ in found] == [NARRATIVE]
