@@ -43,10 +43,11 @@ from ..checks import (
     resolve_rounds,
 )
 from ..data import PARTICIPATION_MODES
-from .stats import holm, min_p_value, rank_biserial, sign_test, wilcoxon_test
+from .stats import holm, mean_change_interval, min_p_value, rank_biserial, sign_test, wilcoxon_test
 
 __all__ = [
     "ALPHA",
+    "CONFIDENCE",
     "HELD_BAND",
     "VERDICTS",
     "COMPARE_COLUMNS",
@@ -59,6 +60,8 @@ __all__ = [
 
 #: Significance level for ``significant`` and ``detectable``.
 ALPHA = 0.05
+#: Level of the interval around each mean change (``ci_low``, ``ci_high``).
+CONFIDENCE = 0.95
 #: A mean change smaller than this (in scale points) counts as "held",
 #: whatever the counts say: 0.15 is 1.5 points summed over ten municipalities,
 #: less than two of them moving one step.
@@ -73,7 +76,7 @@ COMPARE_COLUMNS = [
     "n_dont_know_baseline", "n_dont_know_followup", "n_valid_baseline", "n_valid_followup",
     "mean_valid_baseline", "mean_valid_followup",
     "mean_baseline", "mean_followup", "median_baseline", "median_followup",
-    "mean_change", "median_change", "n_up", "n_same", "n_down",
+    "mean_change", "ci_low", "ci_high", "median_change", "n_up", "n_same", "n_down",
     "municipalities_up", "municipalities_same", "municipalities_down",
     *_TEST_COLUMNS, "p_holm", "min_p", "detectable", "significant", "direction", "verdict",
 ]
@@ -155,6 +158,7 @@ def _item_row(item, pairs, answers_b, answers_f, held_band) -> dict:
     sign = sign_test(n["up"], n["down"])
     mean_change = float(done["change"].mean()) if len(done) else np.nan
     min_p = min_p_value(n["up"] + n["down"])
+    interval = mean_change_interval(before, after, CONFIDENCE)
     return {
         "item": item, "n_municipalities": len(pairs), "n_pairs": len(done),
         "n_dont_know_baseline": int(answers_b["dont_know"].sum()), "n_dont_know_followup": int(answers_f["dont_know"].sum()),
@@ -162,7 +166,8 @@ def _item_row(item, pairs, answers_b, answers_f, held_band) -> dict:
         "mean_valid_baseline": answers_b["score"].mean(), "mean_valid_followup": answers_f["score"].mean(),
         "mean_baseline": before.mean(), "mean_followup": after.mean(),
         "median_baseline": before.median(), "median_followup": after.median(),
-        "mean_change": mean_change, "median_change": done["change"].median(),
+        "mean_change": mean_change, "ci_low": interval["ci_low"], "ci_high": interval["ci_high"],
+        "median_change": done["change"].median(),
         "n_up": n["up"], "n_same": n["same"], "n_down": n["down"],
         "municipalities_up": _names(done, "up"), "municipalities_same": _names(done, "same"),
         "municipalities_down": _names(done, "down"),
@@ -256,7 +261,10 @@ def compare_rounds(
         pairs); ``n_dont_know_*``, ``n_valid_*``, ``mean_valid_*`` over every
         answer of each round; ``mean_*``, ``median_*`` over the complete pairs
         (so ``mean_change = mean_followup - mean_baseline``);
-        ``mean_change``, ``median_change``; ``n_up``, ``n_same``, ``n_down``
+        ``mean_change`` with ``ci_low`` and ``ci_high``, its 95 % interval
+        (:data:`CONFIDENCE`; the exact percentile bootstrap of
+        :func:`evaluation.analysis.stats.mean_change_interval`, NaN without
+        pairs), ``median_change``; ``n_up``, ``n_same``, ``n_down``
         and ``municipalities_up``/``_same``/``_down`` (sorted names joined by
         ", "); ``statistic_wilcoxon``, ``p_wilcoxon`` (exact, see
         :func:`evaluation.analysis.stats.wilcoxon_test`), ``p_sign``,

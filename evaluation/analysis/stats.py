@@ -12,6 +12,8 @@ checked by hand.  Pairs with a missing value on either side are left out
   with zero differences kept in the ranking.
 - :func:`holm` - Holm's step-down adjustment, NaN-aware.
 - :func:`min_p_value` - the smallest two-sided p-value the data could reach.
+- :func:`mean_change_interval` - percentile bootstrap interval of the mean
+  change, from the exact bootstrap distribution (no resampling, no seed).
 
 >>> round(rank_biserial([1, 2, 3, 3], [2, 2, 4, 1]), 4)
 0.1
@@ -23,7 +25,7 @@ from scipy import stats
 
 from ..checks import check_number, fail
 
-__all__ = ["wilcoxon_test", "sign_test", "rank_biserial", "holm", "min_p_value"]
+__all__ = ["wilcoxon_test", "sign_test", "rank_biserial", "holm", "min_p_value", "mean_change_interval"]
 
 
 def _differences(before, after) -> np.ndarray:
@@ -159,3 +161,64 @@ def min_p_value(n_changed: int) -> float:
     """
     check_number("n_changed", n_changed, 0, float("inf"), integer=True)
     return float(min(1.0, 2.0 ** (1 - int(n_changed))))
+
+
+def mean_change_interval(before, after, confidence: float = 0.95) -> dict:
+    """Percentile bootstrap interval of the mean paired change, computed exactly.
+
+    The paired bootstrap draws ``n`` municipalities with replacement and
+    takes the mean of their changes ``d = after - before``.  Scores are whole
+    scale codes, so every ``d`` is a whole number and the sum of ``n`` draws
+    has a distribution on the integers: the ``n``-fold convolution of the
+    observed distribution of ``d``.  That distribution is what an infinite
+    number of bootstrap resamples would give, so the interval has no Monte
+    Carlo error and needs no seed.  The bounds are its
+    ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` quantiles (the
+    smallest mean whose cumulative probability reaches the level), divided
+    by ``n``.
+
+    The interval always lies within the observed changes and contains the
+    observed mean.  When every municipality changed by the same amount
+    (e.g. nobody changed) it has no width.  With few municipalities a
+    percentile interval is, if anything, too narrow (Efron & Tibshirani
+    1993, ch. 13), so it is a statement of spread, not a test: the
+    Wilcoxon and sign tests stay the tests.
+
+    Returns
+    -------
+    dict
+        ``ci_low``, ``ci_high`` in scale points; NaN when no pair is complete.
+
+    Raises
+    ------
+    ParameterError
+        If a change is not a whole number (scores must be scale codes).
+
+    >>> mean_change_interval([2, 2, 2, 2], [3, 2, 2, 2])
+    {'ci_low': 0.0, 'ci_high': 0.75}
+    """
+    check_number("confidence", confidence, 0.0, 1.0)
+    d = _differences(before, after)
+    if d.size == 0:
+        return {"ci_low": np.nan, "ci_high": np.nan}
+    if not np.all(d == np.round(d)):
+        fail("before/after", sorted(set(d.tolist()))[:5], "whole-number scale codes")
+    d = d.astype(np.int64)
+    low, n = int(d.min()), int(d.size)
+    pmf = np.bincount(d - low).astype(float) / n  # one draw, shifted to start at 0
+    total = np.ones(1)
+    power, base = n, pmf
+    while power:  # n-fold convolution by repeated squaring
+        if power & 1:
+            total = np.convolve(total, base)
+        power >>= 1
+        if power:
+            base = np.convolve(base, base)
+    cdf = np.cumsum(total)
+    tail = (1.0 - confidence) / 2.0
+
+    def quantile(level: float) -> float:
+        index = int(np.searchsorted(cdf, level - 1e-12, side="left"))
+        return (min(index, cdf.size - 1) + n * low) / n
+
+    return {"ci_low": quantile(tail), "ci_high": quantile(1.0 - tail)}

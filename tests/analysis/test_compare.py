@@ -111,6 +111,10 @@ def test_compare_rounds_toy_by_hand(toy):
     assert (a["median_baseline"], a["median_followup"]) == (3.0, 3.5)
     assert a["mean_change"] == pytest.approx(a["mean_followup"] - a["mean_baseline"]) == 0.25
     assert a["median_change"] == 0.5
+    # Interval: the sum of 4 draws from d = 0, 1, 1, -1 takes -4..4 in
+    # 1, 4, 14, 28, 49, 56, 56, 32, 16 of the 256 resamples.  2.5 % of 256 is
+    # 6.4, first reached at -2 (cumulative 19); 97.5 % is 249.6, reached at 4.
+    assert (a["ci_low"], a["ci_high"]) == (-0.5, 1.0)
     assert (a["n_up"], a["n_same"], a["n_down"]) == (2, 1, 1)
     assert a["municipalities_up"] == "M2, M3"
     assert (a["municipalities_same"], a["municipalities_down"]) == ("M1", "M5")

@@ -1,4 +1,5 @@
 """Tests of evaluation.analysis.stats against hand computations and plain scipy calls."""
+import itertools
 import math
 
 import numpy as np
@@ -8,7 +9,14 @@ from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
 from evaluation.exceptions import ParameterError
-from evaluation.analysis.stats import holm, min_p_value, rank_biserial, sign_test, wilcoxon_test
+from evaluation.analysis.stats import (
+    holm,
+    mean_change_interval,
+    min_p_value,
+    rank_biserial,
+    sign_test,
+    wilcoxon_test,
+)
 
 
 # ---------------------------------------------------------------- wilcoxon_test
@@ -157,3 +165,73 @@ def test_min_p_value_by_hand():
 def test_min_p_value_rejects_negative():
     with pytest.raises(ParameterError, match="n_changed"):
         min_p_value(-1)
+
+
+# ---------------------------------------------------------------- mean_change_interval
+def _brute_force_interval(d, confidence=0.95):
+    """Every one of the n**n equally likely bootstrap resamples, listed; the
+    percentile bounds read off their sorted means (the inverse of the
+    empirical distribution function, as numpy's 'inverted_cdf' quantile)."""
+    n = len(d)
+    sums = sorted(sum(d[i] for i in pick) for pick in itertools.product(range(n), repeat=n))
+    means = np.array(sums, dtype=float) / n
+    tail = (1 - confidence) / 2
+    return (float(np.quantile(means, tail, method="inverted_cdf")),
+            float(np.quantile(means, 1 - tail, method="inverted_cdf")))
+
+
+@pytest.mark.parametrize("before, after", [
+    ([2, 3, 3, 4, 1], [3, 3, 4, 2, 1]),       # d = 1, 0, 1, -2, 0
+    ([1, 1, 2, 2, 3, 3], [4, 1, 2, 3, 2, 3]),  # d = 3, 0, 0, 1, -1, 0
+    ([4, 4, 4, 4, 4], [1, 4, 4, 4, 4]),        # one large fall
+    ([2, 2, 3], [3, 4, 4]),                    # all up
+])
+def test_mean_change_interval_matches_enumerating_every_resample(before, after):
+    d = [a - b for b, a in zip(before, after)]
+    low, high = _brute_force_interval(d)
+    res = mean_change_interval(before, after)
+    assert (res["ci_low"], res["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_mean_change_interval_binary_changes_follow_the_binomial():
+    # Ten municipalities, three up by one step, seven unchanged: a resample's
+    # sum is Binomial(10, 0.3), so the bounds are its 2.5 % and 97.5 %
+    # quantiles over 10 (scipy's ppf: 0 and 6).
+    res = mean_change_interval([2] * 10, [3, 3, 3] + [2] * 7)
+    assert res["ci_low"] == pytest.approx(sps.binom.ppf(0.025, 10, 0.3) / 10)
+    assert res["ci_high"] == pytest.approx(sps.binom.ppf(0.975, 10, 0.3) / 10)
+    assert (res["ci_low"], res["ci_high"]) == (pytest.approx(0.0), pytest.approx(0.6))
+
+
+def test_mean_change_interval_agrees_with_a_seeded_monte_carlo_bootstrap():
+    # 200,000 seeded paired resamples of 10 changes; the Monte Carlo
+    # quantiles sit on the same 0.1 grid and may miss the exact ones by one
+    # step at most.
+    d = np.array([1, 1, 2, 0, 0, -1, 1, 0, 1, 0])
+    rng = np.random.default_rng(20190301)
+    means = d[rng.integers(0, d.size, size=(200_000, d.size))].mean(axis=1)
+    mc_low, mc_high = np.quantile(means, [0.025, 0.975], method="inverted_cdf")
+    res = mean_change_interval(np.zeros(10), d)
+    assert abs(res["ci_low"] - mc_low) <= 0.1 + 1e-9
+    assert abs(res["ci_high"] - mc_high) <= 0.1 + 1e-9
+    assert res["ci_low"] <= d.mean() <= res["ci_high"]
+
+
+def test_mean_change_interval_edge_cases():
+    nan = mean_change_interval([np.nan, 2], [3, np.nan])
+    assert math.isnan(nan["ci_low"]) and math.isnan(nan["ci_high"])
+    assert mean_change_interval([3, 3, 2], [3, 3, 2]) == {"ci_low": 0.0, "ci_high": 0.0}  # nobody changed
+    assert mean_change_interval([1, 2], [3, 4]) == {"ci_low": 2.0, "ci_high": 2.0}       # all the same change
+    assert mean_change_interval([3], [1]) == {"ci_low": -2.0, "ci_high": -2.0}
+    # A thousand municipalities: finite, ordered, inside the observed range.
+    rng = np.random.default_rng(7)
+    before, after = rng.integers(1, 5, 1000), rng.integers(1, 5, 1000)
+    big = mean_change_interval(before, after)
+    mean = (after - before).mean()
+    assert -3 <= big["ci_low"] <= mean <= big["ci_high"] <= 3
+    assert big["ci_high"] - big["ci_low"] < 0.3
+
+
+def test_mean_change_interval_refuses_fractional_scores():
+    with pytest.raises(ParameterError, match="whole-number"):
+        mean_change_interval([1.5, 2], [2, 2])

@@ -316,6 +316,40 @@ def test_means_draws_into_a_given_axes(comparison):
     assert ax.get_legend() is not None
 
 
+def test_means_with_intervals_adds_a_change_panel(comparison):
+    # Changes by hand: 3.5 - 3.2 = 0.3; 3.1 - 2.8 = 0.3; 0; 31/9 - 10/3 = 1/9; 25/9 - 3 = -2/9.
+    with_ci = comparison.assign(
+        mean_change=comparison["mean_followup"] - comparison["mean_baseline"],
+        ci_low=[0.1, -0.1, -0.2, -0.2, -0.6],
+        ci_high=[0.5, 0.7, 0.2, 0.4, 0.0],
+    )
+    fig = figures.plot_means(with_ci, labels=LABELS, baseline_label="Slutmåling", followup_label="Opfølgning")
+    means_ax, change_ax = fig.axes
+    assert change_ax.get_title() == "Ændring"
+    # One horizontal interval per parameter, drawn from ci_low to ci_high at the parameter's row.
+    segments = change_ax.collections[0].get_segments()
+    assert [(round(s[0][0], 6), round(s[1][0], 6), s[0][1]) for s in segments] == [
+        (0.1, 0.5, 0), (-0.1, 0.7, 1), (-0.2, 0.2, 2), (-0.2, 0.4, 3), (-0.6, 0.0, 4)]
+    points = change_ax.collections[1].get_offsets()
+    assert np.allclose(points[:, 0], [0.3, 0.3, 0.0, 1 / 9, -2 / 9])
+    found = texts(fig)
+    for value in ["+0,30", "0,00", "+0,11", "\u22120,22"]:
+        assert value in found
+    # The interval panel shares the rows; the means keep their two markers.
+    assert change_ax.get_ylim() == means_ax.get_ylim()
+    assert "95 %-interval" in flat_text(fig)
+    # A given axes has room for the means only.
+    host = Figure()
+    ax = host.add_subplot()
+    assert figures.plot_means(with_ci, labels=LABELS, baseline_label="S", followup_label="O", ax=ax).axes == [ax]
+
+
+def test_means_refuses_an_interval_that_misses_its_change(comparison):
+    bad = comparison.assign(mean_change=0.3, ci_low=0.4, ci_high=0.5)
+    with pytest.raises(ParameterError, match="contain its mean_change"):
+        figures.plot_means(bad, labels=LABELS, baseline_label="S", followup_label="O")
+
+
 def test_means_rejects_an_unlabelled_item(comparison):
     with pytest.raises(ParameterError, match="kompetencer"):
         figures.plot_means(

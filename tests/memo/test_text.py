@@ -131,7 +131,7 @@ def make_row(**changes):
     """A compare_rounds row: 10 pairs, 7 up, 2 same, 1 down, detectable, not significant."""
     row = {
         "item": "beredskab", "direction": "rose", "verdict": "rose",
-        "mean_baseline": 2.5, "mean_followup": 3.1, "mean_change": 0.6,
+        "mean_baseline": 2.5, "mean_followup": 3.1, "mean_change": 0.6, "ci_low": 0.3, "ci_high": 0.9,
         "n_pairs": 10, "n_up": 7, "n_same": 2, "n_down": 1,
         "municipalities_up": "Kommune A, Kommune B, Kommune C, Kommune D, Kommune E, Kommune F, Kommune G",
         "municipalities_down": "Kommune J",
@@ -150,17 +150,17 @@ def change(row, label="Beredskab"):
 def test_change_sentence_rose():
     assert change(make_row()) == (
         "For beredskab steg gennemsnittet fra 2,5 ved slutmålingen til 3,1 ved opfølgningen (ændring +0,60, "
-        "n = 10 kommuner med gyldige svar begge gange). 7 kommuner svarede højere, 2 det samme og 1 kommune lavere "
+        "95 %-interval +0,30 til +0,90; n = 10 kommuner med gyldige svar begge gange). 7 kommuner svarede højere, 2 det samme og 1 kommune lavere "
         "(op: Kommune A, Kommune B, Kommune C, Kommune D, Kommune E, Kommune F, Kommune G; ned: Kommune J)."
     )
 
 
 def test_change_sentence_held():
     row = make_row(direction="held", verdict="held", mean_baseline=3.0, mean_followup=3.0, mean_change=0.0,
-                   n_up=1, n_same=8, n_down=1, municipalities_up="Kommune B", municipalities_down="Kommune C")
+                   ci_low=-0.2, ci_high=0.2, n_up=1, n_same=8, n_down=1, municipalities_up="Kommune B", municipalities_down="Kommune C")
     assert change(row, "Internt samarbejde") == (
         "For internt samarbejde var gennemsnittet stort set uændret: 3,0 ved slutmålingen og 3,0 ved opfølgningen "
-        "(ændring 0,00, n = 10 kommuner med gyldige svar begge gange). 1 kommune svarede højere, 8 det samme og "
+        "(ændring 0,00, 95 %-interval -0,20 til +0,20; n = 10 kommuner med gyldige svar begge gange). 1 kommune svarede højere, 8 det samme og "
         "1 kommune lavere (op: Kommune B; ned: Kommune C)."
     )
 
@@ -173,11 +173,11 @@ def test_change_sentence_held_with_no_one_moving_names_no_one():
 
 def test_change_sentence_fell():
     row = make_row(direction="fell", verdict="fell", mean_baseline=3.0, mean_followup=2.777778,
-                   mean_change=-0.222222, n_pairs=9, n_up=0, n_same=7, n_down=2,
+                   mean_change=-0.222222, ci_low=-0.444444, ci_high=0.0, n_pairs=9, n_up=0, n_same=7, n_down=2,
                    municipalities_up="", municipalities_down="Kommune A, Kommune E")
     assert change(row, "Kompetencer") == (
         "For kompetencer faldt gennemsnittet fra 3,0 ved slutmålingen til 2,8 ved opfølgningen (ændring -0,22, "
-        "n = 9 kommuner med gyldige svar begge gange). Ingen kommuner svarede højere, 7 det samme og 2 kommuner "
+        "95 %-interval -0,44 til 0,00; n = 9 kommuner med gyldige svar begge gange). Ingen kommuner svarede højere, 7 det samme og 2 kommuner "
         "lavere (ned: Kommune A, Kommune E)."
     )
 
@@ -383,11 +383,11 @@ def test_summary_sentences_escape():
 
 def test_item_bullet():
     assert tx.item_bullet(make_row(), label="Beredskab", ceiling=False) == (
-        "<strong>Beredskab</strong>: 2,5 → 3,1 (+0,60; n = 10; 7 op, 2 uændret, 1 ned) – steg."
+        "<strong>Beredskab</strong>: 2,5 → 3,1 (+0,60, 95 %-interval +0,30 til +0,90; n = 10; 7 op, 2 uændret, 1 ned) – steg."
     )
     row = make_row(direction="fell", mean_change=-0.6, mean_baseline=3.1, mean_followup=2.5, significant=True)
     assert tx.item_bullet(row, label="Beredskab", ceiling=True) == (
-        "<strong>Beredskab</strong>: 3,1 → 2,5 (-0,60; n = 10; 7 op, 2 uændret, 1 ned) – faldt, "
+        "<strong>Beredskab</strong>: 3,1 → 2,5 (-0,60, 95 %-interval +0,30 til +0,90; n = 10; 7 op, 2 uændret, 1 ned) – faldt, "
         "statistisk signifikant; lofteffekt ved udgangspunktet."
     )
     assert tx.item_bullet(make_row(direction="held"), label="B", ceiling=False).endswith("– var stort set uændret.")
@@ -429,11 +429,17 @@ def test_detectable_sentence():
 # ------------------------------------------------------------ alt texts
 def test_alt_means_and_escaping():
     comparison = make_comparison([{"item": "a"}, {"item": "b", "mean_baseline": 3.0, "mean_followup": np.nan}])
+    comparison = comparison.drop(columns=["ci_low", "ci_high"])
     assert tx.alt_means(comparison, labels=LABELS, baseline="Slutmåling", followup="Opfølgning") == (
         "Søjlediagram over gennemsnit ved Slutmåling og Opfølgning: Alfa fra 2,5 til 3,1 og Beta fra 3,0 til –."
     )
     hostile = tx.alt_means(comparison, labels={"a": SCRIPT, "b": ATTR}, baseline=SCRIPT, followup=ATTR)
     assert_escaped(hostile, SCRIPT, ATTR)
+    # With the intervals of compare_rounds, the change panel is described too.
+    with_ci = comparison.assign(mean_change=[0.6, np.nan], ci_low=[0.3, np.nan], ci_high=[0.9, np.nan])
+    assert tx.alt_means(with_ci, labels=LABELS, baseline="Slutmåling", followup="Opfølgning").endswith(
+        " Ved siden af: ændringen i skalapoint med 95 %-interval: Alfa +0,60 (+0,30 til +0,90) og Beta – (– til –)."
+    )
 
 
 def test_alt_item():
@@ -687,7 +693,8 @@ def test_real_numbers_in_sentences_equal_the_table_and_an_independent_count(real
     sentence = change(row, labels[item])
     assert f"fra {tx.number(row['mean_baseline'])} ved" in sentence or f": {tx.number(row['mean_baseline'])} ved" in sentence
     assert f"{tx.number(row['mean_followup'])} ved opfølgningen" in sentence
-    assert f"(ændring {tx.signed(row['mean_change'], 2)}, n = {row['n_pairs']} kommuner" in sentence
+    assert (f"(ændring {tx.signed(row['mean_change'], 2)}, 95 %-interval {tx.signed(row['ci_low'], 2)} til "
+            f"{tx.signed(row['ci_high'], 2)}; n = {row['n_pairs']} kommuner") in sentence
     bullet = tx.item_bullet(row, label=labels[item], ceiling=False)
     assert f"{tx.number(row['mean_baseline'])} → {tx.number(row['mean_followup'])}" in bullet
     # ... and those equal a recount from the CSV files (plain Python, rounded

@@ -52,7 +52,12 @@ def plot_means(
     title: str | None = "Udvikling i udvalgte områder",
     ax=None,
 ) -> Figure:
-    """Figure 1: each parameter's mean at baseline and at follow-up.
+    """Figure 1: each parameter's mean at baseline and at follow-up, and its change.
+
+    With the columns ``mean_change``, ``ci_low`` and ``ci_high`` (as
+    :func:`evaluation.analysis.compare.compare_rounds` gives them) and no
+    ``ax``, a second panel on the right shows each change with its 95 %
+    interval; without them, or in a given ``ax``, only the means.
 
     Parameters
     ----------
@@ -81,10 +86,16 @@ def plot_means(
     for column in ("mean_baseline", "mean_followup"):
         _check_scores(comparison[column], name=column, func=func)
     scale = _scale(scale_labels, func)
+    with_change = ax is None and {"mean_change", "ci_low", "ci_high"} <= set(comparison.columns)
     n = len(comparison)
     y = np.arange(n)
     with _themed():
-        fig, ax, owned = _figure_and_axes(ax, 0.9 + 0.45 * n)
+        if with_change:
+            fig = _new_figure(0.9 + 0.45 * n)
+            ax, change_ax = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [2.4, 1]})
+            owned = True
+        else:
+            fig, ax, owned = _figure_and_axes(ax, 0.9 + 0.45 * n)
         handles = []
         for shift, key, label in ((-0.18, "baseline", baseline_label), (0.18, "followup", followup_label)):
             colour, marker = PALETTE[key], _MARKERS[key]
@@ -102,10 +113,38 @@ def plot_means(
         ax.set_xlim(0.9, 4.4)
         ax.set_xticks([1, 2, 3, 4], [f"{c}\n{scale[c]}" for c in (1, 2, 3, 4)])
         ax.grid(axis="y", visible=False)
+        caption = [f"Gennemsnit af de gyldige svar. {scale[DONT_KNOW_CODE]} indgår ikke. "
+                   "n = antal kommuner med et gyldigt svar i begge målinger."]
+        if with_change:
+            _draw_changes(change_ax, comparison, y)
+            caption.append("Ændring: gennemsnittet ved opfølgningen minus ved udgangspunktet, i skalapoint, "
+                           "med 95 %-interval (vandret streg; eksakt bootstrap, se bilaget).")
         _decorate(fig, ax, owned, title=title, handles=handles, labels=[baseline_label, followup_label],
-                  caption=[f"Gennemsnit af de gyldige svar. {scale[DONT_KNOW_CODE]} indgår ikke. "
-                           "n = antal kommuner med et gyldigt svar i begge målinger."])
+                  caption=caption)
     return fig
+
+
+def _draw_changes(ax, comparison: pd.DataFrame, y: np.ndarray) -> None:
+    """The change panel of figure 1: each mean change as a point on its
+    interval, a dashed line at no change, the change printed beside it."""
+    change = comparison["mean_change"].to_numpy(dtype=float)
+    low = comparison["ci_low"].to_numpy(dtype=float)
+    high = comparison["ci_high"].to_numpy(dtype=float)
+    ok = np.isfinite(change) & np.isfinite(low) & np.isfinite(high)
+    if np.any(ok & ((low > change + 1e-9) | (high < change - 1e-9))):
+        raise ParameterError("plot_means: every interval (ci_low, ci_high) must contain its mean_change")
+    reach = max(0.5, float(np.nanmax(np.abs(np.r_[low[ok], high[ok]]))) if ok.any() else 0.5)
+    ax.axvline(0, color="#555555", linewidth=1, linestyle="--", zorder=1)
+    ax.hlines(y[ok], low[ok], high[ok], color="#333333", linewidth=2, zorder=2)
+    ax.scatter(change[ok], y[ok], s=36, marker="D", color="#333333", zorder=3)
+    for value, top, pos in zip(change[ok], high[ok], y[ok]):
+        text = ("+" if round(value, 2) > 0 else "") + _dec(value, 2)
+        ax.annotate(text, (value, pos), xytext=(0, 7), textcoords="offset points",
+                    va="bottom", ha="center", fontsize=8.5)
+    ax.set_xlim(-reach * 1.25, reach * 1.25)
+    ax.set_title("Ændring", fontsize=9, loc="center")
+    ax.grid(axis="y", visible=False)
+    ax.tick_params(axis="y", left=False)
 
 
 # ------------------------------------------------------------------ figure 2

@@ -23,6 +23,7 @@ from .sentences import (
     distribution_sentence,
     detectable_sentence,
     profile_change_sentences,
+    interval_text,
 )
 from .participation import participation_counts, participation_sentence
 from .alt_text import alt_means, alt_item, alt_plan_status, alt_distribution, alt_trend, alt_profile
@@ -60,4 +61,5 @@ __all__ = [
     "distribution_sentence",
     "detectable_sentence",
     "profile_change_sentences",
+    "interval_text",
 ]

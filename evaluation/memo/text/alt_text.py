@@ -2,7 +2,7 @@
 """
 from __future__ import annotations
 
-from .wording import DASH, _genitive, _missing, esc, join, number
+from .wording import DASH, _genitive, _missing, esc, join, number, signed
 
 __all__ = [
     "alt_means",
@@ -21,7 +21,14 @@ def alt_means(comparison, *, labels: dict, baseline: str, followup: str) -> str:
         f"{esc(labels[r['item']])} fra {number(r['mean_baseline'])} til {number(r['mean_followup'])}"
         for _, r in comparison.iterrows()
     ]
-    return f"Søjlediagram over gennemsnit ved {esc(baseline)} og {esc(followup)}: {join(parts)}."
+    text = f"Søjlediagram over gennemsnit ved {esc(baseline)} og {esc(followup)}: {join(parts)}."
+    if {"mean_change", "ci_low", "ci_high"} <= set(comparison.columns):
+        changes = [
+            f"{esc(labels[r['item']])} {signed(r['mean_change'], 2)} ({signed(r['ci_low'], 2)} til {signed(r['ci_high'], 2)})"
+            for _, r in comparison.iterrows()
+        ]
+        text += f" Ved siden af: ændringen i skalapoint med 95 %-interval: {join(changes)}."
+    return text
 
 
 def alt_item(paired, *, label: str, baseline: str, followup: str) -> str:

@@ -25,6 +25,7 @@ __all__ = [
     "distribution_sentence",
     "detectable_sentence",
     "profile_change_sentences",
+    "interval_text",
 ]
 
 
@@ -37,6 +38,15 @@ DIRECTION_WORDS = {
 
 
 # --------------------------------------------------------------- sentences
+def interval_text(row, *, confidence: float = 0.95) -> str:
+    """The interval of a mean change, worded: ``95 %-interval -0,10 til +0,50``.
+
+    Uses ``ci_low`` and ``ci_high`` of a ``compare_rounds`` row (two
+    decimals, signed like the change itself); a dash for a missing bound.
+    """
+    return f"{percent(confidence)}-interval {signed(row['ci_low'], 2)} til {signed(row['ci_high'], 2)}"
+
+
 def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
     """One sentence on how an item's mean moved between two rounds.
 
@@ -44,7 +54,7 @@ def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
     ----------
     row : mapping
         A row of ``compare_rounds``: ``direction``, ``mean_baseline``,
-        ``mean_followup``, ``mean_change``, ``n_pairs``, ``n_up``,
+        ``mean_followup``, ``mean_change``, ``ci_low``, ``ci_high``, ``n_pairs``, ``n_up``,
         ``n_same``, ``n_down``, ``municipalities_up``, ``municipalities_down``.
     label : str
         The item's Danish label.
@@ -61,7 +71,7 @@ def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
     else:
         movement = f"{DIRECTION_WORDS[row['direction']][0]} gennemsnittet fra {before} til {after}"
     text = (
-        f"For {esc(label.lower())} {movement} (ændring {signed(row['mean_change'], 2)}, "
+        f"For {esc(label.lower())} {movement} (ændring {signed(row['mean_change'], 2)}, {interval_text(row)}; "
         f"n = {int(row['n_pairs'])} kommuner med gyldige svar begge gange). "
         f"{count(row['n_up'], 'kommune', 'kommuner').capitalize()} svarede højere, "
         f"{int(row['n_same'])} det samme og {count(row['n_down'], 'kommune', 'kommuner') if row['n_down'] else 'ingen'} lavere."
@@ -224,7 +234,7 @@ def item_bullet(row, *, label: str, ceiling: bool) -> str:
         return f"<strong>{esc(label)}</strong>: ingen kommuner med gyldige svar begge gange."
     text = (
         f"<strong>{esc(label)}</strong>: {number(row['mean_baseline'])} → {number(row['mean_followup'])} "
-        f"({signed(row['mean_change'], 2)}; n = {int(row['n_pairs'])}; {int(row['n_up'])} op, "
+        f"({signed(row['mean_change'], 2)}, {interval_text(row)}; n = {int(row['n_pairs'])}; {int(row['n_up'])} op, "
         f"{int(row['n_same'])} uændret, {int(row['n_down'])} ned) – {DIRECTION_WORDS[row['direction']][0]}"
     )
     if bool(row["significant"]):
