@@ -150,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", action="append", help="build the profile of this municipality only (repeatable)")
     p.add_argument("--timeout", type=float, default=300, help="seconds a cell may run (default: 300)")
     p.add_argument("--pdf", action="store_true", help="also print the memo to memo.pdf with Chromium")
+    p.add_argument("--docx", action="store_true",
+                   help="also write the memo (memo.docx) and each profile as Word documents, through pandoc")
     p.add_argument("--draft", action="store_true",
                    help="build even when plan status, participation or narrative is missing: each missing part "
                    "becomes a 'Mangler:' box and the memo, index and manifest say it is a draft")

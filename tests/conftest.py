@@ -27,11 +27,11 @@ def data_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def bundled_run(tmp_path_factory):
-    """One full ``evaluation run`` on the bundled data, with profiles."""
+    """One full ``evaluation run --docx`` on the bundled data, with profiles."""
     from evaluation.cli import main
 
     out = tmp_path_factory.mktemp("run") / "outputs"
-    code = main(["run", "--out", str(out)])
+    code = main(["run", "--out", str(out), "--docx"])
     assert code == 0
     folder = out / "opfoelgning-2019_vs_slutmaaling-2018"
     assert folder.is_dir()

@@ -47,6 +47,7 @@ from .publish import (
     publish_folder,
     read_manifest,
 )
+from .word import with_word_copies, write_word_documents
 
 __all__ = ["RunOptions", "run", "run_from_args"]
 
@@ -67,6 +68,7 @@ class RunOptions:
     municipalities: tuple[str, ...] = ()
     timeout: float = 300.0
     pdf: bool = False
+    docx: bool = False
     engine: str = "fastfork"
     quiet: bool = False
     show_names: bool = False
@@ -86,6 +88,7 @@ def run_from_args(args) -> int:
         municipalities=tuple(args.municipality or ()),
         timeout=args.timeout,
         pdf=args.pdf,
+        docx=args.docx,
         show_names=args.show_names,
         draft=getattr(args, "draft", False),
     )
@@ -131,6 +134,7 @@ def run(opts: RunOptions) -> dict:
     # A published draft is up to date only for another draft run: a final run
     # must see the missing material and refuse.
     if (not opts.force and prev_keys == keys and previous.get("complete") and previous.get("pdf", False) >= opts.pdf
+            and previous.get("docx", False) >= opts.docx
             and (opts.draft or not previous.get("draft", False))):
         return {"message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
                 "folder": final, "executed": [], "reused": list(keys)}
@@ -206,6 +210,8 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
 
             print_pdf(work / "memo.html", work / "memo.pdf")
             manifest["pdf"] = True
+        if opts.docx:
+            write_word_documents(work, final, manifest)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _write_index(work, jobs, draft=bool(missing))  # last: it links the PDF when there is one
     except BaseException:
@@ -325,7 +331,7 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
         title = ("Udkast: " if draft else "") + "Opfølgning på kommunernes handlingsplaner"
         merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
-        merged = _add_source_links(merged, [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
+        merged = export.add_source_links(merged, [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
         export.export_html(merged, work / "memo.html", title=title,
                            links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
@@ -349,30 +355,10 @@ def _export_profile(job: Job, work: Path) -> None:
 
     rel = _profile_file(job)
     nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-    nb = _add_source_links(nb, [f"../notebooks/{job.name}.ipynb"])
+    nb = export.add_source_links(nb, [f"../notebooks/{job.name}.ipynb"])
     (work / "profiles").mkdir(exist_ok=True)
     export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
                        links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
-
-
-def _add_source_links(nb, notebooks: list[str]):
-    """After each part of a merged document, link the executed notebook that
-    computed it, so a reader can trace every number to its cell."""
-    import nbformat
-
-    cells, current = [], None
-    for cell in nb.cells + [None]:
-        part = cell.id.split("-")[0] if cell is not None else None
-        if current is not None and part != current:
-            index = int(current.lstrip("p")) - 1
-            href = notebooks[index]
-            cells.append(nbformat.v4.new_markdown_cell(
-                f'<p class="source">Beregnet i <a href="{href}">{href}</a>.</p>', id=f"{current}-source"))
-        if cell is not None:
-            cells.append(cell)
-            current = part
-    nb.cells = cells
-    return nb
 
 
 def _profile_file(job: Job) -> str:
@@ -386,10 +372,10 @@ def _write_index(work: Path, jobs: list[Job], *, draft: bool = False) -> None:
 
     tables = sorted(p.relative_to(work).as_posix() for p in (work / "tables").glob("*.csv")) if (work / "tables").exists() else []
     entries = [
-        ("Notat", [("Evalueringsnotat (HTML)", "memo.html")]
+        ("Notat", with_word_copies(work, [("Evalueringsnotat (HTML)", "memo.html")])
          + ([("Evalueringsnotat (PDF)", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
-        ("Kommuneprofiler", [(j.parameters["municipality"], _profile_file(j))
-                             for j in jobs if j.document.startswith("profile:")]),
+        ("Kommuneprofiler", with_word_copies(work, [(j.parameters["municipality"], _profile_file(j))
+                                                    for j in jobs if j.document.startswith("profile:")])),
         ("Kørte notesbøger (til gennemgang)", [(j.name, f"notebooks/{j.name}.ipynb") for j in jobs]),
         ("Tabeller", [(Path(t).name, t) for t in tables]),
         ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),

@@ -9,8 +9,8 @@ Use::
     external_urls((out / "memo.html").read_text(encoding="utf-8"))  # -> []
 
 Merging the memo's notebooks (:mod:`.merging`), assembling a document
-(:mod:`.document`), URL and link safety (:mod:`.links`) and the index page
-(:mod:`.index`).
+(:mod:`.document`), URL and link safety (:mod:`.links`), the index page
+(:mod:`.index`) and Word copies through pandoc (:mod:`.word`).
 
 Outputs are inserted as they are.  The notebooks escape every text that comes
 from data before it reaches an output; nothing here un-escapes, and nothing
@@ -18,10 +18,11 @@ here sanitises either (nbconvert's sanitiser breaks tables).  A cell that
 loads a resource not embedded as a ``data:`` URI (from another host or from
 a file) makes the export fail.
 """
-from .merging import PARAMETER_TAGS, REVIEW_TAGS, merge_notebooks
+from .merging import PARAMETER_TAGS, REVIEW_TAGS, add_source_links, merge_notebooks
 from .links import external_urls, external_links
 from .document import TEMPLATES_DIR, TEMPLATE_NAME, export_html, export_notebook_html
 from .index import render_index
+from .word import DOCX_LANGUAGE, export_docx, reference_docx
 
 __all__ = [
     "TEMPLATES_DIR",
@@ -29,6 +30,10 @@ __all__ = [
     "PARAMETER_TAGS",
     "REVIEW_TAGS",
     "merge_notebooks",
+    "add_source_links",
+    "DOCX_LANGUAGE",
+    "export_docx",
+    "reference_docx",
     "export_html",
     "export_notebook_html",
     "render_index",

@@ -6,6 +6,7 @@ outputs that also show HTML or an image are left out of the reader's copy.
 from __future__ import annotations
 
 import copy
+import html
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ import nbformat
 from ...checks import fail
 from .links import _check_text
 
-__all__ = ["PARAMETER_TAGS", "REVIEW_TAGS", "merge_notebooks"]
+__all__ = ["PARAMETER_TAGS", "REVIEW_TAGS", "merge_notebooks", "add_source_links"]
 
 
 #: Tags of the cells papermill reads and writes; they never reach a document.
@@ -89,6 +90,28 @@ def merge_notebooks(paths: Sequence[str | os.PathLike], *, title: str) -> nbform
     merged.metadata["title"] = title
     merged.metadata["language"] = "da"
     return merged
+
+
+def add_source_links(nb: nbformat.NotebookNode, notebooks: Sequence[str]) -> nbformat.NotebookNode:
+    """After each part of a merged document, link the executed notebook that
+    computed it, so a reader can trace every number to its cell.
+
+    ``notebooks`` holds one relative href per part of :func:`merge_notebooks`
+    (in order).  Each part gets a last cell ``<p class="source">Beregnet i
+    ...</p>`` with id ``p<part>-source``.  ``nb`` is changed and returned.
+    """
+    cells, current = [], None
+    for cell in nb.cells + [None]:
+        part = cell.id.split("-")[0] if cell is not None else None
+        if current is not None and part != current:
+            href = html.escape(notebooks[int(current.lstrip("p")) - 1])
+            cells.append(nbformat.v4.new_markdown_cell(
+                f'<p class="source">Beregnet i <a href="{href}">{href}</a>.</p>', id=f"{current}-source"))
+        if cell is not None:
+            cells.append(cell)
+            current = part
+    nb.cells = cells
+    return nb
 
 
 def _shown_outputs(outputs: list) -> list:
