@@ -199,6 +199,7 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
             entry = dict(prev_entries[job.name])
             for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", [])]:
                 link_file(final / rel, work / rel)
+            _review_page(job, work, final)
             entries[job.name] = entry
         entries.update(_execute(opts, pending, work, final))
         documents = _export(opts, jobs, pending, work, final, previous, draft=bool(missing))
@@ -291,11 +292,25 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
 
 
 def _after_job(job: Job, work: Path, final: Path) -> tuple[list[str], dict]:
-    """Finalise one executed notebook; export it when it is a profile."""
+    """Finalise one executed notebook, write its reviewer page; export it when it is a profile."""
     writes, timing = _finalise_notebook(work / "notebooks" / f"{job.name}.ipynb", work, final)
+    _review_page(job, work)
     if job.document.startswith("profile:"):
         _export_profile(job, work)
     return writes, timing
+
+
+def _review_page(job: Job, work: Path, final: Path | None = None) -> None:
+    """``notebooks/<name>.html``: the executed notebook as a reviewer's page;
+    the published one when the notebook was reused."""
+    from ..memo import export
+
+    rel = f"notebooks/{job.name}.html"
+    if final is not None and (final / rel).is_file():
+        return link_file(final / rel, work / rel)
+    export.export_review_page(work / "notebooks" / f"{job.name}.ipynb", work / rel,
+                              links=[("Oversigt", "../index.html"), ("Notat", "../memo.html"),
+                                     ("Notesbogen som .ipynb", f"{job.name}.ipynb")])
 
 
 def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], dict]:
@@ -376,7 +391,8 @@ def _write_index(work: Path, jobs: list[Job], *, draft: bool = False) -> None:
          + ([("Evalueringsnotat (PDF)", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
         ("Kommuneprofiler", with_word_copies(work, [(j.parameters["municipality"], _profile_file(j))
                                                     for j in jobs if j.document.startswith("profile:")])),
-        ("Kørte notesbøger (til gennemgang)", [(j.name, f"notebooks/{j.name}.ipynb") for j in jobs]),
+        ("Kørte notesbøger (til gennemgang)", [link for j in jobs for link in (
+            (f"{j.name}: kode og resultater", f"notebooks/{j.name}.html"), (f"{j.name} (.ipynb)", f"notebooks/{j.name}.ipynb"))]),
         ("Tabeller", [(Path(t).name, t) for t in tables]),
         ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),
     ]

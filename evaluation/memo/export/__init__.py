@@ -10,7 +10,8 @@ Use::
 
 Merging the memo's notebooks (:mod:`.merging`), assembling a document
 (:mod:`.document`), URL and link safety (:mod:`.links`), the index page
-(:mod:`.index`) and Word copies through pandoc (:mod:`.word`).
+(:mod:`.index`), reviewer pages of the executed notebooks (:mod:`.review`)
+and Word copies through pandoc (:mod:`.word`).
 
 Outputs are inserted as they are.  The notebooks escape every text that comes
 from data before it reaches an output; nothing here un-escapes, and nothing
@@ -23,6 +24,7 @@ from .links import external_urls, external_links
 from .document import TEMPLATES_DIR, TEMPLATE_NAME, export_html, export_notebook_html
 from .index import render_index
 from .word import DOCX_LANGUAGE, export_docx, reference_docx
+from .review import export_review_page, review_notebook
 
 __all__ = [
     "TEMPLATES_DIR",
@@ -31,6 +33,8 @@ __all__ = [
     "REVIEW_TAGS",
     "merge_notebooks",
     "add_source_links",
+    "export_review_page",
+    "review_notebook",
     "DOCX_LANGUAGE",
     "export_docx",
     "reference_docx",

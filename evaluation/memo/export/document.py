@@ -205,19 +205,20 @@ def _write_atomic(path: Path, text: str) -> Path:
 _EXPORTERS = threading.local()
 
 
-def _exporter(lang: str) -> HTMLExporter:
-    """Return this thread's HTML exporter for ``lang``, made on first use.
+def _exporter(lang: str, code: bool = False) -> HTMLExporter:
+    """Return this thread's HTML exporter for ``lang`` (showing code cells'
+    source or not), made on first use.
 
     Making an exporter compiles the Jinja templates again; one exporter per
     thread and language keeps them compiled across the documents of a run
     (nbconvert's own command line reuses one exporter the same way).
     """
     cache = _EXPORTERS.__dict__.setdefault("by_lang", {})
-    if lang not in cache:
-        cache[lang] = HTMLExporter(
+    if (lang, code) not in cache:
+        cache[lang, code] = HTMLExporter(
             template_name=TEMPLATE_NAME,
             extra_template_basedirs=[str(TEMPLATES_DIR)],
-            exclude_input=True,
+            exclude_input=not code,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
             exclude_anchor_links=True,
@@ -227,7 +228,7 @@ def _exporter(lang: str) -> HTMLExporter:
             language_code=lang,
             config={"CSSHTMLHeaderPreprocessor": {"enabled": False}},
         )
-    return cache[lang]
+    return cache[lang, code]
 
 
 def export_html(
@@ -239,6 +240,7 @@ def export_html(
     links: Sequence[tuple[str, str]] = (),
     css_extra: str = "",
     drop_tags: Iterable[str] = REVIEW_TAGS,
+    code: bool = False,
 ) -> Path:
     """Render an executed notebook as one self-contained HTML file.
 
@@ -262,6 +264,9 @@ def export_html(
         Cells with any of these tags are left out (by default the ``review``
         cells that show raw frames in the executed notebooks).  Cells tagged
         ``parameters`` or ``injected-parameters`` are always left out.
+    code : bool
+        Show each code cell's source above its outputs (a reviewer's page,
+        see :mod:`.review`); by default a reader sees outputs only.
 
     Returns
     -------
@@ -290,7 +295,7 @@ def export_html(
         fail("drop_tags", sorted(map(repr, drop_tags)), "tag names (strings)")
     output_path = Path(output_path)
 
-    exporter = _exporter(lang)
+    exporter = _exporter(lang, bool(code))
     resources = {
         "metadata": {"name": output_path.stem, "path": str(output_path.parent)},
         "evaluation": {
@@ -299,7 +304,7 @@ def export_html(
             "toc_marker": _TOC_MARKER,
         },
     }
-    body, _ = exporter.from_notebook_node(_reader_copy(nb, title, drop_tags), resources=resources)
+    body, _ = exporter.from_notebook_node(_reader_copy(nb, title, drop_tags, keep_code=bool(code)), resources=resources)
     document = _finish(body)
     loads = [url for url in _scan(document).resources if not _is_embedded(url)]
     if loads:

@@ -96,17 +96,22 @@ def add_source_links(nb: nbformat.NotebookNode, notebooks: Sequence[str]) -> nbf
     """After each part of a merged document, link the executed notebook that
     computed it, so a reader can trace every number to its cell.
 
-    ``notebooks`` holds one relative href per part of :func:`merge_notebooks`
-    (in order).  Each part gets a last cell ``<p class="source">Beregnet i
-    ...</p>`` with id ``p<part>-source``.  ``nb`` is changed and returned.
+    ``notebooks`` holds one relative href of an executed ``.ipynb`` per part
+    of :func:`merge_notebooks` (in order).  Each part gets a last cell
+    ``<p class="source">Beregnet i ...</p>`` with id ``p<part>-source`` that
+    links the notebook's reviewer page (the same path ending in ``.html``,
+    see :mod:`.review`) and the ``.ipynb`` itself.  ``nb`` is changed and
+    returned.
     """
     cells, current = [], None
     for cell in nb.cells + [None]:
         part = cell.id.split("-")[0] if cell is not None else None
         if current is not None and part != current:
-            href = html.escape(notebooks[int(current.lstrip("p")) - 1])
+            href = notebooks[int(current.lstrip("p")) - 1]
+            page, stem = os.path.splitext(href)[0] + ".html", Path(href).stem
             cells.append(nbformat.v4.new_markdown_cell(
-                f'<p class="source">Beregnet i <a href="{href}">{href}</a>.</p>', id=f"{current}-source"))
+                f'<p class="source">Beregnet i notesbogen <a href="{html.escape(page)}">{html.escape(stem)}</a> '
+                f'(<a href="{html.escape(href)}">hent den som .ipynb</a>).</p>', id=f"{current}-source"))
         if cell is not None:
             cells.append(cell)
             current = part
@@ -138,8 +143,10 @@ def _shown_outputs(outputs: list) -> list:
     return shown
 
 
-def _reader_copy(nb: nbformat.NotebookNode, title: str, drop_tags: frozenset) -> nbformat.NotebookNode:
-    """Return a copy of ``nb`` with only what a reader sees; ``nb`` is not changed."""
+def _reader_copy(nb: nbformat.NotebookNode, title: str, drop_tags: frozenset, *,
+                 keep_code: bool = False) -> nbformat.NotebookNode:
+    """Return a copy of ``nb`` with only what a reader sees; ``nb`` is not changed.
+    With ``keep_code``, code cells without a shown output stay (their source is shown)."""
     out = copy.deepcopy(nb)
     cells = []
     for cell in out.cells:
@@ -147,7 +154,7 @@ def _reader_copy(nb: nbformat.NotebookNode, title: str, drop_tags: frozenset) ->
             continue
         if cell.cell_type == "code":
             cell.outputs = _shown_outputs(cell.get("outputs", []))
-            if not cell.outputs:
+            if not cell.outputs and not keep_code:
                 continue
         cells.append(cell)
     out.cells = cells

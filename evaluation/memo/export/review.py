@@ -1,0 +1,99 @@
+"""Reviewer pages: an executed notebook as a readable, self-contained HTML page.
+
+Use::
+
+    export_review_page(out / "notebooks" / "02_konklusion.ipynb",
+                       out / "notebooks" / "02_konklusion.html",
+                       links=[("Oversigt", "../index.html")])
+
+A reviewer without JupyterLab sees in a browser what the notebook computed:
+the parameters the run injected first, then every cell in order with its code
+and its outputs, the cells tagged ``review`` (raw tables) included.  The
+page loads nothing from anywhere (same template and checks as the memo,
+:func:`evaluation.memo.export.export_html`); code is coloured by Pygments
+with an inlined stylesheet.
+"""
+from __future__ import annotations
+
+import copy
+import html
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+from ...checks import fail
+from .document import export_html
+from .merging import _has_tag
+
+__all__ = ["review_notebook", "export_review_page"]
+
+_INJECTED = "injected-parameters"
+_DEFAULTS = "parameters"
+#: The tag the injected cell carries on a reviewer page (documents drop
+#: papermill's own tags, a reviewer must see the values).
+_SHOWN_PARAMETERS = "run-parameters"
+
+
+@lru_cache(maxsize=1)
+def _code_css() -> str:
+    from pygments.formatters import HtmlFormatter
+
+    css = HtmlFormatter(style="default").get_style_defs(".highlight")
+    return css + "\n.input_area pre { background: #f4f5f7; padding: 0.5em; overflow-x: auto; }\n"
+
+
+def review_notebook(nb: nbformat.NotebookNode, *, name: str) -> nbformat.NotebookNode:
+    """Return a copy of an executed notebook arranged for a reviewer.
+
+    A heading naming the notebook comes first, then the cell papermill
+    injected (the parameters this run used), then every other cell in order.
+    The cell with the notebook's default parameters is left out: the
+    injected values replace them.  A notebook run without injected
+    parameters keeps its defaults cell, moved to the top.  ``nb`` is not
+    changed.
+    """
+    if not isinstance(nb, nbformat.NotebookNode) or "cells" not in nb:
+        fail("nb", type(nb).__name__, "an nbformat NotebookNode")
+    out = copy.deepcopy(nb)
+    injected = [c for c in out.cells if _has_tag(c, {_INJECTED})]
+    shown = injected or [c for c in out.cells if _has_tag(c, {_DEFAULTS})]
+    rest = [c for c in out.cells if not _has_tag(c, {_INJECTED, _DEFAULTS})]
+    for cell in shown:
+        cell.metadata["tags"] = [_SHOWN_PARAMETERS]
+    intro = (f'<h1 id="top">Notesbog: {html.escape(name)}</h1>'
+             '<p class="subtitle">Kode og resultater fra kørslen; først de parametre, kørslen brugte.</p>')
+    out.cells = [nbformat.v4.new_markdown_cell(intro, id="review-title"), *shown, *rest]
+    return out
+
+
+def export_review_page(
+    path: str | os.PathLike,
+    output_path: str | os.PathLike,
+    *,
+    links: Sequence[tuple[str, str]] = (),
+) -> Path:
+    """Write the reviewer page of one executed notebook.
+
+    Parameters
+    ----------
+    path : path-like
+        The executed notebook.
+    output_path : path-like
+        The HTML page to write (atomically).
+    links : sequence of (label, relative href)
+        Listed at the top of the page, e.g. the index and the notebook file.
+
+    Returns
+    -------
+    Path
+        ``output_path``.  The same notebook gives the same bytes.
+    """
+    path = Path(path)
+    if not path.is_file():
+        fail("path", str(path), "an existing executed notebook")
+    nb = review_notebook(nbformat.read(path, as_version=4), name=path.stem)
+    return export_html(nb, output_path, title=f"Notesbog: {path.stem}", links=links, drop_tags=(),
+                       code=True, css_extra=_code_css())

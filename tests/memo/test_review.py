@@ -1,0 +1,96 @@
+"""Reviewer pages (evaluation.memo.export.review): hand-made notebooks and a real run's."""
+import json
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from evaluation.exceptions import ParameterError
+from evaluation.memo.export import export_review_page, external_urls, review_notebook
+
+
+def _notebook():
+    nb = nbformat.v4.new_notebook()
+    defaults = nbformat.v4.new_code_cell('item: str = "beredskab"  # default', id="defaults")
+    defaults.metadata["tags"] = ["parameters"]
+    injected = nbformat.v4.new_code_cell('# Parameters\nitem = "kompetencer"\n', id="injected")
+    injected.metadata["tags"] = ["injected-parameters"]
+    raw = nbformat.v4.new_code_cell("frame", id="raw")
+    raw.metadata["tags"] = ["review"]
+    raw.outputs = [nbformat.v4.new_output("execute_result", data={"text/html": "<table><tr><td>RAW&lt;1&gt;</td></tr></table>",
+                                                                     "text/plain": "RAW"}, execution_count=2)]
+    silent = nbformat.v4.new_code_cell("x = 1 + 1", id="silent")
+    shown = nbformat.v4.new_code_cell("show(x)", id="shown")
+    shown.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>SHOWN</p>"})]
+    nb.cells = [defaults, nbformat.v4.new_markdown_cell("# Driver", id="md"), injected, silent, raw, shown]
+    return nb
+
+
+def test_review_notebook_puts_the_injected_parameters_first_and_keeps_everything_else():
+    nb = _notebook()
+    before = nbformat.writes(nb)
+    out = review_notebook(nb, name="04_parameter-kompetencer")
+    assert nbformat.writes(nb) == before  # the input is not changed
+    assert [c.id for c in out.cells] == ["review-title", "injected", "md", "silent", "raw", "shown"]
+    assert "Notesbog: 04_parameter-kompetencer" in out.cells[0].source
+    assert out.cells[1].metadata["tags"] == ["run-parameters"]
+
+
+def test_review_notebook_without_injected_parameters_shows_the_defaults():
+    nb = _notebook()
+    nb.cells = [c for c in nb.cells if c.id != "injected"]
+    assert [c.id for c in review_notebook(nb, name="x").cells] == ["review-title", "defaults", "md", "silent", "raw", "shown"]
+
+
+def test_page_shows_code_outputs_review_cells_and_parameters_first(tmp_path):
+    path = tmp_path / "04_parameter-kompetencer.ipynb"
+    nbformat.write(_notebook(), path)
+    page = export_review_page(path, tmp_path / "04_parameter-kompetencer.html",
+                              links=[("Notesbogen som .ipynb", "04_parameter-kompetencer.ipynb")])
+    text = page.read_text(encoding="utf-8")
+    soup = BeautifulSoup(text, "html.parser")
+    main = BeautifulSoup(text, "html.parser").find("main")
+    main.find("header").decompose()  # links and table of contents
+    main = main.get_text()
+    assert main.index('item = "kompetencer"') < main.index("Driver") < main.index("x = 1 + 1") < main.index("SHOWN")
+    assert "RAW<1>" in main          # the review cell's table, its text escaped as it was
+    assert "beredskab" not in main   # the defaults cell gives way to the injected values
+    assert soup.find("h1").get_text() == "Notesbog: 04_parameter-kompetencer"
+    assert soup.html["lang"] == "da" and soup.title.get_text() == "Notesbog: 04_parameter-kompetencer"
+    assert [a["href"] for a in soup.select("nav.doc-links a")] == ["04_parameter-kompetencer.ipynb"]
+    assert soup.select(".highlight") and external_urls(text) == []
+
+
+def test_page_of_a_missing_notebook_is_refused(tmp_path):
+    with pytest.raises(ParameterError, match="executed notebook"):
+        export_review_page(tmp_path / "nope.ipynb", tmp_path / "nope.html")
+    assert not (tmp_path / "nope.html").exists()
+
+
+def test_every_executed_notebook_of_a_run_has_a_page_linked_from_memo_and_index(bundled_run):
+    notebooks = sorted(p.stem for p in (bundled_run / "notebooks").glob("*.ipynb"))
+    assert sorted(p.stem for p in (bundled_run / "notebooks").glob("*.html")) == notebooks
+    index = BeautifulSoup((bundled_run / "index.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in index.find_all("a")]
+    for name in notebooks:
+        assert hrefs.index(f"notebooks/{name}.ipynb") == hrefs.index(f"notebooks/{name}.html") + 1
+    memo = BeautifulSoup((bundled_run / "memo.html").read_text(encoding="utf-8"), "html.parser")
+    sources = memo.select("p.source")
+    memo_notebooks = json.loads((bundled_run / "manifest.json").read_text(encoding="utf-8"))["documents"]["memo.html"]
+    assert len(sources) == len(memo_notebooks) == 11  # 01-03, 04 for each of 5 parameters, 05 once, 06, 07
+    for line in sources:
+        page, download = [a["href"] for a in line.find_all("a")]
+        assert line.get_text().startswith("Beregnet i notesbogen ")
+        assert (bundled_run / page).is_file() and download == page[:-5] + ".ipynb"
+    profile = BeautifulSoup((bundled_run / "profiles" / "kommune-a.html").read_text(encoding="utf-8"), "html.parser")
+    page = profile.select_one("p.source a")["href"]
+    assert page.startswith("../notebooks/profil-") and (bundled_run / "profiles" / page).is_file()
+
+
+def test_a_real_page_shows_the_injected_parameters_and_the_raw_comparison(bundled_run):
+    soup = BeautifulSoup((bundled_run / "notebooks" / "02_konklusion.html").read_text(encoding="utf-8"), "html.parser")
+    code = [pre.get_text() for pre in soup.select(".input_area pre")]
+    assert code[0].startswith("# Parameters") and 'baseline = "slutmaaling-2018"' in code[0]
+    assert any("compare.compare_rounds" in c for c in code)
+    tables = soup.find_all("table")
+    assert any("n_pairs" in t.get_text() and "verdict" in t.get_text() for t in tables)  # the review cell
