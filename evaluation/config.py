@@ -8,7 +8,7 @@ folders as parameters; the defaults they show come from here.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 
 __all__ = [
     "PROJECT_ROOT",
@@ -22,6 +22,8 @@ __all__ = [
     "round_file",
     "ROUNDS_SUBDIR",
     "round_dir",
+    "project_path",
+    "project_relative",
 ]
 
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
@@ -53,3 +55,28 @@ def round_file(round_key: str, data: str | os.PathLike | None = None, name: str 
 def round_dir(round_key: str, data: str | os.PathLike | None = None) -> Path:
     """Return the folder that holds everything of round ``round_key``."""
     return data_dir(data) / ROUNDS_SUBDIR / round_key
+
+
+def project_path(path: str | os.PathLike) -> Path:
+    """Return ``path`` as an absolute path; a relative one is read from the project root.
+
+    Notebook parameters name folders this way (``data``, ``outputs/...``),
+    so an executed notebook does not depend on where the project lives.
+    """
+    path = Path(path)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def project_relative(path: str | os.PathLike) -> str:
+    """Return ``path`` relative to the project root, with ``/`` separators.
+
+    What outputs (manifest, notebook parameters) say instead of an absolute
+    path, so that two copies of the project in different folders write the
+    same bytes.  A path outside the project gets ``..`` steps.
+
+    >>> project_relative(PROJECT_ROOT / "data")
+    'data'
+    >>> project_path(project_relative(OUTPUTS_DIR / "x")) == OUTPUTS_DIR / "x"
+    True
+    """
+    return PurePath(os.path.relpath(Path(path).absolute(), PROJECT_ROOT)).as_posix()

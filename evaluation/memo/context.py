@@ -173,13 +173,15 @@ def open_context(data_dir: str = "", output_dir: str = "", baseline: str = "", f
     """Load and validate the data, resolve the rounds, and set the figure theme.
 
     Empty strings mean the defaults: the bundled ``data/``, the scratch
-    folder ``outputs/scratch``, and the last two rounds.
+    folder ``outputs/scratch``, and the last two rounds.  A relative folder
+    is read from the project root (as a run passes them), not from the
+    kernel's working folder.
     """
     from .figures import set_theme
 
-    ds = load_dataset(data_dir or None)
+    ds = load_dataset(config.project_path(data_dir) if data_dir else None)
     baseline, followup = resolve_pair(ds.round_keys, baseline, followup)
-    out = Path(output_dir) if output_dir else config.OUTPUTS_DIR / "scratch"
+    out = config.project_path(output_dir) if output_dir else config.OUTPUTS_DIR / "scratch"
     out.mkdir(parents=True, exist_ok=True)
     set_theme()
     return Context(ds=ds, output_dir=out, baseline=baseline, followup=followup, outline=instrument_outline(ds.instrument))

@@ -134,8 +134,7 @@ def run(opts: RunOptions) -> dict:
     # A published draft is up to date only for another draft run: a final run
     # must see the missing material and refuse.
     if (not opts.force and prev_keys == keys and previous.get("complete") and previous.get("pdf", False) >= opts.pdf
-            and previous.get("docx", False) >= opts.docx
-            and (opts.draft or not previous.get("draft", False))):
+            and previous.get("docx", False) >= opts.docx and (opts.draft or not previous.get("draft", False))):
         return {"message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
                 "folder": final, "executed": [], "reused": list(keys)}
     ds = _validate(opts.data)  # bad input stops here, before anything is written
@@ -244,7 +243,7 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
         parallel.Job(
             input_path=j.source,
             output_path=work / "notebooks" / f"{j.name}.ipynb",
-            parameters={**j.parameters, "output_dir": str(work)},
+            parameters={**j.parameters, "output_dir": config.project_relative(work)},
             name=j.name,
         )
         for j in pending
@@ -301,16 +300,14 @@ def _after_job(job: Job, work: Path, final: Path) -> tuple[list[str], dict]:
 
 
 def _review_page(job: Job, work: Path, final: Path | None = None) -> None:
-    """``notebooks/<name>.html``: the executed notebook as a reviewer's page;
-    the published one when the notebook was reused."""
+    """Write (or, for a reused notebook, link) ``notebooks/<name>.html``, its reviewer page."""
     from ..memo import export
 
     rel = f"notebooks/{job.name}.html"
     if final is not None and (final / rel).is_file():
         return link_file(final / rel, work / rel)
-    export.export_review_page(work / "notebooks" / f"{job.name}.ipynb", work / rel,
-                              links=[("Oversigt", "../index.html"), ("Notat", "../memo.html"),
-                                     ("Notesbogen som .ipynb", f"{job.name}.ipynb")])
+    links = [("Oversigt", "../index.html"), ("Notat", "../memo.html"), ("Notesbogen som .ipynb", f"{job.name}.ipynb")]
+    export.export_review_page(work / "notebooks" / f"{job.name}.ipynb", work / rel, links=links)
 
 
 def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], dict]:
@@ -323,7 +320,9 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
 
     from .nbnormalize import normalize_notebook
 
-    raw = path.read_text(encoding="utf-8").replace(json.dumps(str(work))[1:-1], json.dumps(str(final))[1:-1])
+    raw = path.read_text(encoding="utf-8")
+    for before, after in ((work, final), (config.project_relative(work), config.project_relative(final))):
+        raw = raw.replace(json.dumps(str(before))[1:-1], json.dumps(str(after))[1:-1])
     nb = nbformat.reads(raw, as_version=4)
     nb, timing = normalize_notebook(nb, name=path.stem, root=config.PROJECT_ROOT)
     writes = []

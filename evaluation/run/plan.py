@@ -79,13 +79,15 @@ def plan_jobs(
     """All notebook executions of a run, memo parts first, in memo order.
 
     ``output_dir`` is the published folder of the pair; it is what the
-    notebooks' ``output_dir`` parameter shows.  With ``show_names`` the
+    notebooks' ``output_dir`` parameter shows.  Both folder parameters are
+    relative to the project root (:func:`evaluation.config.project_relative`).  With ``show_names`` the
     profiles show the real names of the private name map (the memo never
     does).  ``municipalities`` chooses
     the profiles (``None``: every municipality); a name given twice gives
     one profile, and two names with the same :func:`slug` are refused.
     """
-    common = {"data_dir": str(data.path), "output_dir": str(output_dir), "baseline": baseline, "followup": followup}
+    common = {"data_dir": config.project_relative(data.path), "output_dir": config.project_relative(output_dir),
+              "baseline": baseline, "followup": followup}
     jobs = []
     for notebook, per, facets in MEMO_PARTS:
         stem = notebook.removesuffix(".ipynb")

@@ -121,7 +121,7 @@ def build_manifest(opts, data: DataFolder, jobs, keys, entries, documents, final
     return {
         "complete": True,
         "pair": final.name,
-        "data": str(opts.data),
+        "data": config.project_relative(opts.data),
         "inputs": {p.relative_to(opts.data).as_posix(): sha256_file(p) for p in data.files()},
         "notebook_sources": {n: sha256_file(config.NOTEBOOKS_DIR / n) for n in sorted({j.notebook for j in jobs})},
         "package_versions": package_versions(),

@@ -1,7 +1,10 @@
 """End to end: the real notebooks executed by papermill, exported by nbconvert."""
 import json
+import os
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -55,7 +58,10 @@ def test_manifest_records_inputs_parameters_versions_and_times(bundled_run):
     assert set(manifest["inputs"]) >= {"instrument.yml", "rounds.yml", "rounds/opfoelgning-2019/responses.csv"}
     entry = manifest["notebooks"]["04_parameter-beredskab"]
     assert entry["parameters"]["item"] == "beredskab"
-    assert entry["parameters"]["output_dir"] == str(bundled_run)
+    # Folders relative to the project root, never this machine's absolute paths.
+    assert entry["parameters"]["output_dir"] == config.project_relative(bundled_run)
+    assert not Path(entry["parameters"]["output_dir"]).is_absolute()
+    assert entry["parameters"]["data_dir"] == manifest["data"] == "data"
     assert entry["seconds"] > 0
     assert "papermill" in manifest["package_versions"]
     assert manifest["git_commit"]
@@ -64,7 +70,10 @@ def test_manifest_records_inputs_parameters_versions_and_times(bundled_run):
 def test_executed_notebooks_show_published_paths_and_no_errors(bundled_run):
     nb = nbformat.read(bundled_run / "notebooks" / "02_konklusion.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    assert injected and str(bundled_run) in injected[0].source and ".runs" not in injected[0].source
+    assert injected and ".runs" not in injected[0].source
+    assert f'output_dir = "{config.project_relative(bundled_run)}"' in injected[0].source
+    assert 'data_dir = "data"' in injected[0].source
+    assert str(config.PROJECT_ROOT) not in nbformat.writes(nb) and str(bundled_run) not in nbformat.writes(nb)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out.get("output_type") != "error"
@@ -113,3 +122,49 @@ def test_unknown_round_is_a_clear_error(tmp_path, capsys):
     assert main(["run", "--baseline", "runde-x", "--out", str(tmp_path / "o")]) == 2
     assert "runde-x" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def _copy_project(target: Path) -> Path:
+    """A copy of the project's sources and data, as a second clone would have them."""
+    shutil.copytree(config.PROJECT_ROOT, target, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "outputs", "__pycache__", "*.egg-info", ".pytest_cache", "private"))
+    (target / "outputs").mkdir(exist_ok=True)
+    return target
+
+
+def _published(clone: Path) -> dict[str, bytes]:
+    """Every published file of a clone's run; a Word file by its parts."""
+    files = {}
+    for rel, data in _files((clone / "outputs" / PAIR).resolve()).items():
+        if rel.endswith(".docx"):
+            with zipfile.ZipFile((clone / "outputs" / PAIR / rel)) as z:
+                files.update({f"{rel}:{name}": z.read(name) for name in z.namelist()})
+        files[rel] = data
+    return files
+
+
+def test_two_clones_in_different_folders_write_the_same_bytes(tmp_path):
+    clones = [_copy_project(tmp_path / "a" / "evaluering"), _copy_project(tmp_path / "deeper" / "b" / "c" / "kopi")]
+    for clone in clones:
+        env = {**os.environ, "PYTHONPATH": str(clone)}
+        res = subprocess.run([sys.executable, "-m", "evaluation", "run", "--municipality", "Kommune B", "--docx"],
+                             cwd=clone, env=env, capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+        assert str(clone) in res.stdout  # it ran in that clone
+    one, two = (_published(c) for c in clones)
+    assert sorted(one) == sorted(two)
+    assert {"memo.html", "memo.docx", "notebooks/02_konklusion.ipynb", "notebooks/02_konklusion.html"} <= set(one)
+    differing = [rel for rel in one if one[rel] != two[rel]]
+    assert differing == ["manifest.json"]  # only by its times
+    manifests = [json.loads(files["manifest.json"]) for files in (one, two)]
+    for manifest in manifests:
+        manifest.pop("finished")
+        for entry in manifest["notebooks"].values():
+            entry.pop("seconds"), entry.pop("timing")
+    assert manifests[0] == manifests[1]
+    assert manifests[0]["data"] == "data"
+    # No output names either clone's folder or the folder above it.
+    for clone, files in zip(clones, (one, two)):
+        for rel, data in files.items():
+            for folder in (clone, clone.parent):
+                assert str(folder).encode() not in data, rel

@@ -116,9 +116,11 @@ def test_plan_jobs_notebooks_and_documents(data):
 
 def test_plan_jobs_parameters(data):
     jobs = {j.name: j for j in plan(data)}
+    # Folders relative to the project root: the bundled data is "data"; /out/pair
+    # is reached by one ".." per folder of the root's absolute path.
     common = {
-        "data_dir": str(config.DATA_DIR),
-        "output_dir": "/out/pair",
+        "data_dir": "data",
+        "output_dir": "../" * (len(config.PROJECT_ROOT.parts) - 1) + "out/pair",
         "baseline": "slutmaaling-2018",
         "followup": "opfoelgning-2019",
     }

@@ -1,0 +1,30 @@
+"""Paths as outputs name them (evaluation.config.project_relative / project_path)."""
+import os
+from pathlib import Path
+
+from evaluation import config
+
+
+def test_paths_inside_the_project_are_relative_to_its_root():
+    assert config.project_relative(config.DATA_DIR) == "data"
+    assert config.project_relative(config.OUTPUTS_DIR / "a_vs_b") == "outputs/a_vs_b"
+    assert config.project_relative(config.PROJECT_ROOT) == "."
+
+
+def test_a_path_outside_climbs_out_of_the_root():
+    # /tmp/x from a root at depth d (e.g. /work/main: d = 2) is d times ".." then tmp/x.
+    depth = len(config.PROJECT_ROOT.parts) - 1
+    assert config.project_relative("/tmp/x") == "../" * depth + "tmp/x"
+
+
+def test_a_relative_path_is_taken_from_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    expected = Path(os.path.relpath(tmp_path / "out", config.PROJECT_ROOT)).as_posix()
+    assert config.project_relative("out") == expected
+
+
+def test_project_path_reads_relative_paths_from_the_root_and_round_trips():
+    assert config.project_path("data") == config.DATA_DIR
+    assert config.project_path("/abs/olute") == Path("/abs/olute")
+    for path in (config.DATA_DIR / "rounds", Path("/tmp/elsewhere/out")):
+        assert config.project_path(config.project_relative(path)).resolve() == path.resolve()
