@@ -33,7 +33,7 @@ from pathlib import Path
 from .. import config
 from ..exceptions import DataError, EvaluationError, ExecutionError, ParameterError, Problem
 from ..files import write_text_atomically
-from ..names import pair_name, resolve_pair, slug
+from ..names import pair_name, resolve_pair
 from .fingerprint import DataFolder, job_key
 from .plan import Job, plan_jobs
 from .publish import (
@@ -47,7 +47,9 @@ from .publish import (
     publish_folder,
     read_manifest,
 )
-from .word import with_word_copies, write_word_documents
+from .changes import write_change_report
+from .listing import profile_file, write_index
+from .word import write_word_documents
 
 __all__ = ["RunOptions", "run", "run_from_args"]
 
@@ -212,8 +214,10 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
             manifest["pdf"] = True
         if opts.docx:
             write_word_documents(work, final, manifest)
+        if previous.get("complete"):  # a run replaces a publication of the same pair
+            write_change_report(final, work, previous, manifest)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _write_index(work, jobs, draft=bool(missing))  # last: it links the PDF when there is one
+        write_index(work, jobs, draft=bool(missing))  # last: it links the PDF and the change report
     except BaseException:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -353,7 +357,7 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     documents["memo.html"] = [j.name for j in memo_jobs]
     profile_jobs = [j for j in jobs if j.document.startswith("profile:")]
     for job in profile_jobs:
-        rel = _profile_file(job)
+        rel = profile_file(job)
         if job.name in changed or not (final / rel).exists():
             if not (work / rel).exists():  # normally exported as soon as it finished
                 _export_profile(job, work)
@@ -367,33 +371,9 @@ def _export_profile(job: Job, work: Path) -> None:
     """Export one executed profile notebook as ``profiles/<slug>.html``."""
     from ..memo import export
 
-    rel = _profile_file(job)
+    rel = profile_file(job)
     nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
     nb = export.add_source_links(nb, [f"../notebooks/{job.name}.ipynb"])
     (work / "profiles").mkdir(exist_ok=True)
     export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
                        links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
-
-
-def _profile_file(job: Job) -> str:
-    """Where a profile is published: named by the municipality's slug, so a
-    name from the data can never leave ``profiles/`` or need escaping."""
-    return f"profiles/{slug(job.parameters['municipality'])}.html"
-
-
-def _write_index(work: Path, jobs: list[Job], *, draft: bool = False) -> None:
-    from ..memo import export
-
-    tables = sorted(p.relative_to(work).as_posix() for p in (work / "tables").glob("*.csv")) if (work / "tables").exists() else []
-    entries = [
-        ("Notat", with_word_copies(work, [("Evalueringsnotat (HTML)", "memo.html")])
-         + ([("Evalueringsnotat (PDF)", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
-        ("Kommuneprofiler", with_word_copies(work, [(j.parameters["municipality"], _profile_file(j))
-                                                    for j in jobs if j.document.startswith("profile:")])),
-        ("Kørte notesbøger (til gennemgang)", [link for j in jobs for link in (
-            (f"{j.name}: kode og resultater", f"notebooks/{j.name}.html"), (f"{j.name} (.ipynb)", f"notebooks/{j.name}.ipynb"))]),
-        ("Tabeller", [(Path(t).name, t) for t in tables]),
-        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),
-    ]
-    title = ("Udkast: " if draft else "") + "Evaluering: resultater"
-    export.render_index([e for e in entries if e[1]], work / "index.html", title=title)

@@ -10,8 +10,8 @@ Use::
 
 Merging the memo's notebooks (:mod:`.merging`), assembling a document
 (:mod:`.document`), URL and link safety (:mod:`.links`), the index page
-(:mod:`.index`), reviewer pages of the executed notebooks (:mod:`.review`)
-and Word copies through pandoc (:mod:`.word`).
+(:mod:`.index`), reviewer pages of the executed notebooks (:mod:`.review`),
+the change report (:mod:`.changes`) and Word copies through pandoc (:mod:`.word`).
 
 Outputs are inserted as they are.  The notebooks escape every text that comes
 from data before it reaches an output; nothing here un-escapes, and nothing
@@ -25,6 +25,7 @@ from .document import TEMPLATES_DIR, TEMPLATE_NAME, export_html, export_notebook
 from .index import render_index
 from .word import DOCX_LANGUAGE, export_docx, reference_docx
 from .review import export_review_page, review_notebook
+from .changes import render_changes
 
 __all__ = [
     "TEMPLATES_DIR",
@@ -34,6 +35,7 @@ __all__ = [
     "merge_notebooks",
     "add_source_links",
     "export_review_page",
+    "render_changes",
     "review_notebook",
     "DOCX_LANGUAGE",
     "export_docx",

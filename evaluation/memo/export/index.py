@@ -56,6 +56,12 @@ def render_index(
         if items:
             block += f"<ul>\n{items}\n</ul>\n"
         sections.append(block + "</section>")
+    return _write_page(output_path, title=title, sections=sections)
+
+
+def _write_page(output_path: str | os.PathLike, *, title: str, sections: Sequence[str]) -> Path:
+    """Write a small self-contained Danish page: the stylesheet inlined, ``title``
+    as its ``<title>`` and one ``<h1>``, then ``sections`` (HTML, already safe)."""
     css = _CSS_PATH.read_text(encoding="utf-8")
     document = "\n".join(
         [
