@@ -41,7 +41,7 @@ def _cmd_round_add(args) -> int:
                        description=args.description or "", data=args.data)
     print(f"added round {args.key!r} to rounds.yml and created {folder} with templates; next: "
           f"'evaluation import EXPORT --round {args.key}', fill in plan_status.csv, participation.csv, "
-          f"quotes.csv and narrative.md, then 'evaluation status --round {args.key}'")
+          f"quotes.csv, codings.csv and narrative.md, then 'evaluation status --round {args.key}'")
     return 0
 
 

@@ -12,6 +12,8 @@ import os
 
 from .. import config
 from ..exceptions import DataError, Problem
+from .codebook import load_codebook
+from .codings import load_codings
 from .contract import ROUND_FILES, Dataset
 from .instrument import load_instrument
 from .municipalities import load_municipalities
@@ -92,7 +94,17 @@ def load_dataset(data: str | os.PathLike | None = None) -> Dataset:
             parts[key] = call()
         except DataError as exc:
             problems.extend(exc.problems)
+    try:
+        parts["codebook"] = load_codebook(folder, parameters=parts["instrument"].parameters)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    if all(k in parts for k in ("codebook", "participation", "quotes")):
+        try:
+            parts["codings"] = load_codings(folder, participation=parts["participation"], codebook=parts["codebook"],
+                                            quotes=parts["quotes"], **kw)
+        except DataError as exc:
+            problems.extend(exc.problems)
     _raise(problems)
-    files = [folder / n for n in ("instrument.yml", "rounds.yml", "municipalities.csv")]
+    files = [folder / n for n in ("instrument.yml", "rounds.yml", "municipalities.csv", config.CODEBOOK_FILE)]
     files += [config.round_dir(k, folder) / n for k in keys for n in ROUND_FILES]
     return Dataset(path=folder, files=files, **parts)
