@@ -62,6 +62,7 @@ def _cmd_status(args) -> int:
         lacking += len(missing)
         print(f"{key} ({ds.round_label(key)}): answers from {o['answers']} municipalities, plan status for "
               f"{o['plan_status']}, participation of {o['participation']}, {o['statements']} statement(s), "
+              f"{o['codings']} coding(s), "
               f"narrative sections: {', '.join(o['narrative_sections']) or 'none'}")
         if missing:
             print(f"  a final memo with {key} as {'follow-up' if keys.index(key) > 0 else 'baseline'} still lacks:")

@@ -29,6 +29,7 @@ __all__ = [
     "NARRATIVE_SECTIONS",
     "NARRATIVE_ITEM_SECTION",
     "PLACEHOLDERS",
+    "CODE_PLACEHOLDER",
 ]
 
 #: Plan phases in order, and the statuses a phase can have.
@@ -100,6 +101,11 @@ PLACEHOLDERS = {
     "n_parameters": "parameters of the instrument",
     "n_rounds": "rounds in rounds.yml",
 }
+#: Code counts of the follow-up's codings: ``{{ codes.<code> }}`` is the number
+#: of sources coded with ``<code>`` ("4"), ``{{ codes.<code>.sources }}`` the
+#: same as words over the sources it is counted over ("4 af de 5 interviewede
+#: kommuner").  ``<code>`` is a key of ``codebook.yml``.
+CODE_PLACEHOLDER = "codes."
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,11 @@ def load_dataset(data: str | os.PathLike | None = None) -> Dataset:
     problems += check_round_folders(folder, keys)
     kw = {"rounds": parts["rounds"], "municipalities": parts["municipalities"]}
     try:
+        parts["codebook"] = load_codebook(folder, parameters=parts["instrument"].parameters)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    codes = parts["codebook"].keys if "codebook" in parts else None  # a broken codebook is reported once
+    try:
         parts["participation"] = load_participation(folder, **kw)
     except DataError as exc:
         problems.extend(exc.problems)
@@ -88,16 +93,12 @@ def load_dataset(data: str | os.PathLike | None = None) -> Dataset:
         ("plan_status", lambda: load_plan_status(folder, **kw)),
         ("quotes", lambda: load_quotes(folder, participation=parts.get("participation"),
                                        check_interviews="participation" in parts, **kw)),
-        ("narratives", lambda: load_narratives(folder, parts["rounds"], parts["instrument"].parameters)),
+        ("narratives", lambda: load_narratives(folder, parts["rounds"], parts["instrument"].parameters, codes)),
     ):
         try:
             parts[key] = call()
         except DataError as exc:
             problems.extend(exc.problems)
-    try:
-        parts["codebook"] = load_codebook(folder, parameters=parts["instrument"].parameters)
-    except DataError as exc:
-        problems.extend(exc.problems)
     if all(k in parts for k in ("codebook", "participation", "quotes")):
         try:
             parts["codings"] = load_codings(folder, participation=parts["participation"], codebook=parts["codebook"],

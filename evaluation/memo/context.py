@@ -17,6 +17,7 @@ from .. import config
 from ..data import Dataset, load_dataset
 from ..data.contract import INTERVIEW_MODES, NARRATIVE_SECTIONS
 from ..data.material import Missing, missing_for_pair
+from ..data.narrative import PLACEHOLDER, code_placeholder
 from ..exceptions import ParameterError
 from ..names import resolve_pair
 from . import report
@@ -143,7 +144,11 @@ class Context:
         text = self.ds.narratives.get(self.followup)
         markdown = text.text(section) if text is not None else None
         if markdown is not None:
-            return report.narrative(render(markdown, self.placeholders))
+            rendered = report.narrative(render(markdown, self.placeholders))
+            if self.lacks("codings.csv") and any(code_placeholder(m.group(1)) for m in PLACEHOLDER.finditer(markdown)):
+                # Its code counts read "–" until the round's interviews are coded.
+                return report.Block(self.missing_box("codings.csv") + rendered)
+            return rendered
         if NARRATIVE_SECTIONS.get(section, (False, ""))[0]:
             return self.missing_box(f"narrative.md#{section}")
         return report.Block("")
