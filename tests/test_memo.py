@@ -187,3 +187,39 @@ def test_no_count_is_typed_in_the_narrative_or_the_notebooks():
     assert typed.findall(narrative) == []
     for path in sorted(config.NOTEBOOKS_DIR.glob("0[36]_*.ipynb")):
         assert typed.findall(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_matrix_in_the_appendix_equals_the_codings(memo):
+    _, soup = memo
+    pairs, interviewed = _bundled_codings()
+    codebook = load_dataset().codebook.codes
+    code_of = dict(zip(codebook["label"], codebook["code"]))
+    marked = set()
+    for table in soup.find_all("table"):
+        caption = table.caption.get_text() if table.caption else ""
+        if not caption.endswith("kodede interview"):
+            continue
+        head = [th.get_text() for th in table.thead.find_all("th")]
+        assert set(head[1:]) <= interviewed | {"Centret"}
+        for tr in table.tbody.find_all("tr"):
+            cells = [td.get_text() for td in tr.find_all("td")]
+            marked |= {(head[i].replace("Centret", "centret"), code_of[cells[0]]) for i in range(1, len(cells))
+                       if cells[i] == "●"}
+    assert marked == pairs
+
+
+def test_each_profile_lists_its_codes(bundled_run):
+    from bs4 import BeautifulSoup as Soup
+
+    pairs, interviewed = _bundled_codings()
+    codebook = load_dataset().codebook.codes.set_index("code")
+    for path in sorted((bundled_run / "profiles").glob("*.html")):
+        soup = Soup(path.read_text(encoding="utf-8"), "html.parser")
+        who = soup.find("h1").get_text().removeprefix("Profil: ")
+        text = " ".join(node.get_text(" ") for node in soup.find(id="profil-interview").find_next_siblings())
+        mine = sorted(codebook.loc[c, "label"] for s, c in pairs if s == who)
+        if who in interviewed:
+            assert f"kodet med {len(mine)} koder" in text, who
+            assert all(f"»{label}«" in text for label in mine), who
+        else:
+            assert "blev ikke interviewet" in text and "»" not in text, who

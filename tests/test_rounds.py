@@ -202,7 +202,7 @@ def test_a_narrative_with_code_counts_needs_the_codings(world, tmp_path, capsys)
     assert f"rounds/{NEW}/codings.csv" in capsys.readouterr().err
     assert main([*args, "--draft"]) == 0
     memo = (out / f"{NEW}_vs_opfoelgning-2019" / "memo.html").read_text(encoding="utf-8")
-    assert "Mangler: kodningen af interviewene, som evaluatorens tekst tæller i, for opfølgningen 2020." in memo
+    assert "Mangler: kodningen af interviewene (evaluatorens tekst bruger optællinger af koder) for opfølgningen 2020." in memo
     assert "Ifølge kodningen har – (–) en fast praksis for registrering." in memo
     assert "Interviewene fra opfølgningen 2020 er endnu ikke kodet" in memo
     # Coded: two of the four interviewed municipalities; the final memo now builds and counts.

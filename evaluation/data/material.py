@@ -32,7 +32,7 @@ _WHAT_DA = {
     "responses.csv": "svarene",
     "plan_status.csv": "planstatus",
     "participation.csv": "deltagelsen (hvem der blev interviewet, og hvem der besvarede spørgeskemaet)",
-    "codings.csv": "kodningen af interviewene, som evaluatorens tekst tæller i",
+    "codings.csv": "kodningen af interviewene (evaluatorens tekst bruger optællinger af koder)",
 }
 
 
