@@ -20,7 +20,16 @@ from .reading import (
 )
 from .rounds import load_rounds
 
-__all__ = ["load_responses", "sort_responses", "parse_response_rows"]
+__all__ = ["load_responses", "sort_responses", "parse_response_rows", "not_answered"]
+
+
+def not_answered(frame: pd.DataFrame) -> pd.Series:
+    """Which answers are *not answered* (a blank score), as opposed to "ved ikke" and to a score.
+
+    Both are missing answers and count in no mean, share or test; they are
+    counted apart so that a reader learns which was which.
+    """
+    return frame["score"].isna() & ~frame["dont_know"].astype(bool)
 
 
 def load_responses(

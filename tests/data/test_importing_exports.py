@@ -192,3 +192,47 @@ def test_unknown_real_name_is_refused_with_file_row_column_and_value(exports, da
     err = refused(path, data, capsys)
     assert f"{path}, row 3, column 'Hvilken kommune repræsenterer du?': unknown municipality" in err
     assert "(value: 'Nowhere Kommune')" in err
+
+
+# ------------------------------------------------------------ the pieces
+@pytest.mark.parametrize("text, tool, expected", [
+    ("2019-02-12 09:31:05", "qualtrics", "2019-02-12 09:31:05"),
+    ("02/12/2019 09:31:05 PM", "surveymonkey", "2019-02-12 21:31:05"),  # month first
+    ("2019/02/12 9:31:05 AM GMT+1", "googleforms", "2019-02-12 08:31:05"),  # to UTC
+    ("2019/07/01 12:05:00 AM GMT+2", "googleforms", "2019-06-30 22:05:00"),
+    ("12-02-2019 09:31:05", "surveyxact", "2019-02-12 09:31:05"),  # day first
+    ("12-02-2019 09:31", "surveyxact", "2019-02-12 09:31:00"),
+])
+def test_time_stamps_as_each_tool_writes_them(text, tool, expected):
+    from evaluation.data.importing.resolve import parse_time
+
+    assert f"{parse_time(text, tool):%Y-%m-%d %H:%M:%S}" == expected
+
+
+@pytest.mark.parametrize("text", ["", "i går", "31/02/2019 10:00:00"])
+def test_what_is_not_a_time_stamp(text):
+    from evaluation.data.importing.resolve import parse_time
+
+    assert parse_time(text, "googleforms") is None
+
+
+def test_a_mapping_file_with_every_problem_at_once(tmp_path):
+    from evaluation.data.importing import load_mapping
+    from evaluation.exceptions import DataError
+
+    path = tmp_path / "map.yml"
+    path.write_text("tool: typeform\nheader_rows: 12\nitems: [a]\nvalues: {'1': fire, '2': true}\nextra: 1\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_mapping(path, ("qualtrics", "plain"))
+    found = {(p.column, str(p.value)) for p in caught.value.problems}
+    assert found == {("extra", "extra"), ("tool", "typeform"), ("header_rows", "12"), ("items", "['a']"),
+                     ("values", "1: fire"), ("values", "2: True")}
+    assert all(p.file == str(path) for p in caught.value.problems)
+
+
+def test_a_saved_mapping_reads_back_as_the_same_mapping(tmp_path):
+    from evaluation.data.importing import Mapping, load_mapping, save_mapping
+
+    mapping = Mapping(tool="qualtrics", header_rows=3, municipality="Q1", time="RecordedDate",
+                      items={"beredskab": "Q2_1"}, values={"I høj grad": 4, "5": 0})
+    assert load_mapping(save_mapping(mapping, tmp_path / "m.yml"), ("qualtrics",)) == mapping

@@ -16,9 +16,6 @@ cannot (which column is which item, what a numeric code means)::
     values:                    # answer as exported -> code of the scale (0 = ved ikke)
       '1': 4
       Ved ikke: 0
-    plan_status:               # optional: phase -> column of a plan status question
-      udarbejdet: Q5_1
-    participation: ''          # optional: column of a participation question
 
 Every key is optional; what a mapping leaves out is recognised as without one.
 """
@@ -45,8 +42,6 @@ class Mapping:
     time: str = ""
     items: dict[str, str] = field(default_factory=dict)
     values: dict[str, int] = field(default_factory=dict)
-    plan_status: dict[str, str] = field(default_factory=dict)
-    participation: str = ""
 
     def as_yaml(self) -> str:
         import yaml
@@ -90,7 +85,7 @@ def load_mapping(path: str | os.PathLike, tools: tuple[str, ...]) -> Mapping:
         if key not in known:
             problems.append(Problem(name, f"unknown key; a mapping has {', '.join(Mapping.__dataclass_fields__)}", column=str(key), value=key))
     out = Mapping()
-    for key in ("tool", "sheet", "municipality", "time", "participation"):
+    for key in ("tool", "sheet", "municipality", "time"):
         value = raw.get(key) or ""
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             problems.append(Problem(name, f"{key!r} must be a text", column=key, value=value))
@@ -104,7 +99,6 @@ def load_mapping(path: str | os.PathLike, tools: tuple[str, ...]) -> Mapping:
     else:
         out.header_rows = rows
     out.items = _text_map(raw.get("items"), name, "items", problems)
-    out.plan_status = _text_map(raw.get("plan_status"), name, "plan_status", problems)
     values = raw.get("values") or {}
     if not isinstance(values, dict):
         problems.append(Problem(name, "'values' must map exported answers to codes of the scale", column="values", value=values))

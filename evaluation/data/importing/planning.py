@@ -159,8 +159,7 @@ def plan_import(path: str | os.PathLike, instrument: Instrument, municipalities:
     values = {**answers.labelled(list(items.values())), **answers.used}
     used = Mapping(tool=table.tool.key, sheet=table.sheet, header_rows=len(table.header_rows),
                    municipality=muni.key, time=time.key if time is not None else "",
-                   items={k: c.key for k, c in items.items()}, values=_value_order(values, instrument),
-                   plan_status=dict(mapping.plan_status), participation=mapping.participation)
+                   items={k: c.key for k, c in items.items()}, values=_value_order(values, instrument))
     frame = pd.DataFrame.from_records(records, columns=["municipality", "item", "score"])
     plan = ImportPlan(source, table, used, frame, rows, ignored, finder.by_real_name)
     return _finish(plan, instrument)
