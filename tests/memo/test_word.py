@@ -105,6 +105,20 @@ def test_document_language_title_a4_page_numbers_and_toc(memo_docx, body, memo_h
     assert any(i.strip().startswith("TOC") for i in instructions)
 
 
+def test_table_of_contents_lists_every_heading_before_word_updates_it(body, memo_html):
+    toc = body.find(f"{W}sdt")
+    entries = [(link.get(f"{W}anchor"), _text(link)) for link in toc.iter(f"{W}hyperlink")]
+    headings = [_text(p) for p in body.iter(f"{W}p") if _style(p).startswith("Heading")]
+    assert [text for _, text in entries] == headings and len(entries) > 15
+    # Each entry links its heading's bookmark (pandoc names them by the HTML ids).
+    ids = [h["id"] for h in memo_html.find("main").find_all(["h2", "h3", "h4"])]
+    assert [anchor for anchor, _ in entries] == ids
+    assert set(ids) <= {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
+    # The entries are the field's current result: between its separate and end marks.
+    marks = [c.get(f"{W}fldCharType") for c in toc.iter(f"{W}fldChar")]
+    assert marks == ["begin", "separate", "end"]
+
+
 def test_cross_references_are_links_to_bookmarks_and_no_code_is_shown(body):
     bookmarks = {b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")}
     anchors = [h.get(f"{W}anchor") for h in body.iter(f"{W}hyperlink") if h.get(f"{W}anchor")]

@@ -30,7 +30,7 @@ import functools
 import os
 import re
 import tempfile
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 
 from ...checks import fail
@@ -65,6 +65,44 @@ def _prepare(document: str) -> tuple[str, str, str]:
         return document, _plain(title_tag.group(1)) if title_tag else "", ""
     document = document[: match.start()] + document[match.end():]
     return document, _plain(match.group(1)), _plain(match.group(2) or "")
+
+
+_HEADING = re.compile(r'<h([2-4]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TOC_EMPTY = '<w:fldChar w:fldCharType="separate" /><w:fldChar w:fldCharType="end" /></w:r></w:p>'
+
+
+def _toc_entry(level: int, anchor: str, text: str) -> str:
+    return (f'<w:p><w:pPr><w:pStyle w:val="TOC{level}" /><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9060" /></w:tabs>'
+            f'<w:ind w:left="{(level - 1) * 440}" /></w:pPr><w:hyperlink w:anchor="{escape(anchor)}">'
+            f'<w:r><w:rPr><w:rStyle w:val="Hyperlink" /></w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+            "</w:hyperlink></w:p>")
+
+
+def _fill_toc(path: Path, entries: list[tuple[int, str, str]]) -> None:
+    """Put the headings into the table-of-contents field's result, in place.
+
+    pandoc leaves the field empty (and marked for update), so a reader that
+    does not update fields (LibreOffice, a converter, Word's protected view)
+    shows an empty table of contents.  With the headings as the field's
+    current result, each a link to its heading's bookmark, every reader
+    shows it; Word still rebuilds it, with page numbers, when it updates
+    the field.  The zip entries keep their names, order and dates.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        infos = source.infolist()
+        parts = {info.filename: source.read(info) for info in infos}
+    document = parts["word/document.xml"].decode("utf-8")
+    if document.count(_TOC_EMPTY) != 1:
+        return
+    filled = ('<w:fldChar w:fldCharType="separate" /></w:r></w:p>'
+              + "".join(_toc_entry(*entry) for entry in entries)
+              + '<w:p><w:r><w:fldChar w:fldCharType="end" /></w:r></w:p>')
+    parts["word/document.xml"] = document.replace(_TOC_EMPTY, filled).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as target:
+        for info in infos:
+            target.writestr(info, parts[info.filename])
 
 
 def _pandoc(*args: str, text: str | None = None) -> bytes:
@@ -175,4 +213,10 @@ def export_docx(html_path: str | os.PathLike, output_path: str | os.PathLike, *,
             args.append(f"--metadata=title:{title}")
         if subtitle:
             args.append(f"--metadata=subtitle:{subtitle}")
-        return write_atomically(Path(output_path), lambda out: _pandoc(*args, f"--output={out}", text=body))
+        entries = [(int(level) - 1, ident, _plain(text)) for level, ident, text in _HEADING.findall(body)]
+
+        def convert(out: Path) -> None:
+            _pandoc(*args, f"--output={out}", text=body)
+            _fill_toc(out, entries)
+
+        return write_atomically(Path(output_path), convert)
