@@ -335,6 +335,10 @@ def test_means_with_intervals_adds_a_change_panel(comparison):
     found = texts(fig)
     for value in ["+0,30", "0,00", "+0,11", "\u22120,22"]:
         assert value in found
+    # The change axis is in scale points, with a decimal comma and a sign: the widest bound
+    # (0.7) gives an axis of +-0.875 with a tick every 0.5.
+    labels = [t.get_text() for t in change_ax.get_xticklabels()]
+    assert labels == ["\u22120,5", "0,0", "+0,5"]
     # The interval panel shares the rows; the means keep their two markers.
     assert change_ax.get_ylim() == means_ax.get_ylim()
     assert "95 %-interval" in flat_text(fig)

@@ -141,7 +141,11 @@ def _draw_changes(ax, comparison: pd.DataFrame, y: np.ndarray) -> None:
         text = ("+" if round(value, 2) > 0 else "") + _dec(value, 2)
         ax.annotate(text, (value, pos), xytext=(0, 7), textcoords="offset points",
                     va="bottom", ha="center", fontsize=8.5)
-    ax.set_xlim(-reach * 1.25, reach * 1.25)
+    limit = reach * 1.25
+    step = 0.5 if limit <= 1.5 else 1.0
+    ticks = np.arange(-np.floor(limit / step), np.floor(limit / step) + 1) * step
+    ax.set_xlim(-limit, limit)
+    ax.set_xticks(ticks, [("+" if t > 0 else "") + _dec(t, 1) for t in ticks])
     ax.set_title("Ændring", fontsize=9, loc="center")
     ax.grid(axis="y", visible=False)
     ax.tick_params(axis="y", left=False)
