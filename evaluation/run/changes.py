@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .publish import CHANGES
+
 __all__ = ["CHANGES", "INPUT_COLUMNS", "CELL_COLUMNS", "SENTENCE_COLUMNS", "compare_publications", "write_change_report",
            "changed_inputs", "changed_cells", "changed_sentences", "sentences"]
 
@@ -167,10 +169,6 @@ def compare_publications(old_folder: Path, new_folder: Path, old_manifest: dict,
     return {"inputs": changed_inputs(old_manifest, new_manifest),
             "cells": changed_cells(Path(old_folder), Path(new_folder)),
             "sentences": changed_sentences(Path(old_folder), Path(new_folder))}
-
-
-#: The change report's file name in a published folder.
-CHANGES = "changes.html"
 
 
 def write_change_report(old_folder: Path, new_folder: Path, old_manifest: dict, new_manifest: dict) -> Path:

@@ -4,9 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..names import slug
-from .changes import CHANGES
 from .plan import Job
-from .publish import MANIFEST
+from .publish import CHANGES, MANIFEST
 from .word import with_word_copies
 
 __all__ = ["profile_file", "write_index"]

@@ -47,7 +47,6 @@ from .publish import (
     publish_folder,
     read_manifest,
 )
-from .changes import write_change_report
 from .listing import profile_file, write_index
 from .word import write_word_documents
 
@@ -215,6 +214,8 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
         if opts.docx:
             write_word_documents(work, final, manifest)
         if previous.get("complete"):  # a run replaces a publication of the same pair
+            from .changes import write_change_report
+
             write_change_report(final, work, previous, manifest)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         write_index(work, jobs, draft=bool(missing))  # last: it links the PDF and the change report

@@ -22,6 +22,7 @@ from .fingerprint import DataFolder, package_versions, sha256_file
 
 __all__ = [
     "MANIFEST",
+    "CHANGES",
     "RUNS_SUBDIR",
     "FAILED_SUBDIR",
     "pair_lock",
@@ -34,6 +35,8 @@ __all__ = [
 
 
 MANIFEST = "manifest.json"
+#: The change report a run writes when it replaces a publication (:mod:`evaluation.run.changes`).
+CHANGES = "changes.html"
 RUNS_SUBDIR = ".runs"
 FAILED_SUBDIR = "failed"
 
