@@ -287,13 +287,51 @@ def surveymonkey(folder: Path, answers: Answers, q: dict[str, str]) -> list[Expo
     return out
 
 
+# ------------------------------------------- a readiness survey (Google Forms)
+PLAN_STEM = "Hvor langt er kommunens handlingsplan?"
+PHASE_WORDS = {"udarbejdet": "Udarbejdet", "godkendt": "Godkendt", "udrullet": "Fuldt udrullet"}
+STATUS_WORDS = {"gennemfoert": "Gennemført", "i_proces": "I proces", "ikke_paabegyndt": "Ikke påbegyndt"}
+MODE_QUESTION = "Hvordan har kommunen bidraget til denne måling?"
+MODE_WORDS = {"interview": "Interview", "survey": "Spørgeskema", "both": "Begge"}
+READINESS_MAPPING = (
+    "plan_status:\n"
+    + "".join(f"  {phase}: {PLAN_STEM} [{word}]\n" for phase, word in PHASE_WORDS.items())
+    + f"participation: {MODE_QUESTION}\n"
+)
+
+
+def bundled_table(name: str) -> list[dict[str, str]]:
+    with open(SOURCE.with_name(name), encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def readiness(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]:
+    """A Google Forms export that also asks for the plan's status per phase and how the municipality took part.
+
+    The answers to those questions are the bundled follow-up's ``plan_status.csv``
+    and ``participation.csv``; a mapping (:data:`READINESS_MAPPING`) names their columns.
+    """
+    status = {(r["municipality"], r["phase"]): r["status"] for r in bundled_table("plan_status.csv")}
+    mode = {r["municipality"]: r["mode"] for r in bundled_table("participation.csv")}
+    head = (["Tidsstempel", "Kommune"] + [q[i] for i in ITEMS]
+            + [f"{PLAN_STEM} [{word}]" for word in PHASE_WORDS.values()] + [MODE_QUESTION])
+    rows = [head]
+    for n, muni in enumerate(sorted(answers), start=1):
+        rows.append([_google_time(_time(n * 17)), muni] + [LABEL[answers[muni][i]] for i in ITEMS]
+                    + [STATUS_WORDS[status[muni, p]] if (muni, p) in status else "" for p in PHASE_WORDS]
+                    + [MODE_WORDS.get(mode.get(muni, ""), "")])
+    path = folder / "readiness_googleforms.csv"
+    path.write_bytes(_text(rows))
+    return [Export(path, "googleforms", answers)]
+
+
 def make_exports(folder: Path, answers: Answers | None = None) -> dict[str, Export]:
     """Write every export into ``folder``; return them by file name."""
     folder.mkdir(parents=True, exist_ok=True)
     answers = answers or bundled_answers()
     q = questions()
     exports = []
-    for make in (surveyxact, qualtrics, msforms, googleforms, surveymonkey):
+    for make in (surveyxact, qualtrics, msforms, googleforms, surveymonkey, readiness):
         exports += make(folder, answers, q)
     return {e.path.name: e for e in exports}
 
