@@ -22,8 +22,8 @@ from evaluation.data import load_dataset
 from exports.make_exports import REAL_NAMES, make_exports, names_csv
 
 NEW = "opfoelgning-2020"
-IMPORTS_ALONE = ["surveyxact.xlsx", "surveyxact.csv", "qualtrics.csv", "msforms.xlsx", "googleforms.csv",
-                 "surveymonkey.csv", "surveymonkey_custom_data.csv"]
+IMPORTS_ALONE = ["surveyxact.xlsx", "surveyxact.csv", "qualtrics.csv", "qualtrics.xlsx", "msforms.xlsx",
+                 "googleforms.csv", "googleforms_excel_da.csv", "surveymonkey.csv", "surveymonkey_custom_data.csv"]
 
 
 @pytest.fixture(scope="module")

@@ -16,12 +16,14 @@ Layouts (from the tools' documented exports):
   tab-separated.
 - Qualtrics: CSV in UTF-8 with byte-order mark; three header rows (export
   tags, question texts, ``{"ImportId": ...}``), 17 metadata columns, a matrix
-  question ("stem - row"); as choice texts or as numeric values.
+  question ("stem - row"); as choice texts (also as a workbook) or as numeric
+  values.
 - Microsoft Forms: a workbook (sheet ``Sheet1``), ``ID``, ``Start time``,
   ``Completion time``, ``Email``, ``Name``, ``Last modified time``, then the
   question texts.
 - Google Forms: CSV in UTF-8, ``Timestamp`` ("2019/02/12 9:31:05 AM GMT+1"),
-  a grid question ("stem [row]").
+  a grid question ("stem [row]"); the same file saved again by a Danish Excel
+  (Windows-1252, semicolons).
 - SurveyMonkey: CSV with two header rows (question stems; ``Response`` or a
   matrix row's label, the stem written once over its columns), metadata
   through ``Custom Data 1``, ``End Date`` as "02/12/2019 09:31:05 AM".
@@ -223,6 +225,9 @@ def qualtrics(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]
         path = folder / ("qualtrics_numeric.csv" if numeric else "qualtrics.csv")
         path.write_bytes(_text(header + rows, bom=b"\xef\xbb\xbf"))
         out.append(Export(path, "qualtrics", expected))
+        if not numeric:  # the same download as an Excel workbook
+            _workbook(folder / "qualtrics.xlsx", {"Sheet0": header + rows})
+            out.append(Export(folder / "qualtrics.xlsx", "qualtrics", expected))
     return out
 
 
@@ -262,7 +267,10 @@ def googleforms(folder: Path, answers: Answers, q: dict[str, str]) -> list[Expor
         rows.append([_google_time(_time(n * 11)), muni] + [LABEL[a[i]] if a[i] is not None else "" for i in ITEMS] + [""])
     path = folder / "googleforms.csv"
     path.write_bytes(_text(rows))
-    return [Export(path, "googleforms", expected)]
+    # Opened in a Danish Excel and saved again as "CSV (semikolonsepareret)": Windows-1252, semicolons.
+    resaved = folder / "googleforms_excel_da.csv"
+    resaved.write_bytes(_text(rows, delimiter=";", encoding="cp1252"))
+    return [Export(path, "googleforms", expected), Export(resaved, "googleforms", expected)]
 
 
 # ----------------------------------------------------------------- SurveyMonkey
