@@ -297,3 +297,11 @@ def test_an_unknown_status_wording_is_refused_or_mapped(exports, data, readiness
     assert run_import(path, data, "--mapping", str(mapping)) == 0
     bundled = config.round_file("opfoelgning-2019", name="plan_status.csv")
     assert config.round_file(NEW, data, "plan_status.csv").read_bytes() == bundled.read_bytes()
+
+
+def test_rows_are_counted_as_a_spreadsheet_shows_them_despite_line_breaks_in_cells(exports, data, capsys):
+    # Kommune C's comment spans three lines of the file; a spreadsheet still shows it as row 5.
+    assert run_import(exports["surveymonkey.csv"].path, data, "--dry-run") == 0
+    out = capsys.readouterr().out
+    kept = [line.strip() for line in out.splitlines() if ": kept: " in line]
+    assert kept == [f"row {n}: kept: Kommune {c}" for n, c in zip(range(3, 13), "ABCDEFGHIJ")]

@@ -63,6 +63,8 @@ MATRIX_STEM = "Hvor langt er kommunen med arbejdet? Vurdér hvert område"
 WHICH = "Hvilken kommune repræsenterer du?"
 COMMENT = "Har du kommentarer til undersøgelsen?"
 START = dt.datetime(2019, 2, 12, 9, 0, 0)
+HOSTILE_COMMENT = 'Vi mangler "ressourcer"; det er et problem,\nogså\r\nnæste år.\t=HYPERLINK("x")'
+
 
 Answers = dict[str, dict[str, "int | None"]]
 
@@ -286,9 +288,12 @@ def surveymonkey(folder: Path, answers: Answers, q: dict[str, str]) -> list[Expo
         for n, muni in enumerate(sorted(answers), start=1):
             start, end = _time(n * 13), _time(n * 13 + 8)
             a = answers[muni]
+            # Free text as respondents write it: quotes, separators, line breaks, markup, a formula.
+            comment = HOSTILE_COMMENT if muni == "Kommune C" else ""
+            last = "<script>alert(1)</script>" if muni == "Kommune D" else ""
             rows.append([11_000_000_000 + n, 400_000_001, f"{start:%m/%d/%Y %I:%M:%S %p}", f"{end:%m/%d/%Y %I:%M:%S %p}",
-                         f"198.51.100.{n}", "", "", "", muni if custom else ""]
-                        + ([] if custom else [f"{REAL_NAMES[muni]} Kommune"]) + [LABEL[a[i]] for i in ITEMS] + [""])
+                         f"198.51.100.{n}", "", "", last, muni if custom else ""]
+                        + ([] if custom else [f"{REAL_NAMES[muni]} Kommune"]) + [LABEL[a[i]] for i in ITEMS] + [comment])
         path = folder / ("surveymonkey_custom_data.csv" if custom else "surveymonkey.csv")
         path.write_bytes(_text(rows))
         out.append(Export(path, "surveymonkey", answers, ("--municipality-column", "Custom Data 1") if custom else ()))
