@@ -11,7 +11,8 @@ compares the two folders before the swap:
   ``round``), else by their position; added and removed rows and columns
   are listed with an empty side;
 - ``sentences``: every sentence of the memo and of each profile that is not
-  in the other version, paired old -> new where a passage was rewritten.
+  in the other version, paired old -> new where a passage was rewritten
+  (the profiles only when neither publication showed real names).
 
 Each is a tidy DataFrame; empty frames mean nothing changed there.
 """
@@ -27,7 +28,7 @@ import pandas as pd
 from .publish import CHANGES
 
 __all__ = ["CHANGES", "INPUT_COLUMNS", "CELL_COLUMNS", "SENTENCE_COLUMNS", "compare_publications", "write_change_report",
-           "changed_inputs", "changed_cells", "changed_sentences", "sentences"]
+           "changed_inputs", "changed_cells", "changed_sentences", "sentences", "shows_names"]
 
 INPUT_COLUMNS = ["file", "old_sha256", "new_sha256"]
 CELL_COLUMNS = ["table", "row", "column", "old", "new"]
@@ -153,10 +154,12 @@ def _sentence_rows(document: str, old: list[str], new: list[str]) -> list[dict]:
     return rows
 
 
-def changed_sentences(old_folder: Path, new_folder: Path) -> pd.DataFrame:
-    """Every sentence of the memo and the profiles that differs between two publications."""
+def changed_sentences(old_folder: Path, new_folder: Path, *, profiles: bool = True) -> pd.DataFrame:
+    """Every sentence of the memo (and, with ``profiles``, of each profile) that
+    differs between two publications."""
     documents = sorted({p.relative_to(folder).as_posix() for folder in (old_folder, new_folder)
-                        for p in [folder / "memo.html", *(folder / "profiles").glob("*.html")] if p.is_file()})
+                        for p in [folder / "memo.html", *((folder / "profiles").glob("*.html") if profiles else ())]
+                        if p.is_file()})
     rows = []
     for rel in documents:
         old, new = ((folder / rel).read_text(encoding="utf-8") if (folder / rel).is_file() else "" for folder in (old_folder, new_folder))
@@ -164,11 +167,22 @@ def changed_sentences(old_folder: Path, new_folder: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
 
 
+def shows_names(manifest: dict) -> bool:
+    """Did a publication show real names (a profile run with ``--show-names``)?"""
+    return any(entry.get("parameters", {}).get("show_name") for entry in manifest.get("notebooks", {}).values())
+
+
 def compare_publications(old_folder: Path, new_folder: Path, old_manifest: dict, new_manifest: dict) -> dict[str, pd.DataFrame]:
-    """``{"inputs": ..., "cells": ..., "sentences": ...}`` between two publications of a pair."""
+    """``{"inputs": ..., "cells": ..., "sentences": ...}`` between two publications of a pair.
+
+    The profiles' sentences are compared only when neither publication
+    showed real names: a real name belongs in its own profile only, never
+    in a report beside the memo.
+    """
+    profiles = not (shows_names(old_manifest) or shows_names(new_manifest))
     return {"inputs": changed_inputs(old_manifest, new_manifest),
             "cells": changed_cells(Path(old_folder), Path(new_folder)),
-            "sentences": changed_sentences(Path(old_folder), Path(new_folder))}
+            "sentences": changed_sentences(Path(old_folder), Path(new_folder), profiles=profiles)}
 
 
 def write_change_report(old_folder: Path, new_folder: Path, old_manifest: dict, new_manifest: dict) -> Path:
@@ -178,4 +192,5 @@ def write_change_report(old_folder: Path, new_folder: Path, old_manifest: dict, 
 
     report = compare_publications(old_folder, new_folder, old_manifest, new_manifest)
     return render_changes(report, Path(new_folder) / CHANGES, title="Ændringer siden den forrige kørsel",
-                          links=[("Oversigt", "index.html"), ("Notat", "memo.html")])
+                          links=[("Oversigt", "index.html"), ("Notat", "memo.html")],
+                          profiles=not (shows_names(old_manifest) or shows_names(new_manifest)))

@@ -77,6 +77,25 @@ def test_changed_sentences_pair_old_and_new(tmp_path):
     assert changed_sentences(one, one).empty
 
 
+def test_profiles_are_compared_only_when_no_publication_showed_real_names(tmp_path):
+    one = _publication(tmp_path / "old", memo="<p>Samme.</p>")
+    two = _publication(tmp_path / "new", memo="<p>Samme.</p>")
+    for folder, name in ((one, "Aabenraa Testby"), (two, "Kommune A")):
+        (folder / "profiles").mkdir()
+        (folder / "profiles" / "kommune-a.html").write_text(f"<main><h1>Profil: {name}</h1></main>", encoding="utf-8")
+    plain = {"notebooks": {"profil-kommune-a": {"parameters": {"show_name": False}}}}
+    named = {"notebooks": {"profil-kommune-a": {"parameters": {"show_name": True}}}}
+    both_plain = compare_publications(one, two, plain, plain)["sentences"]
+    assert both_plain.to_dict("records") == [
+        {"document": "profiles/kommune-a.html", "old": "Profil: Aabenraa Testby", "new": "Profil: Kommune A"}]
+    for old, new in ((named, plain), (plain, named)):
+        report = compare_publications(one, two, old, new)
+        assert report["sentences"].empty
+        text = render_changes(report, tmp_path / "c.html", title="Ændringer", profiles=False).read_text(encoding="utf-8")
+        assert "samme sætninger i notatet." in text and "Profilerne er ikke sammenlignet" in text
+        assert "Aabenraa" not in text
+
+
 def test_report_page_says_nothing_changed_or_lists_everything_escaped(tmp_path):
     one = _publication(tmp_path / "old", {"t.csv": pd.DataFrame({"item": ["a"], "v": ["x"]})}, memo=f"<p>{escape(SCRIPT)}.</p>")
     two = _publication(tmp_path / "new", {"t.csv": pd.DataFrame({"item": ["a"], "v": [SCRIPT]})}, memo="<p>Nyt.</p>")

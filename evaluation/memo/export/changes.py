@@ -44,7 +44,7 @@ def _table(frame: pd.DataFrame, columns: Mapping[str, str], caption: str) -> str
 
 
 def render_changes(report: Mapping[str, pd.DataFrame], output_path: str | os.PathLike, *, title: str,
-                   links: Sequence[tuple[str, str]] = ()) -> Path:
+                   links: Sequence[tuple[str, str]] = (), profiles: bool = True) -> Path:
     """Write ``changes.html``.
 
     Parameters
@@ -58,6 +58,9 @@ def render_changes(report: Mapping[str, pd.DataFrame], output_path: str | os.Pat
         Its title and ``<h1>``.
     links : sequence of (label, relative href)
         Listed first (e.g. the index and the memo).
+    profiles : bool
+        Whether the profiles' sentences were compared; when not (one of the
+        runs showed real names), the page says so.
 
     Returns
     -------
@@ -71,14 +74,20 @@ def render_changes(report: Mapping[str, pd.DataFrame], output_path: str | os.Pat
     if checked:
         items = "".join(f'<li><a href="{html.escape(href)}">{html.escape(label)}</a></li>' for label, href in checked)
         sections.append(f'<nav aria-label="Tilhørende filer"><ul>{items}</ul></nav>')
-    summary = ("Intet er ændret siden den forrige offentliggørelse: samme inputfiler, samme tal og samme sætninger."
+    where = "i notatet og profilerne" if profiles else "i notatet"
+    summary = (f"Intet er ændret siden den forrige offentliggørelse: samme inputfiler, samme tal og samme sætninger {where}."
                if total == 0 else
                "Siden den forrige offentliggørelse af de samme to målinger er følgende ændret. "
                "»Før« er den forrige udgave, »Nu« denne; en streg betyder, at der ikke var noget.")
     sections.append(f"<p>{html.escape(summary)}</p>")
+    if not profiles:
+        sections.append("<p>Profilerne er ikke sammenlignet, fordi en af de to kørsler viste kommunernes rigtige navne, "
+                        "og de navne hører kun hjemme i hver kommunes egen profil.</p>")
     if total:
         for key, heading, columns, nothing in _SECTIONS:
             frame = report[key]
+            if key == "sentences" and not profiles:
+                nothing = "Ingen sætning i notatet er ændret."
             body = _table(frame, columns, heading) if len(frame) else f"<p>{html.escape(nothing)}</p>"
             sections.append(f'<section>\n<h2 id="{key}">{html.escape(heading)} ({len(frame)})</h2>\n{body}\n</section>')
     return _write_page(output_path, title=title, sections=sections)
