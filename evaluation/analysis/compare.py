@@ -192,9 +192,8 @@ def _family_p(out: pd.DataFrame, holm_items: list[str], tested) -> tuple[np.ndar
 
 
 def _finish(table: pd.DataFrame, alpha: float, holm_items: list[str], tested=None) -> pd.DataFrame:
-    """Add ``n_family``, ``p_holm``, ``min_p_holm``, ``detectable``,
-    ``significant`` and ``verdict``; order the columns.  ``tested`` marks the
-    rows that were tested (default: at least one complete pair)."""
+    """Add the Holm columns, ``detectable``, ``significant`` and ``verdict``; order the
+    columns.  ``tested`` marks the rows tested (default: a complete pair)."""
     out = table.copy()
     tested = (out["n_pairs"] > 0).to_numpy() if tested is None else tested
     in_family, p = _family_p(out, holm_items, tested)
@@ -389,17 +388,11 @@ def score_distribution(responses: pd.DataFrame, rounds_keys=None, items=None, *,
 
 
 def answer_moves(paired: pd.DataFrame) -> dict:
-    """How many municipalities answered differently in the second round.
+    """How many municipalities answered differently (``paired``: :func:`paired_scores`
+    of one item); a distribution can stay the same while answers swap.
 
-    ``paired`` is :func:`paired_scores` for one item.  A distribution can
-    stay the same while municipalities swap answers; these counts show it.
-
-    Returns
-    -------
-    dict
-        ``n_both`` (answered both rounds), ``n_up``, ``n_down`` (valid both
-        times, higher or lower), ``n_dont_know_changed`` ("ved ikke" in one
-        round and a valid answer in the other).
+    Returns ``n_both`` (answered both rounds), ``n_up``, ``n_down`` (valid
+    both times), ``n_dont_know_changed`` ("ved ikke" in exactly one round).
     """
     check_frame("paired", paired, ["dont_know_baseline", "dont_know_followup", "direction"])
     switched = paired["dont_know_baseline"].astype(bool) != paired["dont_know_followup"].astype(bool)

@@ -113,7 +113,7 @@ def ceiling_summary(ceil, *, labels: dict, baseline: str, threshold: float, expl
         flagged = flagged[[bool(explains.get(i, False)) for i in flagged["item"]]]
     if flagged.empty:
         return ""
-    parts = [f"{esc(labels[r['item']].lower())} ({amount(r['n_top'])} af {int(r['n_valid'])})"
+    parts = [f"{esc(labels[r['item']].lower())} ({amount(r['n_top'])} af {integer(r['n_valid'])})"
              for _, r in flagged.iterrows()]
     return (
         f"Ved {esc(baseline)} svarede mere end {percent(threshold)} af kommunerne allerede »i høj grad« på "

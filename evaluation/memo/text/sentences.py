@@ -266,7 +266,7 @@ def mode_sentence(by_mode, *, item: str, label: str, mode_labels: dict, held_ban
             moved = f"var gennemsnittet stort set uændret ({before} og {after})"
         else:
             moved = f"flyttede gennemsnittet sig fra {before} til {after} uden klar retning"
-        parts.append(f"blandt {esc(mode_labels[row['mode']].lower())} (n = {int(row['n_pairs'])}) {moved}")
+        parts.append(f"blandt {esc(mode_labels[row['mode']].lower())} (n = {integer(row['n_pairs'])}) {moved}")
     return (f"Opdelt efter dataindsamling: {', '.join(parts[:-1])}, og {parts[-1]}. Forskellen mellem grupperne er ikke testet, og "
             "kommunerne er ikke fordelt tilfældigt på grupperne.")
 
@@ -285,7 +285,7 @@ def item_bullet(row, *, label: str, ceiling: bool, held_band: float = HELD_BAND)
         verdict = "lille, men statistisk signifikant ændring" if kind == "small" else verdict + ", statistisk signifikant"
     text = (
         f"<strong>{esc(label)}</strong>: {number(row['mean_baseline'])} → {number(row['mean_followup'])} "
-        f"({signed(row['mean_change'], 2)}; n = {int(row['n_pairs'])}; {amount(row['n_up'])} op, "
+        f"({signed(row['mean_change'], 2)}; n = {integer(row['n_pairs'])}; {amount(row['n_up'])} op, "
         f"{amount(row['n_same'])} uændret, {amount(row['n_down'])} ned) – {verdict}"
     )
     if ceiling:
