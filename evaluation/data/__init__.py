@@ -30,7 +30,7 @@ from .participation import load_participation
 from .plan_status import load_plan_status
 from .quotes import load_quotes
 from .reading import read_csv_strict
-from .responses import load_responses, parse_response_rows, sort_responses
+from .responses import load_responses, not_answered, parse_response_rows, sort_responses
 from .rounds import load_rounds
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "load_rounds",
     "load_municipalities",
     "load_responses",
+    "not_answered",
     "load_plan_status",
     "load_quotes",
     "load_names",

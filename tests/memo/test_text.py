@@ -190,7 +190,7 @@ def make_row(**changes):
         "n_pairs": 10, "n_up": 7, "n_same": 2, "n_down": 1,
         "municipalities_up": "Kommune A, Kommune B, Kommune C, Kommune D, Kommune E, Kommune F, Kommune G",
         "municipalities_down": "Kommune J",
-        "n_dont_know_baseline": 0, "n_dont_know_followup": 0,
+        "n_dont_know_baseline": 0, "n_dont_know_followup": 0, "n_not_answered_baseline": 0, "n_not_answered_followup": 0,
         "p_wilcoxon": 0.0234, "p_holm": 0.0936, "min_p": 2.0 ** (1 - 8), "min_p_holm": 5 * 2.0 ** (1 - 8),
         "n_family": 5, "detectable": True, "significant": False,
     }
@@ -354,6 +354,23 @@ def test_missing_sentence():
     only_after = make_row(n_dont_know_followup=1)
     assert tx.missing_sentence(only_after, baseline=B_DEF, followup=F_DEF).startswith(
         "Ved opfølgningen svarede én kommune »ved ikke«;")
+
+
+def test_missing_sentence_counts_not_answered_apart_from_ved_ikke():
+    row = make_row(n_not_answered_followup=1)
+    assert tx.missing_sentence(row, baseline=B_DEF, followup=F_DEF) == (
+        "Ved opfølgningen besvarede én kommune ikke spørgsmålet; "
+        "et ubesvaret spørgsmål er et manglende svar og indgår ikke i gennemsnit og test."
+    )
+    row = make_row(n_dont_know_baseline=2, n_not_answered_baseline=1, n_not_answered_followup=3)
+    assert tx.missing_sentence(row, baseline=B_DEF, followup=F_DEF) == (
+        "Ved slutmålingen svarede 2 kommuner »ved ikke« og én kommune besvarede ikke spørgsmålet, og ved "
+        "opfølgningen besvarede 3 kommuner ikke spørgsmålet; både »ved ikke« og et ubesvaret spørgsmål er "
+        "manglende svar og indgår ikke i gennemsnit og test."
+    )
+    # A plain mapping with only the blanks (the context item's distribution).
+    assert tx.missing_sentence({"n_not_answered_baseline": 2}, baseline=B_DEF, followup=F_DEF,
+                               left_out_of="fordelingen").endswith("indgår ikke i fordelingen.")
 
 
 def test_missing_sentence_keeps_the_case_of_round_names():
@@ -619,6 +636,9 @@ def test_alt_profile_and_danish_genitive():
         "Kommune A&#x27;s svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
         "Alfa: 3, ved ikke; Beta: –."
     )
+    # In a round the municipality took part in, a blank is "ikke besvaret"; absent from a round, a dash.
+    present = profile.assign(present=[True, True, True])
+    assert tx.alt_profile(present, labels=LABELS, municipality="Kommune A").endswith("Beta: ikke besvaret.")
     # A name ending in s takes only an apostrophe (escaped, as everything from data).
     assert tx.alt_profile(profile, labels=LABELS, municipality="Aarhus").startswith("Aarhus&#x27; svar")
     assert tx.alt_profile(profile, labels=LABELS, municipality="Kommune A").startswith("Kommune A&#x27;s svar")

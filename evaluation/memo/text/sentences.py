@@ -166,16 +166,35 @@ def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_
     return text
 
 
-def missing_sentence(row, *, baseline: str, followup: str) -> str:
-    """Which "ved ikke" answers were left out; empty when there were none."""
-    parts = []
-    for key, when in (("n_dont_know_baseline", baseline), ("n_dont_know_followup", followup)):
-        n = int(row[key])
-        if n:
-            parts.append(f"ved {esc(when)} svarede {count(n, 'kommune', 'kommuner')} »ved ikke«")
-    if not parts:
+def missing_sentence(row, *, baseline: str, followup: str, left_out_of: str = "gennemsnit og test") -> str:
+    """Which "ved ikke" answers and which questions left blank (not answered) were left out; empty when none.
+
+    The two are counted apart: "ved ikke" is an answer, a blank is none.
+    ``row`` holds ``n_dont_know_baseline``, ``n_dont_know_followup``,
+    ``n_not_answered_baseline``, ``n_not_answered_followup`` (a count left out
+    is 0); ``left_out_of`` names what the missing answers are left out of.
+    """
+    rounds, kinds = [], set()
+    for when, name in (("baseline", baseline), ("followup", followup)):
+        clauses = []
+        for kind, verb, rest in (("dont_know", "svarede", "»ved ikke«"), ("not_answered", "besvarede", "ikke spørgsmålet")):
+            n = int(row.get(f"n_{kind}_{when}", 0))
+            if n:
+                kinds.add(kind)
+                who = count(n, "kommune", "kommuner")
+                # The first clause of a round opens with the round; the next has the subject first.
+                clauses.append(f"{who} {verb} {rest}" if clauses else f"ved {esc(name)} {verb} {who} {rest}")
+        if clauses:
+            rounds.append(" og ".join(clauses))
+    if not rounds:
         return ""
-    return capital(", og ".join(parts)) + "; »ved ikke« er et manglende svar og indgår ikke i gennemsnit og test."
+    if kinds == {"dont_know"}:
+        tail = f"»ved ikke« er et manglende svar og indgår ikke i {left_out_of}."
+    elif kinds == {"not_answered"}:
+        tail = f"et ubesvaret spørgsmål er et manglende svar og indgår ikke i {left_out_of}."
+    else:
+        tail = f"både »ved ikke« og et ubesvaret spørgsmål er manglende svar og indgår ikke i {left_out_of}."
+    return capital(", og ".join(rounds)) + "; " + tail
 
 
 def _labelled(comparison, labels, mask) -> list[str]:
