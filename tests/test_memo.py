@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from evaluation.memo import text as tx
 from evaluation.data import load_dataset
 from evaluation.analysis.ceiling import ceiling_explains
+from danish_style import style_slips
 from evaluation.memo.export import external_links, external_urls
 
 
@@ -129,3 +130,16 @@ def test_memo_links_to_the_executed_notebooks(memo, bundled_run):
     for href in hrefs:
         if not href.startswith("#"):
             assert (bundled_run / href).exists(), href
+
+
+def test_memo_sentences_have_no_danish_agreement_slips(memo):
+    # The same style check the claim checker runs on generated panels, on the
+    # bundled memo's running text (paragraphs and the conclusion's bullets).
+    _, soup = memo
+    for tag in soup(["script", "style", "table", "nav"]):
+        tag.decompose()
+    texts = [p.get_text(" ", strip=True) for p in soup.find_all("p")]
+    texts += [li.get_text(" ", strip=True) for li in soup.find_all("li") if "→" in li.get_text()]
+    assert len(texts) > 20
+    slips = [(slip, text) for text in texts for slip in style_slips(text)]
+    assert not slips, slips[:5]

@@ -30,6 +30,7 @@ from evaluation.analysis.compare import answer_moves, compare_by_mode, compare_r
 from evaluation.analysis.stats import min_changed
 from evaluation.data import load_dataset
 from evaluation.memo import text as tx
+from danish_style import style_slips
 
 ALPHA, BAND, THRESHOLD = 0.05, Fraction(15, 100), 0.15
 GREEK = ["Alfa", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta"]
@@ -335,28 +336,6 @@ def check_ceiling(text, fx):
     if fx["below"] > 1 and len({fx["below_up"], fx["below_same"], fx["below_down"]} - {0}) > 1:
         assert (f"Af de {fx['below']} kommuner med plads til forbedring steg {amount(fx['below_up'])}, "
                 f"{amount(fx['below_same'])} var uændre") in text, text
-
-
-# --------------------------------------------------------- Danish style
-SLIPS = [
-    (r"\b1 (kommuner|kommune|parametre|parameter|svar|ændringer|ændring)\b", "1 + noun: én/ét"),
-    (r"\b0 (kommuner|kommune|op|ned|faldt|steg|af|det samme|svar)\b", "0 + word: ingen"),
-    (r"\b(steg|holdt|faldt|var) 0\b", "verb + 0"),
-    (r"n = 1 kommuner|de øvrige 0|i alle 2\b|\balle 2 (kommuner|parametre|målinger)", "agreement"),
-    (r"\b(\d+) af (de )?\1 kommuner", "k af k: alle"),
-    (r"\bén (kommuner|parametre)\b|\bét (kommune|parameter)\b|\bén svar\b", "gender/number"),
-    (r"(?:^|[.!?] )\d", "sentence opens with a digit"),
-    (r"(?<![\d.,])\d{4,}", "thousands without separator"),
-    (r"\d\.\d\d?(?!\d)", "decimal point"),
-    (r"Kommune [A-Z0-9]+s\b", "genitive of a pseudonym"),
-    (r"\bligger kommunernes\b|Ved \S+ ligger", "present tense for a past round"),
-    (r"tendens|præcis den samme|uændret, statistisk signifikant|for små til at teste", "misfiring hedge"),
-    (r"\bInterviewkommuner \(n = \d+\) var\b|\b1 var uændrede\b", "plural/singular adjective"),
-]
-
-
-def style_slips(text):
-    return [(why, m.group(0)) for pattern, why in SLIPS for m in re.finditer(pattern, text)]
 
 
 # -------------------------------------------------------------- the run
