@@ -42,7 +42,7 @@ def _cmd_round_add(args) -> int:
                        description=args.description or "", data=args.data)
     print(f"added round {args.key!r} to rounds.yml and created {folder} with templates; next: "
           f"'evaluation import EXPORT --round {args.key}', fill in plan_status.csv, participation.csv, "
-          f"quotes.csv and narrative.md, then 'evaluation status --round {args.key}'")
+          f"quotes.csv, codings.csv and narrative.md, then 'evaluation status --round {args.key}'")
     return 0
 
 
@@ -63,6 +63,7 @@ def _cmd_status(args) -> int:
         lacking += len(missing)
         print(f"{key} ({ds.round_label(key)}): answers from {o['answers']} municipalities, plan status for "
               f"{o['plan_status']}, participation of {o['participation']}, {o['statements']} statement(s), "
+              f"{o['codings']} coding(s), "
               f"narrative sections: {', '.join(o['narrative_sections']) or 'none'}")
         if missing:
             print(f"  a final memo with {key} as {'follow-up' if keys.index(key) > 0 else 'baseline'} still lacks:")

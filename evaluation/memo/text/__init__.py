@@ -3,7 +3,8 @@
 Numbers, counts, lists and dates (:mod:`.wording`), sentences about change
 chosen from the comparison table (:mod:`.sentences`), sentences about levels,
 ceilings, plan status and distributions (:mod:`.levels`), who took part in a
-round (:mod:`.participation`), and the figures' text alternatives
+round (:mod:`.participation`), counts of the coded interviews and
+triangulation (:mod:`.codings`), and the figures' text alternatives
 (:mod:`.alt_text`).  Nothing here computes a
 statistic.  Every function returns HTML-safe text: strings that come from
 data are escaped where they enter the text.
