@@ -188,8 +188,13 @@ def distribution_sentence(distribution, *, label: str, baseline: str, followup: 
         return {int(c): int(v) for c, v in zip(rows["code"], rows["n"])}
 
     after, before = counts(follow_key), counts(base_key)
+    if not any(after.values()):  # every municipality left the question blank
+        both = f" eller ved {esc(baseline)}" if not any(before.values()) else ""
+        return f"Ingen kommuner besvarede spørgsmålet om {esc(label.lower())} ved {esc(followup)}{both}."
     text = (f"På spørgsmålet om {esc(label.lower())} svarede kommunerne ved {esc(followup)}: "
             f"{_spread(after, scale_labels)}.")
+    if not any(before.values()):
+        return text + f" Ved {esc(baseline)} besvarede ingen kommuner spørgsmålet."
     same = after == before
     if same:
         text += f" Fordelingen er den samme som ved {esc(baseline)}"
