@@ -232,7 +232,8 @@ def test_change_sentence_mean_up_but_more_municipalities_down_has_no_clear_direc
                    n_down=2, municipalities_up="Kommune B", municipalities_down="Kommune C, Kommune D")
     assert tx.held_kind(row) == "mixed"
     assert change(row) == (
-        "For beredskab steg gennemsnittet fra 2,0 ved slutmålingen til 2,3 ved opfølgningen (ændring +0,30; "
+        "For beredskab steg gennemsnittet fra 2,0 ved slutmålingen til 2,3 ved opfølgningen (ændring +0,30, "
+        "95 %-interval +0,30 til +0,90; "
         "10 kommuner med gyldige svar begge gange), men flere kommuner svarede lavere end højere, så retningen er "
         "uklar. Af de 10 svarede én højere, 7 det samme og 2 lavere (op: Kommune B; ned: Kommune C, Kommune D)."
     )
@@ -251,7 +252,7 @@ def test_change_sentence_fell():
 
 def test_change_sentence_one_and_two_municipalities():
     one = make_row(n_pairs=1, n_up=1, n_same=0, n_down=0, municipalities_up="Kommune A", municipalities_down="")
-    assert change(one).endswith("(ændring +0,60; én kommune med gyldige svar begge gange). "
+    assert change(one).endswith("(ændring +0,60, 95 %-interval +0,30 til +0,90; én kommune med gyldige svar begge gange). "
                                 "Kommunen svarede højere (op: Kommune A).")
     two = make_row(n_pairs=2, n_up=2, n_same=0, n_down=0, municipalities_up="Kommune A, Kommune B",
                    municipalities_down="")
@@ -263,7 +264,7 @@ def test_change_sentence_many_municipalities_counts_instead_of_names():
     row = make_row(n_pairs=1200, n_up=800, n_same=300, n_down=100,
                    municipalities_up=", ".join(f"K{i}" for i in range(800)),
                    municipalities_down=", ".join(f"K{i}" for i in range(100)))
-    assert change(row).endswith("(ændring +0,60; 1.200 kommuner med gyldige svar begge gange). "
+    assert change(row).endswith("(ændring +0,60, 95 %-interval +0,30 til +0,90; 1.200 kommuner med gyldige svar begge gange). "
                                 "Af de 1.200 svarede 800 højere, 300 det samme og 100 lavere.")
 
 

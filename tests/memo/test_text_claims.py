@@ -195,7 +195,7 @@ def check_change(text, fx, label):
         return
     m = re.fullmatch(
         rf"For {label} (?P<verb>steg|faldt|var) gennemsnittet (?:fra |stort set uændret: )(?P<b>[-\d.,]+) ved \S+ "
-        rf"(?:til|og) (?P<f>[-\d.,]+) ved \S+ \(ændring (?P<chg>[-+\d.,]+); (?P<n>ingen|én|[\d.]+) kommuner? med "
+        rf"(?:til|og) (?P<f>[-\d.,]+) ved \S+ \(ændring (?P<chg>[-+\d.,]+), 95 %-interval (?P<lo>[-+\d.,]+) til (?P<hi>[-+\d.,]+); (?P<n>ingen|én|[\d.]+) kommuner? med "
         rf"gyldige svar begge gange\)(?P<tail>, men [^.]*)?\. (?P<split>[^(]*?)(?: \((?P<names>[^)]*)\))?\.", text)
     assert m, text
     kind = fx["kind"]
@@ -210,6 +210,10 @@ def check_change(text, fx, label):
     assert m["b"] == half_up(fx["mb"], 1) and m["f"] == half_up(fx["mf"], 1), (text, fx)
     chg = half_up(fx["change"], 2)
     assert m["chg"] == (chg if chg.startswith("-") or chg == "0,00" else "+" + chg), (text, fx)
+    # The interval holds the change (both rounded to two decimals).
+    def value(x):
+        return float(x.replace(",", "."))
+    assert value(m["lo"]) <= value(m["chg"]) <= value(m["hi"]), (text, fx)
     assert m["n"] == amount(fx["n"])
     split = m["split"]
     words = {"up": "højere", "same": "det samme", "down": "lavere"}
@@ -304,7 +308,7 @@ def check_bullet(text, fx, label):
     if fx["n"] == 0:
         assert text.endswith("ingen kommuner med gyldige svar begge gange."), text
         return
-    m = re.fullmatch(r"<strong>(.+)</strong>: ([-\d.,]+) → ([-\d.,]+) \(([-+\d.,]+); n = ([\d.]+); (\S+) op, (\S+) "
+    m = re.fullmatch(r"<strong>(.+)</strong>: ([-\d.,]+) → ([-\d.,]+) \(([-+\d.,]+), 95 %-interval [-+\d.,]+ til [-+\d.,]+; n = ([\d.]+); (\S+) op, (\S+) "
                      r"uændret, (\S+) ned\) – ([^;.]+)(; lofteffekt ved udgangspunktet)?\.", text)
     assert m and m[2] == half_up(fx["mb"], 1) and m[3] == half_up(fx["mf"], 1), text
     assert (m[6], m[7], m[8]) == (amount(fx["up"]), amount(fx["same"]), amount(fx["down"])), text
