@@ -326,3 +326,15 @@ def test_generated_panels_of_any_size_import_exactly_from_every_layout(size, tmp
         assert config.round_file("runde-2", folder).read_text(encoding="utf-8") == export.expected_csv(), name
     capsys.readouterr()
     assert main(["validate", "--data", str(folder)]) == 0
+
+
+def test_dry_run_with_save_mapping_writes_only_the_mapping(exports, data, tmp_path, capsys):
+    before = snapshot(data)
+    mapping = tmp_path / "qualtrics.yml"
+    assert run_import(exports["qualtrics.csv"].path, data, "--dry-run", "--save-mapping", str(mapping)) == 0
+    assert snapshot(data) == before
+    saved = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    assert saved["tool"] == "qualtrics" and saved["municipality"] == "Q1" and saved["time"] == "RecordedDate"
+    assert saved["items"] == {"beredskab": "Q2_1", "indsatser": "Q2_2", "internt_samarbejde": "Q2_3",
+                              "eksternt_samarbejde": "Q2_4", "kompetencer": "Q2_5", "radikalisering_udfordring": "Q3"}
+    assert not [real for real in REAL_NAMES.values() if real in mapping.read_text(encoding="utf-8")]
