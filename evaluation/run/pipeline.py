@@ -36,6 +36,7 @@ from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair, slug
 from .fingerprint import DataFolder, job_key
 from ..memo.outline import MEMO_TITLE
+from .linking import add_source_links, index_entries
 from .plan import Job, describe_job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
@@ -328,7 +329,7 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
         title = ("Udkast: " if draft else "") + MEMO_TITLE
         merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
-        merged = _add_source_links(merged, [(f"notebooks/{j.name}.ipynb", describe_job(j, labels)) for j in memo_jobs])
+        merged = add_source_links(merged, [(f"notebooks/{j.name}.ipynb", describe_job(j, labels)) for j in memo_jobs])
         export.export_html(merged, work / "memo.html", title=title,
                            links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
@@ -352,36 +353,10 @@ def _export_profile(job: Job, work: Path) -> None:
 
     rel = _profile_file(job)
     nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-    nb = _add_source_links(nb, [(f"../notebooks/{job.name}.ipynb", describe_job(job, {}))])  # a profile names its municipality, no item
+    nb = add_source_links(nb, [(f"../notebooks/{job.name}.ipynb", describe_job(job, {}))])  # a profile names its municipality, no item
     (work / "profiles").mkdir(exist_ok=True)
     export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']} – {MEMO_TITLE}",
                        links=[("Oversigt over alle filer fra kørslen", "../index.html"), (f"Notatet: {MEMO_TITLE}", "../memo.html")])
-
-
-def _add_source_links(nb, notebooks: list[tuple[str, str]]):
-    """After each part of a merged document, link the executed notebook that
-    computed it, so a reader can trace every number to its cell.
-
-    ``notebooks`` holds (href, description) per part; the link text says
-    where it leads ("Beregningen i notebook 04: beredskab"), not a path."""
-    from html import escape
-
-    import nbformat
-
-    cells, current = [], None
-    for cell in nb.cells + [None]:
-        part = cell.id.split("-")[0] if cell is not None else None
-        if current is not None and part != current:
-            index = int(current.lstrip("p")) - 1
-            href, description = notebooks[index]
-            cells.append(nbformat.v4.new_markdown_cell(
-                f'<p class="source"><a href="{escape(href)}">Beregningen i {escape(description)}</a></p>',
-                id=f"{current}-source"))
-        if cell is not None:
-            cells.append(cell)
-            current = part
-    nb.cells = cells
-    return nb
 
 
 def _profile_file(job: Job) -> str:
@@ -393,17 +368,5 @@ def _profile_file(job: Job) -> str:
 def _write_index(work: Path, jobs: list[Job], labels: dict[str, str], *, draft: bool = False) -> None:
     from ..memo import export
 
-    tables = sorted(p.relative_to(work).as_posix() for p in (work / "tables").glob("*.csv")) if (work / "tables").exists() else []
-    entries = [
-        ("Notat", [(f"Notatet som webside: {MEMO_TITLE}", "memo.html")]
-         + ([(f"Notatet som PDF: {MEMO_TITLE}", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
-        ("Kommuneprofiler", [(f"Profil: {j.parameters['municipality']}", _profile_file(j))
-                             for j in jobs if j.document.startswith("profile:")]),
-        ("Kørte notesbøger (til gennemgang)",
-         [(f"{(d := describe_job(j, labels))[:1].upper()}{d[1:]} (kørt notesbog)", f"notebooks/{j.name}.ipynb")
-          for j in jobs]),
-        ("Tabeller", [(f"Tabel {Path(t).stem.replace('_', ' ')} (CSV)", t) for t in tables]),
-        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),
-    ]
     title = ("Udkast: " if draft else "") + f"Oversigt over kørslen: {MEMO_TITLE}"
-    export.render_index([e for e in entries if e[1]], work / "index.html", title=title)
+    export.render_index(index_entries(work, jobs, labels, profile_file=_profile_file), work / "index.html", title=title)
