@@ -429,10 +429,15 @@ def test_detectable_sentence():
 # ------------------------------------------------------------ alt texts
 def test_alt_means_and_escaping():
     comparison = make_comparison([{"item": "a"}, {"item": "b", "mean_baseline": 3.0, "mean_followup": np.nan}])
-    assert tx.alt_means(comparison, labels=LABELS, baseline="Slutmåling", followup="Opfølgning") == (
-        "Søjlediagram over gennemsnit ved Slutmåling og Opfølgning: Alfa fra 2,5 til 3,1 og Beta fra 3,0 til –."
+    comparison = comparison.assign(n_pairs=[10, 9])
+    assert tx.alt_means(comparison, labels=LABELS, baseline="Slutmåling", followup="Opfølgning",
+                        scale_labels={0: "Ved ikke", 1: "Slet ikke", 4: "I høj grad"}) == (
+        "Gennemsnit for hver parameter ved Slutmåling og Opfølgning på skalaen 1 = Slet ikke, 4 = I høj grad; "
+        "n er antallet af kommuner med et gyldigt svar i begge målinger: Alfa fra 2,5 til 3,1 (n = 10) og "
+        "Beta fra 3,0 til – (n = 9)."
     )
-    hostile = tx.alt_means(comparison, labels={"a": SCRIPT, "b": ATTR}, baseline=SCRIPT, followup=ATTR)
+    hostile = tx.alt_means(comparison, labels={"a": SCRIPT, "b": ATTR}, baseline=SCRIPT, followup=ATTR,
+                           scale_labels={1: SCRIPT})
     assert_escaped(hostile, SCRIPT, ATTR)
 
 
@@ -826,4 +831,5 @@ def test_real_rows_with_hostile_names_come_out_escaped(real, labels):
     assert_escaped(tx.change_sentence(row, label=SCRIPT, baseline=ATTR, followup=SCRIPT), SCRIPT, ATTR)
     hostile_labels = {k: (SCRIPT if i % 2 else ATTR) for i, k in enumerate(labels)}
     assert_escaped(tx.summary_sentences(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR), SCRIPT, ATTR)
-    assert_escaped(tx.alt_means(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR), SCRIPT, ATTR)
+    assert_escaped(tx.alt_means(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR, scale_labels={1: ATTR}),
+                   SCRIPT, ATTR)

@@ -17,13 +17,17 @@ __all__ = [
 
 
 # -------------------------------------------------------------- alt texts
-def alt_means(comparison, *, labels: dict, baseline: str, followup: str) -> str:
-    """Alt text of the figure of means."""
+def alt_means(comparison, *, labels: dict, baseline: str, followup: str, scale_labels: dict) -> str:
+    """Alt text of the figure of means: the scale, and each parameter's two
+    means with the number of municipalities behind them."""
     parts = [
-        f"{esc(labels[r['item']])} fra {number(r['mean_baseline'])} til {number(r['mean_followup'])}"
+        f"{esc(labels[r['item']])} fra {number(r['mean_baseline'])} til {number(r['mean_followup'])} "
+        f"(n = {int(r['n_pairs'])})"
         for _, r in comparison.iterrows()
     ]
-    return f"Søjlediagram over gennemsnit ved {esc(baseline)} og {esc(followup)}: {join(parts)}."
+    return (f"Gennemsnit for hver parameter ved {esc(baseline)} og {esc(followup)} på skalaen "
+            f"{scale_text(scale_labels)}; n er antallet af kommuner med et gyldigt svar i begge målinger: "
+            f"{join(parts)}.")
 
 
 def scale_text(scale_labels: dict) -> str:
