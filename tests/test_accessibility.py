@@ -227,3 +227,12 @@ def test_profile_figure_says_which_symbol_is_which_round(bundled_run):
         span = f"{min(others)}-{max(others)}" if min(others) != max(others) else f"{min(others)}"
         parts.append(f"{label} {'ved ikke' if own == '0' else own} (median {median}, spænd {span})")
     assert f"Kompetencer: {'; '.join(parts)}." in alt
+
+
+@pytest.mark.parametrize("number, rounds", [(1, "Slutmåling: cirkler, Opfølgning: firkanter"),
+                                            (9, "Udgangsmåling: trekanter, Slutmåling: cirkler, Opfølgning: firkanter")])
+def test_figures_1_and_9_give_scale_n_and_symbols_as_text(memo, instrument, number, rounds):
+    figure = _figure(memo, number)
+    note = _words(figure.find(class_="figure-note").get_text())
+    scale = ", ".join(f"{s['code']} = {s['label']}" for s in instrument["scale"] if not s["missing"])
+    assert f"på skalaen {scale}" in note and "n " in note and rounds in note
