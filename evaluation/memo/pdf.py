@@ -4,7 +4,7 @@ tags and metadata that an accessible PDF (PDF/UA, WCAG 2.1 AA) needs.
 Chromium's tagged PDF gets much right (a tag tree in reading order,
 headings, tables, lists, the images' alt texts, the language, the title and
 bookmarks) but not everything; :func:`finish_pdf` fixes what it can with
-pikepdf, after measuring each fault on the memo:
+pypdf, after measuring each fault on the memo:
 
 - **Links to files** become relative to the PDF (``notebooks/04_...ipynb``):
   Chromium writes ``file:///`` URIs of the folder it printed from, which are
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -146,25 +147,28 @@ def finish_pdf(pdf_path: str | os.PathLike, html_path: str | os.PathLike, *, lan
     Path
         ``pdf_path``.
     """
-    import pikepdf
+    from pypdf import PdfWriter
 
     pdf_path, html_path = Path(pdf_path), Path(html_path).resolve()
     if not html_path.is_file():
         fail("html_path", str(html_path), "an existing HTML file")
     links, headings = document_links(html_path.read_text(encoding="utf-8"))
-    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
-        title = str(pdf.docinfo.get("/Title", "")) or (headings[0] if headings else html_path.stem)
-        _mend_links(pdf, links, html_path.parent)
-        _mend_figures(pdf)
-        _mend_roles(pdf)
-        _mend_bookmarks(pdf, headings)
-        _add_metadata(pdf, title=title, lang=lang)
-        pdf.save(pdf_path, deterministic_id=True)
+    writer = PdfWriter(clone_from=str(pdf_path))
+    root = writer._root_object
+    info = writer.metadata or {}
+    title = str(info.get("/Title") or "") or (headings[0] if headings else html_path.stem)
+    _mend_links(writer, links, html_path.parent)
+    _mend_figures(root)
+    _mend_roles(root)
+    _mend_bookmarks(root, headings)
+    _add_metadata(writer, title=title, lang=lang)
+    with open(pdf_path, "wb") as fh:
+        writer.write(fh)
     return pdf_path
 
 
-def _mend_links(pdf, links: list[tuple[str, str]], folder: Path) -> None:
-    import pikepdf
+def _mend_links(writer, links: list[tuple[str, str]], folder: Path) -> None:
+    from pypdf.generic import NameObject, TextStringObject
 
     texts: dict[str, str] = {}
     for href, text in links:
@@ -178,21 +182,25 @@ def _mend_links(pdf, links: list[tuple[str, str]], folder: Path) -> None:
         else:
             key = href
         texts.setdefault(key, text)
-    for page in pdf.pages:
-        for annot in page.get("/Annots", []):
+    for page in writer.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
             if annot.get("/Subtype") != "/Link":
                 continue
             action = annot.get("/A")
-            if "/Dest" in annot and isinstance(annot.Dest, pikepdf.Name):
-                key = "#" + str(annot.Dest)[1:]
+            action = action.get_object() if action is not None else None
+            dest = annot.get("/Dest")
+            if isinstance(dest, NameObject) or (dest is not None and isinstance(dest, str)):
+                key = "#" + str(dest).lstrip("/")
             elif action is not None and action.get("/S") == "/URI":
-                key = str(action.URI)
+                key = str(action["/URI"])
                 target = urlsplit(key)
                 if target.scheme == "file":
                     path = Path(unquote(target.path))
                     if path.is_relative_to(folder):
                         relative = path.relative_to(folder).as_posix()
-                        action.URI = pikepdf.String(relative + (f"#{target.fragment}" if target.fragment else ""))
+                        action[NameObject("/URI")] = TextStringObject(
+                            relative + (f"#{target.fragment}" if target.fragment else ""))
                     else:
                         del annot["/A"]  # a file outside the publication: no target to publish
                     key = target._replace(fragment="").geturl()
@@ -200,37 +208,33 @@ def _mend_links(pdf, links: list[tuple[str, str]], folder: Path) -> None:
                 continue
             text = texts.get(key)
             if text:
-                annot.Contents = pikepdf.String(text)
+                annot[NameObject("/Contents")] = TextStringObject(text)
 
 
-def _children(element):
-    import pikepdf
+def _children(element) -> list:
+    from pypdf.generic import ArrayObject, DictionaryObject
 
     kids = element.get("/K")
     if kids is None:
         return []
-    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-    return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+    kids = kids.get_object()
+    kids = list(kids) if isinstance(kids, ArrayObject) else [kids]
+    out = []
+    for kid in kids:
+        kid = kid.get_object()
+        if isinstance(kid, DictionaryObject) and "/S" in kid:
+            out.append(kid)
+    return out
 
 
-def _elements(pdf):
+def _elements(root):
     """Every structure element of the tag tree, parents before children."""
-    stack = list(reversed(_children(pdf.Root.StructTreeRoot))) if "/StructTreeRoot" in pdf.Root else []
+    tree = root.get("/StructTreeRoot")
+    stack = list(reversed(_children(tree.get_object()))) if tree is not None else []
     while stack:
         element = stack.pop()
         yield element
         stack += reversed(_children(element))
-
-
-def _mend_figures(pdf) -> None:
-    import pikepdf
-
-    for element in list(_elements(pdf)):
-        if element.S != "/Figure" or "/Alt" in element:
-            continue
-        inner = [e for e in _descendants(element) if e.S == "/Figure"]
-        if inner:  # a <figure> around an image: a group, not an image
-            element.S = pikepdf.Name("/Div")
 
 
 def _descendants(element):
@@ -241,42 +245,75 @@ def _descendants(element):
         stack += _children(child)
 
 
-def _mend_roles(pdf) -> None:
-    import pikepdf
+def _mend_figures(root) -> None:
+    from pypdf.generic import NameObject
 
-    if "/StructTreeRoot" not in pdf.Root:
+    for element in list(_elements(root)):
+        if element["/S"] != "/Figure" or "/Alt" in element:
+            continue
+        if any(e["/S"] == "/Figure" for e in _descendants(element)):  # a <figure> around an image: a group
+            element[NameObject("/S")] = NameObject("/Div")
+
+
+def _mend_roles(root) -> None:
+    from pypdf.generic import DictionaryObject, NameObject
+
+    tree = root.get("/StructTreeRoot")
+    if tree is None:
         return
-    used = {str(e.S) for e in _elements(pdf)}
-    roles = pdf.Root.StructTreeRoot.get("/RoleMap") or pikepdf.Dictionary()
+    tree = tree.get_object()
+    used = {str(e["/S"]) for e in _elements(root)}
+    roles = tree.get("/RoleMap")
+    roles = roles.get_object() if roles is not None else DictionaryObject()
     for custom, standard in _ROLE_MAP.items():
         if custom in used and custom not in roles:
-            roles[custom] = pikepdf.Name(standard)
+            roles[NameObject(custom)] = NameObject(standard)
     if len(roles):
-        pdf.Root.StructTreeRoot.RoleMap = roles
+        tree[NameObject("/RoleMap")] = roles
 
 
-def _mend_bookmarks(pdf, headings: list[str]) -> None:
+def _mend_bookmarks(root, headings: list[str]) -> None:
+    from pypdf.generic import NameObject, TextStringObject
+
     by_letters: dict[str, str] = {}
     for heading in headings:
         by_letters.setdefault(_squeezed(heading), heading)
-    with pdf.open_outline() as outline:
-        stack = list(outline.root)
-        while stack:
-            item = stack.pop()
-            fixed = by_letters.get(_squeezed(item.title))
-            if fixed and fixed != item.title:
-                item.title = fixed
-            stack += list(item.children)
+    outlines = root.get("/Outlines")
+    first = outlines.get_object().get("/First") if outlines is not None else None
+    stack = [first] if first is not None else []
+    while stack:
+        item = stack.pop().get_object()
+        fixed = by_letters.get(_squeezed(str(item.get("/Title", ""))))
+        if fixed and fixed != item.get("/Title"):
+            item[NameObject("/Title")] = TextStringObject(fixed)
+        stack += [item[key] for key in ("/Next", "/First") if key in item]
 
 
-def _add_metadata(pdf, *, title: str, lang: str) -> None:
-    import pikepdf
+def _xmp(title: str, lang: str) -> bytes:
+    """An XMP packet with the document's title and language (Dublin Core)."""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>\n'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>\n"
+        "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
+        '<?xpacket end="w"?>'
+    ).encode("utf-8")
 
-    pdf.Root.Lang = pikepdf.String(lang)
-    pdf.docinfo["/Title"] = pikepdf.String(title)
-    preferences = pdf.Root.get("/ViewerPreferences") or pikepdf.Dictionary()
-    preferences.DisplayDocTitle = True
-    pdf.Root.ViewerPreferences = preferences
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-        meta["dc:title"] = title
-        meta["dc:language"] = [lang]
+
+def _add_metadata(writer, *, title: str, lang: str) -> None:
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, StreamObject, TextStringObject
+
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(lang)
+    writer.add_metadata({"/Title": title})
+    preferences = root.get("/ViewerPreferences")
+    preferences = preferences.get_object() if preferences is not None else DictionaryObject()
+    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    root[NameObject("/ViewerPreferences")] = preferences
+    stream = StreamObject()
+    stream.set_data(_xmp(title, lang))
+    stream.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    root[NameObject("/Metadata")] = writer._add_object(stream)
