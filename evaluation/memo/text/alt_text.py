@@ -111,7 +111,10 @@ def alt_profile(profile, *, labels: dict, round_labels: dict, municipality: str)
     def own(r) -> str:
         if r["dont_know"]:
             return "ved ikke"
-        return "intet svar" if _missing(r["score"]) else value(r["score"])
+        if _missing(r["score"]):
+            # Took part but left it blank, or absent from the round.
+            return "ikke besvaret" if r.get("present", False) else "intet svar"
+        return value(r["score"])
 
     def group(r) -> str:
         if _missing(r["group_median"]):
