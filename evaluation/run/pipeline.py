@@ -35,7 +35,9 @@ from ..exceptions import DataError, EvaluationError, ExecutionError, ParameterEr
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair
 from .fingerprint import DataFolder, job_key
-from .plan import Job, plan_jobs
+from ..memo.outline import MEMO_TITLE
+from .linking import add_source_links, index_entries
+from .plan import Job, describe_job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
     MANIFEST,
@@ -47,7 +49,7 @@ from .publish import (
     publish_folder,
     read_manifest,
 )
-from .listing import profile_file, write_index
+from .listing import profile_file
 from .word import write_word_documents
 
 __all__ = ["RunOptions", "run", "run_from_args"]
@@ -202,7 +204,8 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
             _review_page(job, work, final)
             entries[job.name] = entry
         entries.update(_execute(opts, pending, work, final))
-        documents = _export(opts, jobs, pending, work, final, previous, draft=bool(missing))
+        labels = data.item_labels()
+        documents = _export(opts, jobs, pending, work, final, previous, labels, draft=bool(missing))
         manifest = build_manifest(opts, data, jobs, keys, entries, documents, final)
         manifest["draft"] = bool(missing)
         manifest["missing"] = [m.describe() for m in missing]
@@ -218,7 +221,7 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
 
             write_change_report(final, work, previous, manifest)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        write_index(work, jobs, draft=bool(missing))  # last: it links the PDF and the change report
+        _write_index(work, jobs, labels, draft=bool(missing))  # last: it links the PDF and the change report
     except BaseException:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -338,7 +341,8 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
     return sorted(set(writes)), timing
 
 
-def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict, *, draft: bool = False) -> dict:
+def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict,
+            labels: dict[str, str], *, draft: bool = False) -> dict:
     """Export the memo and the profiles; reuse unchanged ones.
 
     Cells tagged ``review`` are left out by :func:`evaluation.memo.export.export_html`."""
@@ -348,9 +352,9 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     memo_jobs = [j for j in jobs if j.document == "memo"]
     documents = {}
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
-        title = ("Udkast: " if draft else "") + "Opfølgning på kommunernes handlingsplaner"
+        title = ("Udkast: " if draft else "") + MEMO_TITLE
         merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
-        merged = export.add_source_links(merged, [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
+        merged = add_source_links(merged, [(f"notebooks/{j.name}.ipynb", describe_job(j, labels)) for j in memo_jobs])
         export.export_html(merged, work / "memo.html", title=title,
                            links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
@@ -374,7 +378,15 @@ def _export_profile(job: Job, work: Path) -> None:
 
     rel = profile_file(job)
     nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-    nb = export.add_source_links(nb, [f"../notebooks/{job.name}.ipynb"])
+    nb = add_source_links(nb, [(f"../notebooks/{job.name}.ipynb", describe_job(job, {}))])  # a profile names its municipality, no item
     (work / "profiles").mkdir(exist_ok=True)
-    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
-                       links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
+    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']} – {MEMO_TITLE}",
+                       links=[("Oversigt over alle filer fra kørslen", "../index.html"), (f"Notatet: {MEMO_TITLE}", "../memo.html")])
+
+
+
+def _write_index(work: Path, jobs: list[Job], labels: dict[str, str], *, draft: bool = False) -> None:
+    from ..memo import export
+
+    title = ("Udkast: " if draft else "") + f"Oversigt over kørslen: {MEMO_TITLE}"
+    export.render_index(index_entries(work, jobs, labels, profile_file=profile_file), work / "index.html", title=title)

@@ -61,5 +61,5 @@ def with_word_copies(work: Path, links: list[tuple[str, str]]) -> list[tuple[str
     for label, rel in links:
         out.append((label, rel))
         if (work / docx_name(rel)).is_file():
-            out.append((f"{label.removesuffix(' (HTML)')} (Word)", docx_name(rel)))
+            out.append((f"{label.replace(' som webside', '')} (Word-dokument)", docx_name(rel)))
     return out

@@ -80,7 +80,7 @@ def test_every_executed_notebook_of_a_run_has_a_page_linked_from_memo_and_index(
     assert len(sources) == len(memo_notebooks) == 11  # 01-03, 04 for each of 5 parameters, 05 once, 06, 07
     for line in sources:
         page, download = [a["href"] for a in line.find_all("a")]
-        assert line.get_text().startswith("Beregnet i notesbogen ")
+        assert line.get_text().startswith("Beregningen i notebook ")
         assert (bundled_run / page).is_file() and download == page[:-5] + ".ipynb"
     profile = BeautifulSoup((bundled_run / "profiles" / "kommune-a.html").read_text(encoding="utf-8"), "html.parser")
     page = profile.select_one("p.source a")["href"]

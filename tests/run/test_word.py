@@ -48,8 +48,8 @@ def test_index_links_each_page_then_its_word_copy(tmp_path):
     work = _folder(tmp_path, ["memo.html", "profiles/a.html", "profiles/b.html"])
     (work / "memo.docx").write_bytes(b"PK")
     (work / "profiles/b.docx").write_bytes(b"PK")
-    links = [("Evalueringsnotat (HTML)", "memo.html")]
-    assert with_word_copies(work, links) == [("Evalueringsnotat (HTML)", "memo.html"),
-                                             ("Evalueringsnotat (Word)", "memo.docx")]
+    links = [("Notatet som webside: X", "memo.html")]
+    assert with_word_copies(work, links) == [("Notatet som webside: X", "memo.html"),
+                                             ("Notatet: X (Word-dokument)", "memo.docx")]
     assert with_word_copies(work, [("A", "profiles/a.html"), ("B", "profiles/b.html")]) == [
-        ("A", "profiles/a.html"), ("B", "profiles/b.html"), ("B (Word)", "profiles/b.docx")]
+        ("A", "profiles/a.html"), ("B", "profiles/b.html"), ("B (Word-dokument)", "profiles/b.docx")]

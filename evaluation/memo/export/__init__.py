@@ -19,7 +19,7 @@ here sanitises either (nbconvert's sanitiser breaks tables).  A cell that
 loads a resource not embedded as a ``data:`` URI (from another host or from
 a file) makes the export fail.
 """
-from .merging import PARAMETER_TAGS, REVIEW_TAGS, add_source_links, merge_notebooks
+from .merging import PARAMETER_TAGS, REVIEW_TAGS, merge_notebooks
 from .links import external_urls, external_links
 from .document import TEMPLATES_DIR, TEMPLATE_NAME, export_html, export_notebook_html
 from .index import render_index
@@ -33,7 +33,6 @@ __all__ = [
     "PARAMETER_TAGS",
     "REVIEW_TAGS",
     "merge_notebooks",
-    "add_source_links",
     "export_review_page",
     "render_changes",
     "review_notebook",

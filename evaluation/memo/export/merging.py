@@ -6,7 +6,6 @@ outputs that also show HTML or an image are left out of the reader's copy.
 from __future__ import annotations
 
 import copy
-import html
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ import nbformat
 from ...checks import fail
 from .links import _check_text
 
-__all__ = ["PARAMETER_TAGS", "REVIEW_TAGS", "merge_notebooks", "add_source_links"]
+__all__ = ["PARAMETER_TAGS", "REVIEW_TAGS", "merge_notebooks"]
 
 
 #: Tags of the cells papermill reads and writes; they never reach a document.
@@ -90,33 +89,6 @@ def merge_notebooks(paths: Sequence[str | os.PathLike], *, title: str) -> nbform
     merged.metadata["title"] = title
     merged.metadata["language"] = "da"
     return merged
-
-
-def add_source_links(nb: nbformat.NotebookNode, notebooks: Sequence[str]) -> nbformat.NotebookNode:
-    """After each part of a merged document, link the executed notebook that
-    computed it, so a reader can trace every number to its cell.
-
-    ``notebooks`` holds one relative href of an executed ``.ipynb`` per part
-    of :func:`merge_notebooks` (in order).  Each part gets a last cell
-    ``<p class="source">Beregnet i ...</p>`` with id ``p<part>-source`` that
-    links the notebook's reviewer page (the same path ending in ``.html``,
-    see :mod:`.review`) and the ``.ipynb`` itself.  ``nb`` is changed and
-    returned.
-    """
-    cells, current = [], None
-    for cell in nb.cells + [None]:
-        part = cell.id.split("-")[0] if cell is not None else None
-        if current is not None and part != current:
-            href = notebooks[int(current.lstrip("p")) - 1]
-            page, stem = os.path.splitext(href)[0] + ".html", Path(href).stem
-            cells.append(nbformat.v4.new_markdown_cell(
-                f'<p class="source">Beregnet i notesbogen <a href="{html.escape(page)}">{html.escape(stem)}</a> '
-                f'(<a href="{html.escape(href)}">hent den som .ipynb</a>).</p>', id=f"{current}-source"))
-        if cell is not None:
-            cells.append(cell)
-            current = part
-    nb.cells = cells
-    return nb
 
 
 def _shown_outputs(outputs: list) -> list:
