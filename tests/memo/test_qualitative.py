@@ -131,7 +131,7 @@ def test_many_interviewed_sources_turn_the_matrix(tmp_path):
         head = [th.get_text() for th in t.thead.find_all("th")]
         assert len(head) <= qualitative.MATRIX_COLUMNS + 1
         for tr in t.tbody.find_all("tr"):
-            cells = [td.get_text() for td in tr.find_all("td")]
+            cells = [td.get_text() for td in tr.find_all(["th", "td"])]
             if head[0] == "Kilde":
                 marked |= {(cells[0], code_of[head[i]]) for i in range(1, len(cells)) if cells[i]}
             else:
