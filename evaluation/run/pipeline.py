@@ -35,7 +35,9 @@ from ..exceptions import DataError, EvaluationError, ExecutionError, ParameterEr
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair, slug
 from .fingerprint import DataFolder, job_key
-from .plan import Job, plan_jobs
+from ..memo.outline import MEMO_TITLE
+from .linking import add_source_links, index_entries
+from .plan import Job, describe_job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
     MANIFEST,
@@ -197,7 +199,8 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
                 link_file(final / rel, work / rel)
             entries[job.name] = entry
         entries.update(_execute(opts, pending, work, final))
-        documents = _export(opts, jobs, pending, work, final, previous, draft=bool(missing))
+        labels = data.item_labels()
+        documents = _export(opts, jobs, pending, work, final, previous, labels, draft=bool(missing))
         manifest = build_manifest(opts, data, jobs, keys, entries, documents, final)
         manifest["draft"] = bool(missing)
         manifest["missing"] = [m.describe() for m in missing]
@@ -207,7 +210,7 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
             print_pdf(work / "memo.html", work / "memo.pdf")
             manifest["pdf"] = True
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _write_index(work, jobs, draft=bool(missing))  # last: it links the PDF when there is one
+        _write_index(work, jobs, labels, draft=bool(missing))  # last: it links the PDF when there is one
     except BaseException:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -313,7 +316,8 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
     return sorted(set(writes)), timing
 
 
-def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict, *, draft: bool = False) -> dict:
+def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict,
+            labels: dict[str, str], *, draft: bool = False) -> dict:
     """Export the memo and the profiles; reuse unchanged ones.
 
     Cells tagged ``review`` are left out by :func:`evaluation.memo.export.export_html`."""
@@ -323,9 +327,9 @@ def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, 
     memo_jobs = [j for j in jobs if j.document == "memo"]
     documents = {}
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
-        title = ("Udkast: " if draft else "") + "Opfølgning på kommunernes handlingsplaner"
+        title = ("Udkast: " if draft else "") + MEMO_TITLE
         merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
-        merged = _add_source_links(merged, [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
+        merged = add_source_links(merged, [(f"notebooks/{j.name}.ipynb", describe_job(j, labels)) for j in memo_jobs])
         export.export_html(merged, work / "memo.html", title=title,
                            links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
@@ -349,30 +353,10 @@ def _export_profile(job: Job, work: Path) -> None:
 
     rel = _profile_file(job)
     nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-    nb = _add_source_links(nb, [f"../notebooks/{job.name}.ipynb"])
+    nb = add_source_links(nb, [(f"../notebooks/{job.name}.ipynb", describe_job(job, {}))])  # a profile names its municipality, no item
     (work / "profiles").mkdir(exist_ok=True)
-    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
-                       links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
-
-
-def _add_source_links(nb, notebooks: list[str]):
-    """After each part of a merged document, link the executed notebook that
-    computed it, so a reader can trace every number to its cell."""
-    import nbformat
-
-    cells, current = [], None
-    for cell in nb.cells + [None]:
-        part = cell.id.split("-")[0] if cell is not None else None
-        if current is not None and part != current:
-            index = int(current.lstrip("p")) - 1
-            href = notebooks[index]
-            cells.append(nbformat.v4.new_markdown_cell(
-                f'<p class="source">Beregnet i <a href="{href}">{href}</a>.</p>', id=f"{current}-source"))
-        if cell is not None:
-            cells.append(cell)
-            current = part
-    nb.cells = cells
-    return nb
+    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']} – {MEMO_TITLE}",
+                       links=[("Oversigt over alle filer fra kørslen", "../index.html"), (f"Notatet: {MEMO_TITLE}", "../memo.html")])
 
 
 def _profile_file(job: Job) -> str:
@@ -381,18 +365,8 @@ def _profile_file(job: Job) -> str:
     return f"profiles/{slug(job.parameters['municipality'])}.html"
 
 
-def _write_index(work: Path, jobs: list[Job], *, draft: bool = False) -> None:
+def _write_index(work: Path, jobs: list[Job], labels: dict[str, str], *, draft: bool = False) -> None:
     from ..memo import export
 
-    tables = sorted(p.relative_to(work).as_posix() for p in (work / "tables").glob("*.csv")) if (work / "tables").exists() else []
-    entries = [
-        ("Notat", [("Evalueringsnotat (HTML)", "memo.html")]
-         + ([("Evalueringsnotat (PDF)", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
-        ("Kommuneprofiler", [(j.parameters["municipality"], _profile_file(j))
-                             for j in jobs if j.document.startswith("profile:")]),
-        ("Kørte notesbøger (til gennemgang)", [(j.name, f"notebooks/{j.name}.ipynb") for j in jobs]),
-        ("Tabeller", [(Path(t).name, t) for t in tables]),
-        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),
-    ]
-    title = ("Udkast: " if draft else "") + "Evaluering: resultater"
-    export.render_index([e for e in entries if e[1]], work / "index.html", title=title)
+    title = ("Udkast: " if draft else "") + f"Oversigt over kørslen: {MEMO_TITLE}"
+    export.render_index(index_entries(work, jobs, labels, profile_file=_profile_file), work / "index.html", title=title)
