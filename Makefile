@@ -1,4 +1,4 @@
-# Two commands do everything on a fresh machine with Python 3.11 and pip:
+# Two commands do everything on a fresh machine with Python 3.11.5 or newer and pip:
 #   make report   set up .venv and build the memo from the bundled data
 #   make test     set up .venv and run the test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -6,14 +6,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lab validate bench browser clean
+.PHONY: report test lab validate bench browser clean check-python
+
+# The oldest Python requirements.lock installs on, read from pyproject.toml.
+PYTHON_MIN := $(shell sed -n 's/^requires-python = ">=\(.*\)"/\1/p' pyproject.toml)
+CHECK_PYTHON = v=$$($(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null); \
+	printf '%s\n%s\n' "$(PYTHON_MIN)" "$$v" | sort -V -C || \
+	{ echo "error: Python $(PYTHON_MIN) or newer is needed; $(PYTHON) is $${v:-not runnable} (give another: make PYTHON=python3.12 ...)" >&2; exit 1; }
 
 $(STAMP): pyproject.toml requirements.lock
+	@$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+check-python:
+	@$(CHECK_PYTHON)
 
 report: $(STAMP)
 	$(BIN)/evaluation run
