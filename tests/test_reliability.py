@@ -141,10 +141,10 @@ def test_the_first_run_finishes_and_publishes(contested):
 
 
 # ------------------------------------------------ failures publish nothing
-FAILURES = {
-    "cell-error": ('raise RuntimeError("boom")', [], "RuntimeError: boom"),
-    "cell-timeout": ("import time\ntime.sleep(60)", ["--timeout", "1"], "timed out after 1 s"),
-    "kernel-death": ("import os\nos._exit(1)", [], "kernel died"),
+FAILURES = {  # source, options, message, exit code
+    "cell-error": ('raise RuntimeError("boom")', [], "RuntimeError: boom", 1),
+    "cell-timeout": ("import time\ntime.sleep(60)", ["--timeout", "1"], "timed out after 1 s", 124),
+    "kernel-death": ("import os\nos._exit(1)", [], "kernel died", 1),
 }
 
 
@@ -152,7 +152,7 @@ FAILURES = {
 def test_a_failed_notebook_publishes_nothing_and_is_kept(kind, contested, tmp_path, monkeypatch, capsys):
     out = contested[0]
     assert contested[2][0] == 0, "no previous complete output to protect"
-    source, extra, message = FAILURES[kind]
+    source, extra, message, expected = FAILURES[kind]
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", notebooks_with(tmp_path, source))
     final = out / PAIR
     inode, before, versions = final.stat().st_ino, snapshot(final), sorted((out / RUNS_SUBDIR).iterdir())
@@ -160,7 +160,7 @@ def test_a_failed_notebook_publishes_nothing_and_is_kept(kind, contested, tmp_pa
     code = main(["run", "--out", str(out), "--no-profiles", "--jobs", "1", *extra])
 
     err = capsys.readouterr().err
-    assert code == 1, err
+    assert code == expected, err
     assert f"notebook failed: {config.NOTEBOOKS_DIR / '01_introduktion.ipynb'}, cell 3: {message}" in err
     assert final.stat().st_ino == inode, "the published folder was replaced"
     assert snapshot(final) == before, "the published output changed"
