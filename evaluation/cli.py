@@ -6,7 +6,8 @@ Use::
     evaluation summary  [--data DIR]
     evaluation round add KEY --label LABEL --date YYYY-MM-DD [--definite FORM] [--data DIR]
     evaluation status [--round KEY] [--strict] [--data DIR]
-    evaluation import FILE --round KEY [--data DIR] [--replace]
+    evaluation import FILE --round KEY [--data DIR] [--replace] [--dry-run] [--mapping FILE] [--save-mapping FILE]
+                                       [--municipality-column NAME]
     evaluation run [--data DIR] [--baseline KEY] [--followup KEY] [--out DIR] [--draft] ...
     evaluation synth --municipalities 98 --rounds 5 --seed 1 --out DIR
 
@@ -43,7 +44,7 @@ def _cmd_round_add(args) -> int:
                        description=args.description or "", data=args.data)
     print(f"added round {args.key!r} to rounds.yml and created {folder} with templates; next: "
           f"'evaluation import EXPORT --round {args.key}', fill in plan_status.csv, participation.csv, "
-          f"quotes.csv and narrative.md, then 'evaluation status --round {args.key}'")
+          f"quotes.csv, codings.csv and narrative.md, then 'evaluation status --round {args.key}'")
     return 0
 
 
@@ -64,6 +65,7 @@ def _cmd_status(args) -> int:
         lacking += len(missing)
         print(f"{key} ({ds.round_label(key)}): answers from {o['answers']} municipalities, plan status for "
               f"{o['plan_status']}, participation of {o['participation']}, {o['statements']} statement(s), "
+              f"{o['codings']} coding(s), "
               f"narrative sections: {', '.join(o['narrative_sections']) or 'none'}")
         if missing:
             print(f"  a final memo with {key} as {'follow-up' if keys.index(key) > 0 else 'baseline'} still lacks:")
@@ -83,10 +85,18 @@ def _cmd_summary(args) -> int:
 
 
 def _cmd_import(args) -> int:
-    from .data.importing import import_export
+    from .data.importing import commit_import, prepare_import, save_mapping
 
-    target = import_export(args.file, args.round, data=args.data, replace=args.replace)
-    print(f"wrote {target}")
+    prepared = prepare_import(args.file, args.round, data=args.data, replace=args.replace, mapping=args.mapping,
+                              municipality_column=args.municipality_column or "")
+    print(prepared.report())
+    if args.save_mapping:
+        print(f"wrote the mapping to {save_mapping(prepared.plan.mapping, args.save_mapping)}")
+    if args.dry_run:
+        print("dry run: nothing written to the data folder")
+        return 0
+    target = commit_import(prepared, args.data)
+    print(f"wrote {target} and {prepared.provenance_file}")
     return 0
 
 
@@ -133,11 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="data folder (default: the bundled data/)")
     p.set_defaults(func=_cmd_status)
 
-    p = sub.add_parser("import", help="import a survey export (.xlsx or .csv) as one round")
+    p = sub.add_parser("import", help="import a survey export (.xlsx, .csv, .tsv, .txt) as one round")
     p.add_argument("file", help="the survey tool's export")
     p.add_argument("--round", required=True, help="round key, as listed in rounds.yml")
     p.add_argument("--data", help="data folder (default: the bundled data/)")
     p.add_argument("--replace", action="store_true", help="overwrite an existing round file")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be imported (layout, columns, values, every row kept or dropped) and write nothing")
+    p.add_argument("--mapping", help="a mapping file (YAML) saying which column is which, and what codes mean")
+    p.add_argument("--save-mapping", metavar="FILE", help="write the mapping used to FILE, to reuse with --mapping")
+    p.add_argument("--municipality-column", metavar="NAME", help="the column naming the municipality (e.g. 'Custom Data 1')")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("run", help="execute the notebooks and build the memo", epilog=exit_code_epilog(),

@@ -22,6 +22,8 @@ __all__ = [
     "round_file",
     "ROUNDS_SUBDIR",
     "round_dir",
+    "CODEBOOK_FILE",
+    "codebook_path",
 ]
 
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
@@ -32,6 +34,8 @@ NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 #: One folder per round holds everything that belongs to that round.
 ROUNDS_SUBDIR = "rounds"
 PRIVATE_SUBDIR = "private"
+#: The codebook of the interview codings, at the top of the data folder.
+CODEBOOK_FILE = "codebook.yml"
 
 #: The answer code that means "ved ikke" (don't know): a missing answer.
 DONT_KNOW_CODE = 0
@@ -53,3 +57,8 @@ def round_file(round_key: str, data: str | os.PathLike | None = None, name: str 
 def round_dir(round_key: str, data: str | os.PathLike | None = None) -> Path:
     """Return the folder that holds everything of round ``round_key``."""
     return data_dir(data) / ROUNDS_SUBDIR / round_key
+
+
+def codebook_path(data: str | os.PathLike | None = None) -> Path:
+    """Return the path of the codebook (themes and codes of the interview codings)."""
+    return data_dir(data) / CODEBOOK_FILE

@@ -106,6 +106,11 @@ class Case:
 
 
 # ------------------------------------------------------- import: the export
+def _text_file(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def imp(env: Env, name: str, content: str | bytes, *extra: str) -> list[str]:
     path = env.tmp / name
     if isinstance(content, str):
@@ -150,10 +155,10 @@ def _xlsx_with_dtd(env: Env) -> list[str]:
 
 
 IMPORT_CASES = {
-    "import-utf16": Case(lambda e: imp(e, "export.csv", wide().encode("utf-16")),
-                         ["export.csv", "unreadable file", "UTF-16"]),
-    "import-tab-separated": Case(lambda e: imp(e, "export.csv", wide(sep="\t")),
-                                 ["export.csv", "separat", "tab"]),
+    "import-utf16-without-bom": Case(lambda e: imp(e, "export.csv", wide().encode("utf-16-le")),
+                                     ["export.csv", "unreadable file", "NUL bytes"]),
+    "import-bar-separated": Case(lambda e: imp(e, "export.csv", wide(sep="|")),
+                                 ["export.csv", "separat", "'|'"]),
     "import-score-7": Case(lambda e: imp(e, "export.csv", wide(_with("Kommune C", 0, 7))),
                            ["export.csv, row 4, column 'beredskab'", "score out of range", "(value: '7')"]),
     "import-label-off-scale": Case(lambda e: imp(e, "export.csv", wide(_with("Kommune B", 2, "Meget høj grad"))),
@@ -161,7 +166,8 @@ IMPORT_CASES = {
                                     "(value: 'Meget høj grad')"]),
     "import-duplicate-municipality": Case(
         lambda e: imp(e, "export.csv", wide() + "Kommune B,1,1,1,1,1,1\n"),
-        ["export.csv, row 12, column 'municipality'", "appears twice", "first on row 3", "'Kommune B'"]),
+        ["export.csv, row 12, column 'municipality'", "answered more than once (rows 3, 12)", "no time stamp",
+         "'Kommune B'"]),
     "import-missing-item": Case(
         lambda e: imp(e, "export.csv", wide({m: [3, 3, 3, 4, 1] for m in MUNIS},
                                             ["municipality", *ITEMS[:4], ITEMS[5]])),
@@ -182,19 +188,20 @@ IMPORT_CASES = {
         ["export.csv, row 1, column 'trivsel'", "unknown column"]),
     "import-cp1252-bad-bytes": Case(
         lambda e: imp(e, "export.csv", wide().replace("Kommune J", "Kommune Ø J\x81").encode("latin-1")),
-        ["export.csv", "unreadable file", "UTF-8 or Windows-1252"]),
+        ["export.csv", "unreadable file", "UTF-8, UTF-16 or Windows-1252"]),
     "import-unknown-municipality": Case(
         lambda e: imp(e, "export.csv", wide().replace("Kommune D", "Kommune Z")),
         ["export.csv, row 5, column 'municipality'", "unknown municipality", "(value: 'Kommune Z')"]),
     "import-existing-round-without-replace": Case(
         lambda e: imp(e, "export.csv", wide())[:-1],
         ["opfoelgning-2019/responses.csv", "already has a response file", "--replace"]),
-    "import-unsupported-type": Case(lambda e: imp(e, "export.txt", wide()), ["export.txt", "unsupported file type"]),
+    "import-unsupported-type": Case(lambda e: imp(e, "export.ods", wide()), ["export.ods", "unsupported file type"]),
     "import-missing-file": Case(
         lambda e: ["import", str(e.tmp / "nowhere.csv"), "--round", "opfoelgning-2019", "--data", str(e.data)],
         ["nowhere.csv", "file is missing"]),
-    "import-blank-answer": Case(lambda e: imp(e, "export.csv", wide(_with("Kommune E", 4, ""))),
-                                ["export.csv, row 6, column 'kompetencer'", "answer is missing"]),
+    "import-mapping-not-a-mapping": Case(
+        lambda e: imp(e, "export.csv", wide(), "--mapping", str(_text_file(e.tmp / "map.yml", "items: [1, 2]\nsheets: 2\n"))),
+        ["map.yml", "'items' must map names to column names", "column 'sheets'", "unknown key"]),
     "import-broken-quoting": Case(lambda e: imp(e, "export.csv", wide() + '"Kommune K,1,2\n'),
                                   ["export.csv", "unreadable file", "quot"]),
 }

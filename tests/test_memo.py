@@ -123,3 +123,103 @@ def test_memo_links_to_the_executed_notebooks(memo, bundled_run):
     for href in hrefs:
         if not href.startswith("#"):
             assert (bundled_run / href).exists(), href
+
+
+# ------------------------------------------------------ coded interviews
+def _bundled_codings():
+    """The follow-up's codings and interviewed municipalities, read with the csv module only."""
+    import csv
+
+    from evaluation import config
+
+    folder = config.DATA_DIR / "rounds" / "opfoelgning-2019"
+    with open(folder / "codings.csv", encoding="utf-8") as fh:
+        pairs = {(r["source"], r["code"]) for r in csv.DictReader(fh)}
+    with open(folder / "participation.csv", encoding="utf-8") as fh:
+        interviewed = {r["municipality"] for r in csv.DictReader(fh) if r["mode"] in ("interview", "both")}
+    return pairs, interviewed
+
+
+def test_every_code_count_in_the_memo_is_rederived_from_the_codings(memo):
+    _, soup = memo
+    pairs, interviewed = _bundled_codings()
+    claims = soup.select("span.code-count")
+    assert len(claims) == 28  # every code of data/codebook.yml, once
+    words = {0: "Ingen af de", 1: "Én af de", len(interviewed): "Alle"}
+    for span in claims:
+        code, n, of = span["data-code"], int(span["data-n"]), int(span["data-of"])
+        coded = {s for s, c in pairs if c == code}
+        if coded == {"centret"}:
+            assert (n, of) == (1, 1) and span.get_text().startswith("Centret ")
+            continue
+        assert of == len(interviewed) == 5
+        assert n == len(coded) and coded <= interviewed, code
+        text = span.get_text()
+        assert text.startswith(words.get(n, f"{n} af de")), text
+        assert f"{of} interviewede kommuner" in text
+        if 0 < n < of:
+            assert all(m in text for m in coded)
+
+
+def test_codings_table_equals_the_codings(bundled_run):
+    table = pd.read_csv(bundled_run / "tables" / "codings.csv", keep_default_na=False)
+    pairs, _ = _bundled_codings()
+    assert table.columns.tolist() == ["theme", "code", "label", "n_sources", "n_interviewed", "sources"]
+    assert {(s, c) for c, sources in zip(table["code"], table["sources"]) for s in sources.split("; ") if s} == pairs
+    assert (table["n_sources"] == table["sources"].map(lambda s: len([x for x in s.split("; ") if x]))).all()
+
+
+def test_each_parameter_section_triangulates(memo):
+    _, soup = memo
+    text = soup.get_text(" ")
+    assert text.count("Interviewene dækker kun de interviewede kommuner") == 5
+    # Indsatser rose in the survey while the interviews record only problems (A, E and G).
+    assert re.search(r"peger i hver sin retning: i spørgeskemaet steg gennemsnittet for indsatser", text)
+    assert re.search(r"faldt gennemsnittet for kompetencer med 0,22 skalapoint", text)
+
+
+def test_no_count_is_typed_in_the_narrative_or_the_notebooks():
+    from evaluation import config
+
+    typed = re.compile(r"\b(flere|de fleste|alle|én|to|tre|fire|fem|\d+)( af de( \d+)?)?( interviewede)? kommuner?\b",
+                       re.IGNORECASE)
+    narrative = (config.DATA_DIR / "rounds" / "opfoelgning-2019" / "narrative.md").read_text(encoding="utf-8")
+    assert typed.findall(narrative) == []
+    for path in sorted(config.NOTEBOOKS_DIR.glob("0[36]_*.ipynb")):
+        assert typed.findall(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_matrix_in_the_appendix_equals_the_codings(memo):
+    _, soup = memo
+    pairs, interviewed = _bundled_codings()
+    codebook = load_dataset().codebook.codes
+    code_of = dict(zip(codebook["label"], codebook["code"]))
+    marked = set()
+    for table in soup.find_all("table"):
+        caption = table.caption.get_text() if table.caption else ""
+        if not caption.endswith("kodede interview"):
+            continue
+        head = [th.get_text() for th in table.thead.find_all("th")]
+        assert set(head[1:]) <= interviewed | {"Centret"}
+        for tr in table.tbody.find_all("tr"):
+            cells = [td.get_text() for td in tr.find_all("td")]
+            marked |= {(head[i].replace("Centret", "centret"), code_of[cells[0]]) for i in range(1, len(cells))
+                       if cells[i] == "●"}
+    assert marked == pairs
+
+
+def test_each_profile_lists_its_codes(bundled_run):
+    from bs4 import BeautifulSoup as Soup
+
+    pairs, interviewed = _bundled_codings()
+    codebook = load_dataset().codebook.codes.set_index("code")
+    for path in sorted((bundled_run / "profiles").glob("*.html")):
+        soup = Soup(path.read_text(encoding="utf-8"), "html.parser")
+        who = soup.find("h1").get_text().removeprefix("Profil: ")
+        text = " ".join(node.get_text(" ") for node in soup.find(id="profil-interview").find_next_siblings())
+        mine = sorted(codebook.loc[c, "label"] for s, c in pairs if s == who)
+        if who in interviewed:
+            assert f"kodet med {len(mine)} koder" in text, who
+            assert all(f"»{label}«" in text for label in mine), who
+        else:
+            assert "blev ikke interviewet" in text and "»" not in text, who

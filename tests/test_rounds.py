@@ -182,3 +182,45 @@ def test_even_a_draft_needs_the_answers(world, tmp_path, capsys):
     args = ["run", "--data", str(copy), "--out", str(tmp_path / "out"), "--followup", NEW, "--draft"]
     assert main(args) == 2
     assert f"rounds/{NEW}/responses.csv" in capsys.readouterr().err
+
+
+def test_a_narrative_with_code_counts_needs_the_codings(world, tmp_path, capsys):
+    data, _, _ = world
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    narrative = copy / "rounds" / NEW / "narrative.md"
+    text = narrative.read_text(encoding="utf-8").replace(
+        "[[sec:leadership]]\n", "[[sec:leadership]]\nIfølge kodningen har {{ codes.registrering.sources }} "
+        "({{ codes.registrering }}) en fast praksis for registrering.\n")
+    narrative.write_text(text, encoding="utf-8")
+    assert main(["status", "--round", NEW, "--strict", "--data", str(copy)]) == 2
+    assert f"rounds/{NEW}/codings.csv: no rows yet, but narrative.md uses code counts" in capsys.readouterr().out
+    out = tmp_path / "out"
+    args = ["run", "--data", str(copy), "--out", str(out), "--baseline", "opfoelgning-2019", "--followup", NEW,
+            "--no-profiles"]
+    assert main(args) == 2
+    assert f"rounds/{NEW}/codings.csv" in capsys.readouterr().err
+    assert main([*args, "--draft"]) == 0
+    memo = (out / f"{NEW}_vs_opfoelgning-2019" / "memo.html").read_text(encoding="utf-8")
+    assert "Mangler: kodningen af interviewene (evaluatorens tekst bruger optællinger af koder) for opfølgningen 2020." in memo
+    assert "Ifølge kodningen har – (–) en fast praksis for registrering." in memo
+    assert "Interviewene fra opfølgningen 2020 er endnu ikke kodet" in memo
+    # Coded: two of the four interviewed municipalities; the final memo now builds and counts.
+    write(copy / "rounds" / NEW / "codings.csv", ["source", "code"],
+          [["Kommune B", "registrering"], ["Kommune A", "registrering"], ["centret", "scenarietraening"]])
+    assert main(args) == 0
+    memo = (out / f"{NEW}_vs_opfoelgning-2019" / "memo.html").read_text(encoding="utf-8")
+    assert "Ifølge kodningen har 2 af de 4 interviewede kommuner (2) en fast praksis for registrering." in memo
+    assert "Mangler:" not in memo and "Centret tilbyder kommunerne scenarietræning." in memo
+
+
+def test_an_unknown_code_in_a_placeholder_is_refused(world, tmp_path, capsys):
+    data, _, _ = world
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    narrative = copy / "rounds" / NEW / "narrative.md"
+    narrative.write_text(narrative.read_text(encoding="utf-8").replace(
+        "[[sec:centre]]\n", "[[sec:centre]]\n{{ codes.styregrupe }}\n"), encoding="utf-8")
+    assert main(["validate", "--data", str(copy)]) == 2
+    err = capsys.readouterr().err
+    assert f"rounds/{NEW}/narrative.md" in err and "codes.styregrupe" in err and "unknown code" in err

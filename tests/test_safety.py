@@ -78,8 +78,21 @@ def poison(data: Path) -> None:
         row["text"], row["role"] = _with_suite(row["text"]), _with_suite(row["role"])
         return row
 
+    def coding(row):
+        row["source"] = RENAMED.get(row["source"], row["source"])
+        return row
+
     for r in rounds:
         _rewrite_csv(r / "quotes.csv", quote)
+        _rewrite_csv(r / "codings.csv", coding)
+    codebook = yaml.safe_load((data / "codebook.yml").read_text(encoding="utf-8"))
+    for theme in codebook["themes"]:
+        theme["label"] = _with_suite(theme["label"])
+        for code in theme["codes"]:
+            for key in ("label", "phrase", "phrase_one"):
+                if key in code:
+                    code[key] = _with_suite(code[key])
+    (data / "codebook.yml").write_text(yaml.safe_dump(codebook, allow_unicode=True), encoding="utf-8")
     instrument = yaml.safe_load((data / "instrument.yml").read_text(encoding="utf-8"))
     for entry in instrument["scale"]:
         entry["label"] = _with_suite(entry["label"])
@@ -125,6 +138,8 @@ def test_the_payloads_reach_the_data(tmp_path):
     assert ds.instrument.scale["label"].str.endswith(SUITE).all()
     assert ds.rounds["definite"].str.endswith(SUITE).all()
     assert ds.quotes["text"].str.endswith(SUITE).all() and ds.quotes["role"].str.endswith(SUITE).all()
+    assert ds.codebook.codes["label"].str.endswith(SUITE).all() and ds.codebook.codes["phrase"].str.endswith(SUITE).all()
+    assert set(ds.codings["source"]) - {"centret"} <= set(RENAMED.values())
 
 
 def test_every_document_holds_markup_of_its_own_only(poisoned):

@@ -36,6 +36,7 @@ from ..checks import (
     resolve_items,
     resolve_rounds,
 )
+from ..data import not_answered
 from .compare import paired_scores
 
 __all__ = ["ceiling_table", "normalized_change", "headroom", "ceiling_municipalities"]
@@ -64,7 +65,8 @@ def ceiling_table(
     DataFrame
         One row per item and round (items in order of appearance, rounds in
         the order given; ``None`` means every round): ``item``, ``round``,
-        ``n_valid``, ``n_dont_know``, ``n_top``, ``n_bottom``, ``share_top``,
+        ``n_valid``, ``n_dont_know``, ``n_not_answered`` (a blank score),
+        ``n_top``, ``n_bottom``, ``share_top``,
         ``share_bottom`` (of the valid answers; NaN without any),
         ``ceiling``, ``floor`` (bool: the share is strictly above
         ``threshold``).
@@ -75,9 +77,10 @@ def ceiling_table(
     check_number("threshold", threshold, 0.0, 1.0)
     _check_ends(top, bottom)
     sub = responses[responses["round"].isin(rounds) & responses["item"].isin(items)]
-    sub = sub.assign(is_top=sub["score"] == top, is_bottom=sub["score"] == bottom)
+    sub = sub.assign(is_top=sub["score"] == top, is_bottom=sub["score"] == bottom, blank=not_answered(sub))
     counts = sub.groupby(["item", "round"]).agg(
-        n_valid=("score", "count"), n_dont_know=("dont_know", "sum"), n_top=("is_top", "sum"), n_bottom=("is_bottom", "sum")
+        n_valid=("score", "count"), n_dont_know=("dont_know", "sum"), n_not_answered=("blank", "sum"),
+        n_top=("is_top", "sum"), n_bottom=("is_bottom", "sum"),
     )
     full = pd.MultiIndex.from_product([items, rounds], names=["item", "round"])
     out = counts.reindex(full, fill_value=0).astype(int).reset_index()

@@ -42,7 +42,7 @@ from ..checks import (
     resolve_items,
     resolve_rounds,
 )
-from ..data import PARTICIPATION_MODES
+from ..data import PARTICIPATION_MODES, not_answered
 from .stats import holm, min_p_value, rank_biserial, sign_test, wilcoxon_test
 
 __all__ = [
@@ -70,7 +70,8 @@ _TEST_COLUMNS = ["statistic_wilcoxon", "p_wilcoxon", "p_sign", "sign_ci_low", "s
 #: Columns of :func:`compare_rounds`, in order.
 COMPARE_COLUMNS = [
     "item", "baseline", "followup", "n_municipalities", "n_pairs",
-    "n_dont_know_baseline", "n_dont_know_followup", "n_valid_baseline", "n_valid_followup",
+    "n_dont_know_baseline", "n_dont_know_followup", "n_not_answered_baseline", "n_not_answered_followup",
+    "n_valid_baseline", "n_valid_followup",
     "mean_valid_baseline", "mean_valid_followup",
     "mean_baseline", "mean_followup", "median_baseline", "median_followup",
     "mean_change", "median_change", "n_up", "n_same", "n_down",
@@ -158,6 +159,8 @@ def _item_row(item, pairs, answers_b, answers_f, held_band) -> dict:
     return {
         "item": item, "n_municipalities": len(pairs), "n_pairs": len(done),
         "n_dont_know_baseline": int(answers_b["dont_know"].sum()), "n_dont_know_followup": int(answers_f["dont_know"].sum()),
+        "n_not_answered_baseline": int(not_answered(answers_b).sum()),
+        "n_not_answered_followup": int(not_answered(answers_f).sum()),
         "n_valid_baseline": int(answers_b["score"].count()), "n_valid_followup": int(answers_f["score"].count()),
         "mean_valid_baseline": answers_b["score"].mean(), "mean_valid_followup": answers_f["score"].mean(),
         "mean_baseline": before.mean(), "mean_followup": after.mean(),
@@ -337,7 +340,8 @@ def score_distribution(responses: pd.DataFrame, rounds_keys=None, items=None, *,
         One row per item, round (in the order given) and code in
         ``scale_codes`` (every code, ``n = 0`` included): ``item``,
         ``round``, ``code``, ``n``, ``share`` (of all answers to the item in
-        that round, "ved ikke" included; NaN when there are none).
+        that round, "ved ikke" included; NaN when there are none).  A
+        question left blank (not answered) is no answer and is not counted.
     """
     check_responses(responses)
     rounds = resolve_rounds(responses, rounds_keys)
@@ -346,6 +350,7 @@ def score_distribution(responses: pd.DataFrame, rounds_keys=None, items=None, *,
     for code in codes:
         check_number("scale_codes", code, -1e9, 1e9, integer=True)
     sub = responses[responses["round"].isin(rounds) & responses["item"].isin(items)]
+    sub = sub[~not_answered(sub)]  # a question left blank has no answer to count
     answered = sub["score"].where(~sub["dont_know"].astype(bool), config.DONT_KNOW_CODE)
     for value in pd.unique(answered):
         check_choice("a code in the data (scale_codes)", value, codes)

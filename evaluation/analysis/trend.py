@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from ..checks import check_choice, check_frame, check_responses, resolve_items, resolve_rounds
-from ..data import PHASES, STATUSES
+from ..data import PHASES, STATUSES, not_answered
 
 __all__ = [
     "PERMUTATION_SEED",
@@ -41,7 +41,8 @@ def trend(responses: pd.DataFrame, rounds_frame: pd.DataFrame, items=None) -> pd
     -------
     DataFrame
         One row per item (order of appearance) and round (by ``order``):
-        ``item``, ``round``, ``order``, ``n_valid``, ``n_dont_know``, and over
+        ``item``, ``round``, ``order``, ``n_valid``, ``n_dont_know``,
+        ``n_not_answered`` (blank scores), and over
         the valid answers ``mean``, ``median``, ``min``, ``max`` (NaN when
         there are none; a round without answers still has its rows).
     """
@@ -50,13 +51,15 @@ def trend(responses: pd.DataFrame, rounds_frame: pd.DataFrame, items=None) -> pd
     items = resolve_items(responses, items)
     rounds = rounds_frame.sort_values("order", kind="stable")[["round", "order"]]
     sub = responses[responses["item"].isin(items) & responses["round"].isin(rounds["round"])]
+    sub = sub.assign(blank=not_answered(sub))
     summary = sub.groupby(["item", "round"]).agg(
-        n_valid=("score", "count"), n_dont_know=("dont_know", "sum"),
+        n_valid=("score", "count"), n_dont_know=("dont_know", "sum"), n_not_answered=("blank", "sum"),
         mean=("score", "mean"), median=("score", "median"), min=("score", "min"), max=("score", "max"),
     )
     full = pd.MultiIndex.from_product([items, rounds["round"]], names=["item", "round"])
     out = summary.reindex(full).reset_index()
-    out[["n_valid", "n_dont_know"]] = out[["n_valid", "n_dont_know"]].fillna(0).astype(int)
+    counts = ["n_valid", "n_dont_know", "n_not_answered"]
+    out[counts] = out[counts].fillna(0).astype(int)
     out.insert(2, "order", out["round"].map(dict(zip(rounds["round"], rounds["order"]))).astype(int))
     return out
 

@@ -21,10 +21,15 @@ __all__ = [
     "INTERVIEW_MODES",
     "QUOTE_THEMES",
     "BOOLEANS",
+    "CODE_DIRECTIONS",
+    "CODE_SOURCES",
+    "CENTRE_SOURCE",
+    "Codebook",
     "ROUND_FILES",
     "NARRATIVE_SECTIONS",
     "NARRATIVE_ITEM_SECTION",
     "PLACEHOLDERS",
+    "CODE_PLACEHOLDER",
 ]
 
 #: Plan phases in order, and the statuses a phase can have.
@@ -45,6 +50,12 @@ QUOTE_THEMES = (
     "kompetencer",
     "centrets_arbejde",
 )
+#: What a code says about its source: progress, a problem, or neither.
+CODE_DIRECTIONS = ("progress", "problem", "neutral")
+#: Whom a code is about: the interviewed municipalities or the centre.
+CODE_SOURCES = ("municipalities", "centre")
+#: The ``source`` of a coding from the interview with the centre's own staff.
+CENTRE_SOURCE = "centret"
 #: Truth values as the CSV files write them.
 BOOLEANS = {"true": True, "false": False}
 
@@ -54,7 +65,8 @@ ROUND_FILES = {
     "responses.csv": ("municipality", "item", "score"),
     "plan_status.csv": ("municipality", "phase", "status"),
     "participation.csv": ("municipality", "mode"),
-    "quotes.csv": ("theme", "role", "municipality", "text"),
+    "quotes.csv": ("id", "theme", "role", "municipality", "text"),
+    "codings.csv": ("source", "code", "quote"),
     "narrative.md": None,
 }
 
@@ -89,6 +101,11 @@ PLACEHOLDERS = {
     "n_parameters": "parameters of the instrument",
     "n_rounds": "rounds in rounds.yml",
 }
+#: Code counts of the follow-up's codings: ``{{ codes.<code> }}`` is the number
+#: of sources coded with ``<code>`` ("4"), ``{{ codes.<code>.sources }}`` the
+#: same as words over the sources it is counted over ("4 af de 5 interviewede
+#: kommuner").  ``<code>`` is a key of ``codebook.yml``.
+CODE_PLACEHOLDER = "codes."
 
 
 @dataclass(frozen=True)
@@ -161,6 +178,39 @@ class Instrument:
 
 
 @dataclass(frozen=True)
+class Codebook:
+    """The themes and codes of the interview codings (``codebook.yml``).
+
+    Attributes
+    ----------
+    themes : DataFrame
+        ``theme`` (a key of :data:`QUOTE_THEMES`), ``label`` (Danish); in
+        codebook order.
+    codes : DataFrame
+        ``code`` (key), ``theme``, ``label`` (Danish), ``phrase`` (completes
+        a count sentence about several sources: "... har nu en fast
+        styregruppe"), ``phrase_one`` (the same about one source; adjectives
+        agree: "er usikker" / "er usikre"), ``parameter`` (the parameter the
+        code bears on, or ""), ``direction`` (:data:`CODE_DIRECTIONS`),
+        ``sources`` (:data:`CODE_SOURCES`); in codebook order.
+    """
+
+    themes: pd.DataFrame
+    codes: pd.DataFrame
+
+    @property
+    def keys(self) -> list[str]:
+        return self.codes["code"].tolist()
+
+    def codes_of(self, theme: str) -> pd.DataFrame:
+        """The codes of one theme, in codebook order."""
+        return self.codes[self.codes["theme"] == theme].reset_index(drop=True)
+
+    def theme_of(self, code: str) -> str:
+        return self.codes.loc[self.codes["code"] == code, "theme"].iloc[0]
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything in a validated data folder."""
 
@@ -172,6 +222,8 @@ class Dataset:
     plan_status: pd.DataFrame
     quotes: pd.DataFrame
     participation: pd.DataFrame
+    codebook: Codebook | None = None
+    codings: pd.DataFrame | None = None
     narratives: dict = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 

@@ -12,6 +12,8 @@ import os
 
 from .. import config
 from ..exceptions import DataError, Problem
+from .codebook import load_codebook
+from .codings import load_codings
 from .contract import ROUND_FILES, Dataset
 from .instrument import load_instrument
 from .municipalities import load_municipalities
@@ -78,6 +80,11 @@ def load_dataset(data: str | os.PathLike | None = None) -> Dataset:
     problems += check_round_folders(folder, keys)
     kw = {"rounds": parts["rounds"], "municipalities": parts["municipalities"]}
     try:
+        parts["codebook"] = load_codebook(folder, parameters=parts["instrument"].parameters)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    codes = parts["codebook"].keys if "codebook" in parts else None  # a broken codebook is reported once
+    try:
         parts["participation"] = load_participation(folder, **kw)
     except DataError as exc:
         problems.extend(exc.problems)
@@ -86,13 +93,19 @@ def load_dataset(data: str | os.PathLike | None = None) -> Dataset:
         ("plan_status", lambda: load_plan_status(folder, **kw)),
         ("quotes", lambda: load_quotes(folder, participation=parts.get("participation"),
                                        check_interviews="participation" in parts, **kw)),
-        ("narratives", lambda: load_narratives(folder, parts["rounds"], parts["instrument"].parameters)),
+        ("narratives", lambda: load_narratives(folder, parts["rounds"], parts["instrument"].parameters, codes)),
     ):
         try:
             parts[key] = call()
         except DataError as exc:
             problems.extend(exc.problems)
+    if all(k in parts for k in ("codebook", "participation", "quotes")):
+        try:
+            parts["codings"] = load_codings(folder, participation=parts["participation"], codebook=parts["codebook"],
+                                            quotes=parts["quotes"], **kw)
+        except DataError as exc:
+            problems.extend(exc.problems)
     _raise(problems)
-    files = [folder / n for n in ("instrument.yml", "rounds.yml", "municipalities.csv")]
+    files = [folder / n for n in ("instrument.yml", "rounds.yml", "municipalities.csv", config.CODEBOOK_FILE)]
     files += [config.round_dir(k, folder) / n for k in keys for n in ROUND_FILES]
     return Dataset(path=folder, files=files, **parts)

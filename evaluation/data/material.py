@@ -5,7 +5,9 @@ rounds, the plan status of both (Figure 2 shows both), the follow-up's
 participation (who was interviewed, who answered the survey) and the
 follow-up's narrative for every required section of
 :data:`~evaluation.data.contract.NARRATIVE_SECTIONS`.  Statements
-(``quotes.csv``) are optional: a round may have none.
+(``quotes.csv``) and codings (``codings.csv``) are optional: a round may
+have none, unless its narrative asks for code counts
+(``{{ codes.<code> }}``), which only codings can give.
 
 :func:`missing_for_pair` lists what is missing, one :class:`Missing` per
 file or section; ``evaluation run`` refuses a final memo while the list is
@@ -30,6 +32,7 @@ _WHAT_DA = {
     "responses.csv": "svarene",
     "plan_status.csv": "planstatus",
     "participation.csv": "deltagelsen (hvem der blev interviewet, og hvem der besvarede spørgeskemaet)",
+    "codings.csv": "kodningen af interviewene (evaluatorens tekst bruger optællinger af koder)",
 }
 
 
@@ -58,6 +61,8 @@ class Missing:
         if self.section:
             hint = NARRATIVE_SECTIONS.get(self.section, (False, ""))[1]
             return f"{self.file}: section [[{self.section}]] is empty ({hint})"
+        if self.file.endswith("codings.csv"):
+            return f"{self.file}: no rows yet, but narrative.md uses code counts ({{{{ codes.<code> }}}})"
         return f"{self.file}: no rows yet"
 
     def describe_da(self, definite: str) -> str:
@@ -87,6 +92,9 @@ def missing_for_round(ds: Dataset, key: str, *, as_followup: bool = True, as_bas
         if not _has_rows(ds.participation, key):
             out.append(Missing(key, _rel(key, "participation.csv")))
         narrative = ds.narratives.get(key)
+        codings = ds.codings if ds.codings is not None else pd.DataFrame({"round": []})
+        if narrative is not None and narrative.uses_code_counts() and not _has_rows(codings, key):
+            out.append(Missing(key, _rel(key, "codings.csv")))
         for section, (required, _hint) in NARRATIVE_SECTIONS.items():
             if required and (narrative is None or narrative.text(section) is None):
                 out.append(Missing(key, _rel(key, "narrative.md"), section))
@@ -108,5 +116,6 @@ def round_overview(ds: Dataset, key: str) -> dict:
         "plan_status": int(ds.plan_status.loc[ds.plan_status["round"] == key, "municipality"].nunique()),
         "participation": int((ds.participation["round"] == key).sum()),
         "statements": int((ds.quotes["round"] == key).sum()),
+        "codings": 0 if ds.codings is None else int((ds.codings["round"] == key).sum()),
         "narrative_sections": filled,
     }

@@ -28,10 +28,11 @@ import pandas as pd
 
 from .. import config
 from ..exceptions import Problem
-from .contract import NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS, PLACEHOLDERS
+from .contract import CODE_PLACEHOLDER, NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS, PLACEHOLDERS
 from .reading import display_path, raise_problems
 
-__all__ = ["Narrative", "parse_narrative", "load_narratives", "PLACEHOLDER", "MARKER", "strip_comments"]
+__all__ = ["Narrative", "parse_narrative", "load_narratives", "PLACEHOLDER", "MARKER", "strip_comments",
+           "code_placeholder"]
 
 #: A section marker: ``[[sec:...]]`` alone on its line.
 MARKER = re.compile(r"^\s*\[\[\s*(.+?)\s*\]\]\s*$")
@@ -55,9 +56,23 @@ class Narrative:
         text = strip_comments(entry[1]).strip()
         return text or None
 
+    def uses_code_counts(self) -> bool:
+        """Whether any section asks for a code count (``{{ codes.<code> }}``)."""
+        return any(code_placeholder(m.group(1)) for s in self.sections
+                   for m in PLACEHOLDER.finditer(self.text(s) or ""))
+
     def line(self, section: str) -> int | None:
         entry = self.sections.get(section)
         return None if entry is None else entry[0]
+
+
+def code_placeholder(name: str) -> str | None:
+    """The code key of a code-count placeholder (``codes.<code>`` or
+    ``codes.<code>.sources``), or ``None`` for any other name."""
+    if not name.startswith(CODE_PLACEHOLDER):
+        return None
+    key = name[len(CODE_PLACEHOLDER):]
+    return key.removesuffix(".sources") or None
 
 
 def strip_comments(text: str) -> str:
@@ -69,8 +84,12 @@ def allowed_sections(parameters) -> list[str]:
     return list(NARRATIVE_SECTIONS) + [f"{NARRATIVE_ITEM_SECTION}{p}" for p in parameters]
 
 
-def parse_narrative(text: str, name: str, parameters, problems: list[Problem]) -> Narrative:
-    """Cut ``text`` into sections, checking markers and placeholders (problems are appended)."""
+def parse_narrative(text: str, name: str, parameters, problems: list[Problem], codes=()) -> Narrative:
+    """Cut ``text`` into sections, checking markers and placeholders (problems are appended).
+
+    ``codes`` are the codebook's code keys that ``{{ codes.<code> }}`` may name
+    (``None``: not checked, e.g. when the codebook itself is broken).
+    """
     allowed = allowed_sections(parameters)
     sections: dict[str, tuple[int, str]] = {}
     current, start, buffer = None, 0, []
@@ -101,22 +120,32 @@ def parse_narrative(text: str, name: str, parameters, problems: list[Problem]) -
                 problems.append(Problem(name, "text before the first section marker such as [[sec:purpose]]", row=number, value=line.strip()))
             continue
         buffer.append(line)
-        _check_placeholders(visible, name, number, problems)
+        _check_placeholders(visible, name, number, problems, codes)
     close()
     return Narrative(path=name, sections={k: v for k, v in sections.items() if k in allowed})
 
 
-def _check_placeholders(line: str, name: str, number: int, problems: list[Problem]) -> None:
+def _check_placeholders(line: str, name: str, number: int, problems: list[Problem], codes=()) -> None:
     for match in PLACEHOLDER.finditer(line):
-        if match.group(1) not in PLACEHOLDERS:
-            problems.append(Problem(name, f"unknown placeholder; allowed: {', '.join(PLACEHOLDERS)}", row=number, value=match.group(1)))
+        found = match.group(1)
+        code = code_placeholder(found)
+        if code is not None:
+            if codes is not None and code not in codes:
+                problems.append(Problem(name, f"unknown code in a code-count placeholder; codebook.yml has "
+                                        f"{', '.join(codes) or 'no codes'}", row=number, value=found))
+        elif found not in PLACEHOLDERS:
+            problems.append(Problem(name, f"unknown placeholder; allowed: {', '.join(PLACEHOLDERS)}, "
+                                    f"{CODE_PLACEHOLDER}<code> and {CODE_PLACEHOLDER}<code>.sources",
+                                    row=number, value=found))
     rest = PLACEHOLDER.sub("", line)
     if "{{" in rest or "}}" in rest:
         problems.append(Problem(name, "unclosed placeholder: write {{ name }}", row=number, value=line.strip()))
 
 
-def load_narratives(data: str | os.PathLike | None, rounds: pd.DataFrame, parameters) -> dict[str, Narrative]:
-    """Read the narrative of every listed round that has a folder: round key -> :class:`Narrative`."""
+def load_narratives(data: str | os.PathLike | None, rounds: pd.DataFrame, parameters, codes=()) -> dict[str, Narrative]:
+    """Read the narrative of every listed round that has a folder: round key -> :class:`Narrative`.
+
+    ``codes`` are the codebook's code keys (for code-count placeholders)."""
     problems: list[Problem] = []
     out = {}
     for key in rounds["round"]:
@@ -132,6 +161,6 @@ def load_narratives(data: str | os.PathLike | None, rounds: pd.DataFrame, parame
         except (UnicodeDecodeError, OSError) as exc:
             problems.append(Problem(name, f"not readable as UTF-8 text: {exc}"))
             continue
-        out[key] = parse_narrative(text, name, parameters, problems)
+        out[key] = parse_narrative(text, name, parameters, problems, codes)
     raise_problems(problems)
     return out

@@ -10,6 +10,7 @@ from .contract import INTERVIEW_MODES, QUOTE_THEMES
 from .municipalities import load_municipalities
 from .participation import load_participation
 from .reading import (
+    check_unique as _check_unique,
     check_values as _check_values,
     raise_problems as _raise,
     read_round_tables,
@@ -32,13 +33,16 @@ def load_quotes(
     A statement of a municipality must come from one interviewed in that
     round (participation ``interview`` or ``both``; not checked with
     ``check_interviews=False``, e.g. when the participation itself is
-    broken); an empty municipality means the centre's own staff.
+    broken); an empty municipality means the centre's own staff.  The
+    optional ``id`` names a statement so that a coding can link it
+    (``codings.csv``, column ``quote``); a non-empty id is unique within its
+    round.
 
     Returns
     -------
     DataFrame
         ``round``, ``theme``, ``role``, ``municipality`` (may be empty),
-        ``text``; in file order within each round.
+        ``text``, ``id`` (may be empty); in file order within each round.
     """
     rounds = rounds if rounds is not None else load_rounds(data)
     municipalities = municipalities if municipalities is not None else load_municipalities(data)
@@ -61,8 +65,11 @@ def load_quotes(
         for value, line in zip(frame["text"], frame["_line"]):
             if not value:
                 problems.append(Problem(name, "quote text is empty", row=line, column="text", value=value))
+        named = frame[frame["id"] != ""]
+        _check_unique(named, ["id"], name, problems, "statement id")
         return frame
 
-    out = read_round_tables(data, rounds, "quotes.csv", ["theme", "role", "municipality", "text"], problems, check)
+    out = read_round_tables(data, rounds, "quotes.csv", ["theme", "role", "municipality", "text"], problems, check,
+                            optional=("id",))
     _raise(problems)
     return out.astype(str).reset_index(drop=True)

@@ -59,12 +59,14 @@ def read_yaml(path: Path, problems: list[Problem]) -> dict | None:
     return content
 
 
-def read_csv_strict(path: Path, columns: list[str], problems: list[Problem], *, allow_empty: bool = False) -> pd.DataFrame | None:
+def read_csv_strict(path: Path, columns: list[str], problems: list[Problem], *, allow_empty: bool = False,
+                    optional: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """Read a contract CSV (UTF-8, comma) as strings, checking its header.
 
     Adds a :class:`Problem` and returns ``None`` when the file is missing,
     unreadable, empty (unless ``allow_empty``: then a file without any line
-    reads as no rows) or lacks a required column.  The returned frame has a
+    reads as no rows) or lacks a required column.  An ``optional`` column
+    absent from the header reads as empty text.  The returned frame has a
     ``_line`` column with each row's line number in the file.
     """
     name = display_path(path)
@@ -79,7 +81,7 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem], *, 
         return None
     if not numbered:
         if allow_empty:
-            frame = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+            frame = pd.DataFrame({c: pd.Series(dtype=object) for c in [*columns, *optional]})
             frame["_line"] = pd.Series(dtype="int64")
             return frame
         problems.append(Problem(name, "file is empty"))
@@ -95,6 +97,8 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem], *, 
             Problem(name, f"missing column(s) {', '.join(missing)}; expected {', '.join(columns)}", row=1, value=",".join(header))
         )
         return None
+    present = [c for c in optional if c in header]
+    columns = [*columns, *present]
     wanted = [header.index(c) for c in columns]
     values: list[list[str]] = [[] for _ in columns]
     lines = []
@@ -109,6 +113,9 @@ def read_csv_strict(path: Path, columns: list[str], problems: list[Problem], *, 
         lines.append(line_no)
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, values)})
     frame["_line"] = pd.Series(lines, dtype="int64")
+    for c in optional:
+        if c not in frame.columns:
+            frame[c] = pd.Series([""] * len(frame), dtype=object)
     return frame
 
 
@@ -135,7 +142,8 @@ def raise_problems(problems: list[Problem]) -> None:
 
 
 
-def read_round_tables(data, rounds: pd.DataFrame, name: str, columns: list[str], problems: list[Problem], check):
+def read_round_tables(data, rounds: pd.DataFrame, name: str, columns: list[str], problems: list[Problem], check,
+                      optional: tuple[str, ...] = ()):
     """Read file ``name`` of every listed round's folder and stack the rows.
 
     ``check(frame, display_name, round_key, problems)`` validates one round's
@@ -143,7 +151,8 @@ def read_round_tables(data, rounds: pd.DataFrame, name: str, columns: list[str],
     A round whose folder or file is missing is skipped here: the folder check
     of :func:`evaluation.data.dataset.load_dataset` reports it once.  Returns a
     frame with a ``round`` column first and ``columns`` after it (no
-    ``_line``); empty when no round has rows.
+    ``_line``); empty when no round has rows.  ``optional`` columns may be
+    absent from a file; they then read as empty text.
     """
     frames = []
     for key in rounds["round"]:
@@ -153,13 +162,13 @@ def read_round_tables(data, rounds: pd.DataFrame, name: str, columns: list[str],
         path = folder / name
         if not path.is_file():
             continue  # reported once by the folder check
-        frame = read_csv_strict(path, columns, problems)
+        frame = read_csv_strict(path, columns, problems, optional=optional)
         if frame is None:
             continue
         kept = check(frame, display_path(path), key, problems)
         if kept is not None and not kept.empty:
             frames.append(kept.drop(columns="_line", errors="ignore").assign(round=key))
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in ["round", *columns]})
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ["round", *columns, *optional]})
     out = pd.concat(frames, ignore_index=True)
     return out[["round", *[c for c in out.columns if c != "round"]]]

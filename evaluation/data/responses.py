@@ -20,7 +20,16 @@ from .reading import (
 )
 from .rounds import load_rounds
 
-__all__ = ["load_responses", "sort_responses", "parse_response_rows"]
+__all__ = ["load_responses", "sort_responses", "parse_response_rows", "not_answered"]
+
+
+def not_answered(frame: pd.DataFrame) -> pd.Series:
+    """Which answers are *not answered* (a blank score), as opposed to "ved ikke" and to a score.
+
+    Both are missing answers and count in no mean, share or test; they are
+    counted apart so that a reader learns which was which.
+    """
+    return frame["score"].isna() & ~frame["dont_know"].astype(bool)
 
 
 def load_responses(
@@ -32,15 +41,17 @@ def load_responses(
 ) -> pd.DataFrame:
     """Read every round's ``rounds/<key>/responses.csv`` into one tidy frame.
 
-    A municipality that appears in a round must answer every item (with
-    code 0 for "ved ikke"); a municipality may be absent from a round, and a
-    round whose file has only its header has no answers yet.
+    A municipality that appears in a round has a row for every item: a code
+    (0 for "ved ikke") or an empty score for a question it left blank (not
+    answered); a municipality may be absent from a round, and a round whose
+    file has only its header has no answers yet.
 
     Returns
     -------
     DataFrame
         ``round``, ``municipality``, ``item``, ``score`` (float: 1-4, NaN
-        for "ved ikke"), ``dont_know`` (bool); sorted by round order,
+        for "ved ikke" and for not answered), ``dont_know`` (bool: the answer
+        was "ved ikke"; not answered is NaN without it); sorted by round order,
         municipality and instrument item order.
     """
     instrument = instrument or load_instrument(data)
@@ -85,8 +96,8 @@ def parse_response_rows(path: Path, instrument: Instrument, municipalities: pd.D
     Returns
     -------
     DataFrame or None
-        ``municipality``, ``item``, ``score`` (float, NaN for "ved ikke"),
-        ``dont_know`` (bool).
+        ``municipality``, ``item``, ``score`` (float, NaN for "ved ikke" and
+        for not answered), ``dont_know`` (bool).
     """
     frame = read_csv_strict(path, ["municipality", "item", "score"], problems)
     if frame is None:
@@ -109,11 +120,15 @@ def _parse_frame(frame: pd.DataFrame, name: str, instrument: Instrument, municip
     codes = []
     allowed_codes = set(instrument.codes)
     for value, line in zip(frame["score"], frame["_line"]):
+        if value == "":  # not answered: the question was left blank (not "ved ikke")
+            codes.append(None)
+            continue
         digits = value[1:] if value.startswith("-") else value
         code = value if digits.isascii() and digits.isdigit() else None
         if code is None or int(code) not in allowed_codes:
             problems.append(
-                Problem(name, f"score must be one of the codes {', '.join(map(str, instrument.codes))}", row=line, column="score", value=value)
+                Problem(name, f"score must be one of the codes {', '.join(map(str, instrument.codes))} or empty "
+                        "(not answered)", row=line, column="score", value=value)
             )
             codes.append(None)
         else:
@@ -129,13 +144,13 @@ def _parse_frame(frame: pd.DataFrame, name: str, instrument: Instrument, municip
     if len(problems) > before:
         return None
     missing = set(instrument.missing_codes)
-    code_series = pd.Series(codes, index=frame.index, dtype="int64")
+    code_series = pd.Series(codes, index=frame.index, dtype="float64")
     dont_know = code_series.isin(missing)
     return pd.DataFrame(
         {
             "municipality": frame["municipality"].astype(str),
             "item": frame["item"].astype(str),
-            "score": code_series.astype(float).mask(dont_know),
+            "score": code_series.mask(dont_know),
             "dont_know": dont_know.astype(bool),
             "_line": frame["_line"],
         }

@@ -30,13 +30,18 @@ How the values are drawn (one :class:`numpy.random.Generator` seeded with
   drafting done = approval starts, approval done = roll-out starts, roll-out
   done), so a phase never falls back from one round to the next and a later
   phase is never further than an earlier one;
-- quotes are filled in from templates written for this module.
+- quotes are filled in from templates written for this module;
+- the codebook is the bundled ``data/codebook.yml``; in the last round each
+  interviewed municipality is coded with each municipality code with
+  probability 0.4, and the centre with each centre code with probability
+  0.7 (drawn from a second generator seeded with ``[seed, 1]``, so the
+  answers are the same as without codings).  Earlier rounds have none.
 
 >>> import pathlib, tempfile
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     folder = write_synthetic(pathlib.Path(tmp) / "synth", municipalities=3, rounds=2)
 ...     sorted(p.name for p in (folder / "rounds" / "runde-2").iterdir())
-['narrative.md', 'participation.csv', 'plan_status.csv', 'quotes.csv', 'responses.csv']
+['codings.csv', 'narrative.md', 'participation.csv', 'plan_status.csv', 'quotes.csv', 'responses.csv']
 """
 from __future__ import annotations
 
@@ -53,9 +58,10 @@ import yaml
 
 from .. import config
 from ..checks import check_number, fail
-from .contract import NARRATIVE_SECTIONS, PHASES, QUOTE_THEMES
+from .contract import NARRATIVE_SECTIONS, PHASES, QUOTE_THEMES, ROUND_FILES
 from .instrument import load_instrument
 from .round_add import narrative_skeleton
+from .synth_codings import codings_text, codebook_text
 
 __all__ = [
     "MARKER_FILE",
@@ -297,7 +303,10 @@ def _build(municipalities: int, rounds: int, seed: int) -> dict[str, str]:
         "rounds.yml": _rounds_text(keys, seed),
         "municipalities.csv": munis_text,
         MARKER_FILE: _marker_text(municipalities, rounds, seed),
+        config.CODEBOOK_FILE: _banner(seed) + codebook_text(),
     }
+    interviews = [n for n, m in zip(names, modes) if m == "interview"]
+    codings = codings_text(seed, interviews, instrument.parameters)
     # Earlier rounds were surveys only; the last one interviewed half of the
     # municipalities.  Statements belong to the last round's interviews.
     quotes = _quotes_text(rng, interviewed)
@@ -310,6 +319,7 @@ def _build(municipalities: int, rounds: int, seed: int) -> dict[str, str]:
         files[f"{folder}/participation.csv"] = _csv_text(
             ["municipality", "mode"], zip(names, modes if last else ["survey"] * len(names)))
         files[f"{folder}/quotes.csv"] = quotes if last else _csv_text(["theme", "role", "municipality", "text"], [])
+        files[f"{folder}/codings.csv"] = codings if last else _csv_text(list(ROUND_FILES["codings.csv"]), [])
         files[f"{folder}/narrative.md"] = _narrative_text(instrument.parameters)
     return files
 

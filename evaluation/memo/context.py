@@ -15,8 +15,9 @@ import pandas as pd
 
 from .. import config
 from ..data import Dataset, load_dataset
-from ..data.contract import NARRATIVE_SECTIONS
+from ..data.contract import INTERVIEW_MODES, NARRATIVE_SECTIONS
 from ..data.material import Missing, missing_for_pair
+from ..data.narrative import PLACEHOLDER, code_placeholder
 from ..exceptions import ParameterError
 from ..names import resolve_pair
 from . import report
@@ -143,7 +144,11 @@ class Context:
         text = self.ds.narratives.get(self.followup)
         markdown = text.text(section) if text is not None else None
         if markdown is not None:
-            return report.narrative(render(markdown, self.placeholders))
+            rendered = report.narrative(render(markdown, self.placeholders))
+            if self.lacks("codings.csv") and any(code_placeholder(m.group(1)) for m in PLACEHOLDER.finditer(markdown)):
+                # Its code counts read "–" until the round's interviews are coded.
+                return report.Block(self.missing_box("codings.csv") + rendered)
+            return rendered
         if NARRATIVE_SECTIONS.get(section, (False, ""))[0]:
             return self.missing_box(f"narrative.md#{section}")
         return report.Block("")
@@ -160,6 +165,41 @@ class Context:
         modes = self.ds.participation_of(self.followup).set_index("municipality")["mode"]
         listed = self.ds.municipalities["municipality"]
         return pd.DataFrame({"municipality": listed, "mode": listed.map(modes).fillna("none").astype(str)})
+
+    # ------------------------------------------------ the follow-up's codings
+    @property
+    def codebook(self):
+        """The codebook (:class:`~evaluation.data.contract.Codebook`)."""
+        return self.ds.codebook
+
+    @cached_property
+    def codings(self) -> pd.DataFrame:
+        """The follow-up's codings (never another round's)."""
+        return self.ds.codings[self.ds.codings["round"] == self.followup].reset_index(drop=True)
+
+    @cached_property
+    def interviewed(self) -> list[str]:
+        """The municipalities interviewed at the follow-up, in the listed order."""
+        frame = self.participation
+        return frame.loc[frame["mode"].isin(INTERVIEW_MODES), "municipality"].tolist()
+
+    @cached_property
+    def code_counts(self) -> pd.DataFrame:
+        """Every code counted over the follow-up's sources (see :func:`~evaluation.analysis.codings.code_counts`)."""
+        from ..analysis.codings import code_counts
+
+        return code_counts(self.codings, self.codebook.codes, self.interviewed)
+
+    def statements(self, theme: str) -> pd.DataFrame:
+        """The follow-up's statements shown under ``theme``: those its codings
+        link to that theme's codes; every statement of the theme when the
+        round has no codings."""
+        quotes = self.quotes[self.quotes["theme"] == theme]
+        if self.codings.empty:
+            return quotes
+        codes = set(self.codebook.codes_of(theme)["code"])
+        linked = set(self.codings.loc[self.codings["code"].isin(codes), "quote"]) - {""}
+        return quotes[quotes["id"].isin(linked)]
 
     @property
     def previous_round(self) -> str | None:

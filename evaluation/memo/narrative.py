@@ -21,9 +21,11 @@ import re
 import mistune
 import nh3
 
-from ..data.contract import Dataset
+from ..analysis.codings import code_counts
+from ..data.contract import CODE_PLACEHOLDER, INTERVIEW_MODES, Dataset
 from ..data.narrative import PLACEHOLDER
 from . import text as tx
+from .text import codings as tc
 
 __all__ = ["render", "placeholder_values"]
 
@@ -78,4 +80,28 @@ def placeholder_values(ds: Dataset, baseline: str, followup: str) -> dict[str, s
         "n_rounds": len(ds.rounds),
     }
     out.update({k: tx.number(v, 0) for k, v in numbers.items()})
+    out.update(_code_values(ds, followup, listed[mode.isin(INTERVIEW_MODES)].tolist()))
+    return out
+
+
+def _code_values(ds: Dataset, followup: str, interviewed: list[str]) -> dict[str, str]:
+    """``codes.<code>`` and ``codes.<code>.sources`` of every code; an en dash
+    while the round has no codings (a draft's box says what is missing)."""
+    if ds.codebook is None or ds.codings is None:
+        return {}
+    codings = ds.codings[ds.codings["round"] == followup]
+    out = {}
+    for row in code_counts(codings, ds.codebook.codes, interviewed).itertuples(index=False):
+        name = f"{CODE_PLACEHOLDER}{row.code}"
+        if codings.empty:
+            out[name] = out[f"{name}.sources"] = tx.DASH
+            continue
+        out[name] = tx.number(row.n_sources, 0)
+        if row.about == "centre":
+            out[f"{name}.sources"] = "centret" if row.n_sources else "ingen"
+        elif row.n_interviewed == 0:
+            out[f"{name}.sources"] = "ingen interviewede kommuner"
+        else:
+            words = tc.sources_phrase(row.n_sources, row.n_interviewed)
+            out[f"{name}.sources"] = words[0].lower() + words[1:]
     return out

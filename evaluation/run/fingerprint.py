@@ -18,7 +18,8 @@ Facets
 ``responses:*``
     every answer to every item.
 ``quotes:<theme>``
-    the statements of one theme in every round's ``quotes.csv``, in file order.
+    the statements of one theme in every round's ``quotes.csv`` (with their
+    ids, when the file has them), in file order.
 ``private:names``
     the optional private name map.
 
@@ -147,7 +148,10 @@ class DataFolder:
     def _quotes(self, theme: str) -> list:
         out = []
         for path in self._round_files("quotes.csv"):
-            records = self._records(path.relative_to(self.path).as_posix(), ("theme", "role", "municipality", "text"))
+            name = path.relative_to(self.path).as_posix()
+            # A statement's optional id links it to codings; with ids, they are part of the facet.
+            records = self._records(name, ("theme", "role", "municipality", "text", "id"))
+            records = records if records is not None else self._records(name, ("theme", "role", "municipality", "text"))
             if records is None:
                 out.append(self._whole(path))
                 continue

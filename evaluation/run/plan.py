@@ -40,20 +40,23 @@ class Job:
 NARRATIVE = "rounds:narrative.md"
 PARTICIPATION = "rounds:participation.csv"
 PLAN_STATUS = "rounds:plan_status.csv"
+#: The coded interviews: the codebook and every round's codings.
+CODINGS = ("file:codebook.yml", "rounds:codings.csv")
 #: The memo's parts in order: (notebook, what it runs over, data facets).
 #: ``per`` is None (once), "parameter" or "context" (once per such item).
 MEMO_PARTS = (
     ("01_introduktion.ipynb", None,
-     ("responses:parameters", PLAN_STATUS, PARTICIPATION, NARRATIVE, "file:municipalities.csv")),
-    ("02_konklusion.ipynb", None, ("responses:parameters", NARRATIVE)),
-    ("03_planstatus.ipynb", None, (PLAN_STATUS, "file:municipalities.csv", "quotes:ledelsesforankring", NARRATIVE)),
-    ("04_parameter.ipynb", "parameter", ("responses:parameters", PARTICIPATION, "quotes:{item}", NARRATIVE)),
+     ("responses:parameters", PLAN_STATUS, PARTICIPATION, NARRATIVE, "file:municipalities.csv", *CODINGS)),
+    ("02_konklusion.ipynb", None, ("responses:parameters", NARRATIVE, PARTICIPATION, *CODINGS)),
+    ("03_planstatus.ipynb", None, (PLAN_STATUS, "file:municipalities.csv", "quotes:ledelsesforankring", NARRATIVE,
+                                   PARTICIPATION, *CODINGS)),
+    ("04_parameter.ipynb", "parameter", ("responses:parameters", PARTICIPATION, "quotes:{item}", NARRATIVE, *CODINGS)),
     ("05_kontekst.ipynb", "context", ("responses:{item}",)),
-    ("06_centret.ipynb", None, ("quotes:centrets_arbejde", NARRATIVE)),
-    ("07_metode.ipynb", None, ("responses:parameters", PARTICIPATION, "file:municipalities.csv")),
+    ("06_centret.ipynb", None, ("quotes:centrets_arbejde", NARRATIVE, PARTICIPATION, *CODINGS)),
+    ("07_metode.ipynb", None, ("responses:parameters", PARTICIPATION, "file:municipalities.csv", *CODINGS)),
 )
 PROFILE_NOTEBOOK = "08_profil.ipynb"
-PROFILE_FACETS = ("responses:*", PLAN_STATUS, PARTICIPATION, "file:municipalities.csv", "private:names")
+PROFILE_FACETS = ("responses:*", PLAN_STATUS, PARTICIPATION, "file:municipalities.csv", "private:names", *CODINGS)
 
 
 def _expand(facets, data: DataFolder, item: str | None):

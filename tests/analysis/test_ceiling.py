@@ -33,12 +33,23 @@ def ds():
 
 
 # ---------------------------------------------------------------- ceiling_table
+def test_a_blank_score_counts_as_not_answered_not_as_ved_ikke(toy):
+    blank = toy.copy()
+    first = blank.index[(blank["item"] == "a") & (blank["round"] == "r1") & blank["score"].eq(4)][0]
+    blank.loc[first, "score"] = np.nan  # a question left blank: no score, not "ved ikke"
+    t = ceiling_table(blank).set_index(["item", "round"])
+    # a, r1 was 4,3,2,3 and one "ved ikke"; without the 4: 3 valid, no top answer.
+    assert t.loc[("a", "r1"), ["n_valid", "n_dont_know", "n_not_answered", "n_top"]].tolist() == [3, 1, 1, 0]
+    assert t.loc[("a", "r1"), "share_top"] == 0.0
+
+
 def test_ceiling_table_by_hand(toy):
     before = toy.copy(deep=True)
     table = ceiling_table(toy)
     pd.testing.assert_frame_equal(toy, before)
     assert list(table.columns) == [
-        "item", "round", "n_valid", "n_dont_know", "n_top", "n_bottom", "share_top", "share_bottom", "ceiling", "floor",
+        "item", "round", "n_valid", "n_dont_know", "n_not_answered", "n_top", "n_bottom", "share_top", "share_bottom",
+        "ceiling", "floor",
     ]
     t = table.set_index(["item", "round"])
     # a, r1: valid 4,3,2,3 (M4 "ved ikke"): one 4 of 4 valid = 0.25 > 0.15.
@@ -46,6 +57,7 @@ def test_ceiling_table_by_hand(toy):
     assert t.loc[("a", "r1"), "share_top"] == 0.25 and t.loc[("a", "r1"), "ceiling"]
     # a, r2: 4,4,3,3,2,4 -> 3 of 6 at the top.
     assert t.loc[("a", "r2"), "share_top"] == 0.5
+    assert t["n_not_answered"].eq(0).all()
     # b: everyone at 4 -> share 1, ceiling in both rounds, no floor.
     assert t.loc["b", "share_top"].tolist() == [1.0, 1.0] and t.loc["b", "ceiling"].all()
     # c: r1 four 1s of 5 = 0.8, r2 five of 6; floor, no ceiling.

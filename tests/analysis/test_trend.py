@@ -43,12 +43,20 @@ def test_trend_by_hand(toy):
     before = toy.copy(deep=True)
     out = trend(toy, rounds_frame(["r1", "r2", "r3", "r4"]), items="a")
     pd.testing.assert_frame_equal(toy, before)
-    assert list(out.columns) == ["item", "round", "order", "n_valid", "n_dont_know", "mean", "median", "min", "max"]
+    assert list(out.columns) == ["item", "round", "order", "n_valid", "n_dont_know", "n_not_answered", "mean", "median",
+                                 "min", "max"]
     # r1: 4,3,2,3 (one "ved ikke") -> mean 3, median 3, range 2-4.
     # r2: 4,4,3,3,2,4 -> mean 20/6, median 3.5.  r3: 3,4,3,2,2 -> mean 2.8,
     # median 3.  r4 has no answers: n 0, NaN.
     assert out["n_valid"].tolist() == [4, 6, 5, 0]
     assert out["n_dont_know"].tolist() == [1, 0, 0, 0]
+    assert out["n_not_answered"].tolist() == [0, 0, 0, 0]
+    blank = toy.copy()
+    blank.loc[(blank["item"] == "a") & (blank["round"] == "r3") & blank["score"].eq(4), "score"] = np.nan
+    # r3 without its 4: 3,3,2,2 -> mean 2.5; the blank is counted apart from "ved ikke".
+    other = trend(blank, rounds_frame(["r1", "r2", "r3", "r4"]), items="a")
+    assert other["n_valid"].tolist() == [4, 6, 4, 0] and other["n_not_answered"].tolist() == [0, 0, 1, 0]
+    assert other["n_dont_know"].tolist() == [1, 0, 0, 0] and other["mean"].tolist()[2] == 2.5
     np.testing.assert_allclose(out["mean"], [3.0, 20 / 6, 2.8, np.nan])
     np.testing.assert_allclose(out["median"], [3.0, 3.5, 3.0, np.nan])
     assert out["min"].tolist()[:3] == [2.0, 2.0, 2.0] and out["max"].tolist()[:3] == [4.0, 4.0, 4.0]

@@ -86,14 +86,14 @@ def test_load_dataset_lists_problems_of_every_file(data):
     edit(PLAN, "Kommune J,udrullet,ikke_paabegyndt", "Kommune J,udrullet,rod")
     edit(FOLLOWUP, "Kommune A,beredskab,4", "Kommune A,beredskab,7")
     edit(QUOTES, "centrets_arbejde,", "centret,")
-    edit(PARTICIPATION, "Kommune J,survey", "Kommune J,brev")
+    edit(PARTICIPATION, "Kommune I,survey", "Kommune I,brev")
     edit(NARRATIVE, "[[sec:centre]]", "[[sec:centret]]")
     found = problems_of(lambda: load_dataset(data))
     assert [(f, r, c) for f, r, c, _ in found] == [
-        (PARTICIPATION, 11, "mode"),
+        (PARTICIPATION, 10, "mode"),
         (FOLLOWUP, 2, "score"),
         (PLAN, 31, "status"),
-        (QUOTES, 17, "theme"),
+        (QUOTES, 20, "theme"),
         (NARRATIVE, 24, None),
     ]
 

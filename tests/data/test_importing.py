@@ -215,7 +215,7 @@ def test_read_export_returns_the_contract_frame(tmp_path, instrument, municipali
     rows = wide_rows(instrument)
     frame = importer.read_export(write_xlsx(tmp_path / "e.xlsx", rows[:1] + rows[:0:-1]), instrument, municipalities)
     assert list(frame.columns) == ["municipality", "item", "score"]
-    assert str(frame["score"].dtype) == "int64"
+    assert str(frame["score"].dtype) == "Int64"  # nullable: a blank answer is <NA>
     # Expected: the bundled file read with the csv module, in its own (sorted) order.
     expected = [(m, k, a[k]) for m, a in answers().items() for k in ITEMS]
     assert list(frame.itertuples(index=False, name=None)) == expected
@@ -296,7 +296,8 @@ def test_municipality_twice(tmp_path, data, instrument):
     path = bad_wide(tmp_path, instrument, change)
     problems = refused(path, data)
     assert fields(problems) == [(str(path), 12, "municipality", "Kommune F")]
-    assert "appears twice (first on row 7)" in problems[0].message
+    assert "Kommune F answered more than once (rows 7, 12)" in problems[0].message
+    assert "no time stamp" in problems[0].message
 
 
 def test_answer_twice_in_a_tidy_export(tmp_path, data):
@@ -325,13 +326,18 @@ def test_item_missing_in_a_tidy_export(tmp_path, data):
     assert "Kommune J has no answer" in problems[0].message
 
 
-def test_blank_answer_cell(tmp_path, data, instrument):
+def test_blank_answer_cell_is_not_answered_and_not_ved_ikke(tmp_path, data, instrument):
     def change(rows):
         rows[ROW["Kommune G"] - 1][3] = ""  # internt_samarbejde
     path = bad_wide(tmp_path, instrument, change)
-    problems = refused(path, data)
-    assert fields(problems) == [(str(path), 8, "internt_samarbejde", "")]
-    assert "answer is missing" in problems[0].message
+    target = importer.import_export(path, NEW, data=data)
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert "Kommune G,internt_samarbejde," in lines  # an empty score: not answered
+    expected = SOURCE.read_text(encoding="utf-8").splitlines()
+    assert [l for l in lines if l != "Kommune G,internt_samarbejde,"] == [l for l in expected if not l.startswith("Kommune G,internt_samarbejde,")]
+    responses = load_dataset(data).responses
+    cell = responses[(responses["round"] == NEW) & (responses["municipality"] == "Kommune G") & (responses["item"] == "internt_samarbejde")]
+    assert cell["score"].isna().all() and not cell["dont_know"].any()
 
 
 def test_value_in_a_column_without_header(tmp_path, data, instrument):
@@ -399,17 +405,29 @@ def test_empty_workbook(tmp_path, data):
     assert problems[0].message == "file is empty"
 
 
-@pytest.mark.parametrize(
-    "encode",
-    [lambda t: t.encode("utf-16"), lambda t: t.encode("utf-8") + b"\x81\x8d"],
-    ids=["utf-16", "bytes-undefined-in-cp1252"],
-)
-def test_csv_in_another_encoding_is_unreadable(tmp_path, data, encode):
+def test_csv_with_bytes_undefined_in_cp1252_is_unreadable(tmp_path, data):
     path = tmp_path / "export.csv"
-    path.write_bytes(encode("municipality,item,score\nKommune A,beredskab,I høj grad\n"))
+    path.write_bytes("municipality,item,score\nKommune A,beredskab,I høj grad\n".encode("utf-8") + b"\x81\x8d")
     problems = refused(path, data)
     assert fields(problems) == [(str(path), None, None, None)]
     assert problems[0].message.startswith("unreadable file")
+
+
+def test_binary_file_with_nul_bytes_is_unreadable(tmp_path, data):
+    path = tmp_path / "export.csv"
+    path.write_bytes("municipality,item,score\n".encode("utf-16-le"))  # UTF-16 without byte-order mark
+    problems = refused(path, data)
+    assert problems[0].message.startswith("unreadable file") and "NUL" in problems[0].message
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_utf16_text_with_any_separator(tmp_path, data, instrument, delimiter):
+    rows = wide_rows(instrument, labels=True, headers="question")
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "export.txt"
+    path.write_bytes(buffer.getvalue().encode("utf-16"))  # with byte-order mark, as Excel's "Unicode text"
+    assert_imported(path, data)
 
 
 def test_xlsx_that_is_not_a_zip_is_unreadable(tmp_path, data):

@@ -79,3 +79,17 @@ def test_narrative_not_utf8(data, raw):
     Path(NARRATIVE).write_bytes(raw)
     found = problems_of(lambda: load_dataset(data))
     assert [f for f, *_ in found] == [NARRATIVE]
+
+
+def test_code_count_placeholders_name_a_code_of_the_codebook():
+    problems = []
+    text = "[[sec:purpose]]\n{{ codes.infohus }} og {{ codes.infohus.sources }}\n{{ codes.ukendt }} {{ codes. }}\n"
+    narrative = parse_narrative(text, "n.md", PARAMS, problems, codes=["infohus"])
+    assert [(p.row, p.value) for p in problems] == [(3, "codes.ukendt"), (3, "codes.")]
+    assert narrative.uses_code_counts()
+    plain, _ = parse("[[sec:purpose]]\nIngen optælling.\n")
+    assert not plain.uses_code_counts()
+    # Without a codebook to check against (it is broken and reported by itself), code names are not checked.
+    problems = []
+    parse_narrative("[[sec:purpose]]\n{{ codes.ukendt }}\n", "n.md", PARAMS, problems, codes=None)
+    assert problems == []

@@ -17,12 +17,22 @@ from folder_edits import QUOTES, data, edit, messages_of, problems_of  # noqa: F
 
 # ------------------------------------------------------- quotes and names
 def test_quotes_bad_theme_and_empty_text(data):
-    edit(QUOTES, "beredskab,Koordinator,Kommune A,", "beredskaber,Koordinator,Kommune A,")
-    edit(QUOTES, '"Vi har fået et overblik over de tilbud, vi kan sætte i gang, så vi ikke starter forfra for hver borger."', '""')
+    edit(QUOTES, "B1,beredskab,Afdelingsleder,Kommune E,", "B1,beredskaber,Afdelingsleder,Kommune E,")
+    edit(QUOTES, "Vores indsatser handler om trivsel i bred forstand; et målrettet tilbud om ekstremisme har vi ikke.", '""')
     assert problems_of(lambda: load_quotes(data)) == [
         (QUOTES, 7, "theme", "beredskaber"),
-        (QUOTES, 9, "text", ""),
+        (QUOTES, 11, "text", ""),
     ]
+
+
+def test_statement_ids_are_optional_but_unique(data):
+    edit(QUOTES, "B2,beredskab,", "B1,beredskab,")
+    assert problems_of(lambda: load_quotes(data)) == [(QUOTES, 8, "id", "B1")]
+    # A file without the id column is still a valid statements file: every id reads as empty.
+    Path(QUOTES).write_text("theme,role,municipality,text\nberedskab,Koordinator,Kommune A,Et udsagn.\n",
+                            encoding="utf-8")
+    quotes = load_quotes(data)
+    assert quotes["id"].tolist() == [""] and quotes["text"].tolist() == ["Et udsagn."]
 
 
 def test_quotes_allow_an_empty_municipality():
@@ -32,17 +42,18 @@ def test_quotes_allow_an_empty_municipality():
 
 def test_quotes_belong_to_the_followup_only():
     quotes = load_quotes()
-    assert set(quotes["round"]) == {"opfoelgning-2019"} and len(quotes) == 19
+    assert set(quotes["round"]) == {"opfoelgning-2019"} and len(quotes) == 22
+    assert quotes["id"].tolist()[:3] == ["L1", "L2", "L3"]
 
 
 def test_a_statement_needs_an_interview_in_that_round(data):
     # Kommune F answered the survey in 2019: it cannot be quoted from an interview.
-    edit(QUOTES, "beredskab,Koordinator,Kommune A,", "beredskab,Koordinator,Kommune F,")
+    edit(QUOTES, "B3,beredskab,Koordinator,Kommune B,", "B3,beredskab,Koordinator,Kommune F,")
     found = problems_of(lambda: load_quotes(data))
-    assert found == [(QUOTES, 7, "municipality", "Kommune F")]
+    assert found == [(QUOTES, 9, "municipality", "Kommune F")]
     # Quoting a 2019 interview in the 2018 file is refused too (everybody answered the survey then).
     Path("data/rounds/slutmaaling-2018/quotes.csv").write_text(
         "theme,role,municipality,text\nberedskab,Koordinator,Kommune A,Et udsagn.\n", encoding="utf-8")
-    edit(QUOTES, "beredskab,Koordinator,Kommune F,", "beredskab,Koordinator,Kommune A,")
+    edit(QUOTES, "B3,beredskab,Koordinator,Kommune F,", "B3,beredskab,Koordinator,Kommune B,")
     assert problems_of(lambda: load_quotes(data)) == [
         ("data/rounds/slutmaaling-2018/quotes.csv", 2, "municipality", "Kommune A")]

@@ -34,10 +34,20 @@ def test_item_missing(data):
     assert problems_of(lambda: load_responses(data)) == [(FOLLOWUP, 14, "item", "Kommune C / kompetencer")]
 
 
-@pytest.mark.parametrize("score", ["7", "-1", "3.0", "tre", "²", ""])
+@pytest.mark.parametrize("score", ["7", "-1", "3.0", "tre", "²", " 0x"])
 def test_score_not_a_code(data, score):
     edit(FOLLOWUP, "Kommune A,beredskab,4", f"Kommune A,beredskab,{score}")
-    assert problems_of(lambda: load_responses(data)) == [(FOLLOWUP, 2, "score", score)]
+    assert problems_of(lambda: load_responses(data)) == [(FOLLOWUP, 2, "score", score.strip())]
+
+
+def test_empty_score_is_not_answered_and_not_ved_ikke(data):
+    edit(FOLLOWUP, "Kommune A,beredskab,4", "Kommune A,beredskab,")
+    responses = load_responses(data).set_index(["round", "municipality", "item"])
+    blank = responses.loc[("opfoelgning-2019", "Kommune A", "beredskab")]
+    assert math.isnan(blank["score"]) and not blank["dont_know"]
+    ved_ikke = responses.loc[("opfoelgning-2019", "Kommune D", "kompetencer")]
+    assert math.isnan(ved_ikke["score"]) and ved_ikke["dont_know"]
+    assert len(responses) == 180  # the row stays: the municipality took part and left the question blank
 
 
 def test_unknown_item_and_municipality(data):

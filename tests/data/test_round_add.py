@@ -85,4 +85,4 @@ def test_complete_round_folder_never_overwrites(folder):
     written = complete_round_folder("opfoelgning-2019", folder)
     assert [p.name for p in written] == ["quotes.csv"]
     assert (target / "responses.csv").read_bytes() == answers
-    assert (target / "quotes.csv").read_text(encoding="utf-8") == "theme,role,municipality,text\n"
+    assert (target / "quotes.csv").read_text(encoding="utf-8") == "id,theme,role,municipality,text\n"

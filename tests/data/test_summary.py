@@ -17,7 +17,7 @@ def ds():
 
 def test_columns_and_one_row_per_round_and_item(ds):
     out = data_summary(ds)
-    assert list(out.columns) == ["round", "item", "n_municipalities", "n_valid", "n_dont_know", "mean"]
+    assert list(out.columns) == ["round", "item", "n_municipalities", "n_valid", "n_dont_know", "n_not_answered", "mean"]
     assert len(out) == 3 * 6
     assert out["round"].tolist()[:6] == ["udgangsmaaling-2017"] * 6
     assert out["item"].tolist()[:6] == ds.instrument.items["item"].tolist()
@@ -37,19 +37,19 @@ def test_bundled_counts(ds):
 def test_dont_know_is_left_out_of_the_mean_and_an_all_missing_item_has_nan(ds):
     responses = pd.DataFrame(
         {
-            "round": ["r1"] * 4,
-            "municipality": ["A", "B", "C", "A"],
-            "item": ["x", "x", "x", "y"],
-            "score": [4.0, 1.0, np.nan, np.nan],
-            "dont_know": [False, False, True, True],
+            "round": ["r1"] * 5,
+            "municipality": ["A", "B", "C", "D", "A"],
+            "item": ["x", "x", "x", "x", "y"],
+            "score": [4.0, 1.0, np.nan, np.nan, np.nan],
+            "dont_know": [False, False, True, False, True],
         }
     )
     before = responses.copy()
     out = data_summary(replace(ds, responses=responses))
     pd.testing.assert_frame_equal(responses, before)
-    # By hand: x has answers 4 and 1 and one "ved ikke" -> mean 2.5 over 2.
+    # By hand: x has answers 4 and 1, one "ved ikke" and one blank (D) -> mean 2.5 over 2.
     assert out.to_dict("records")[0] == {
-        "round": "r1", "item": "x", "n_municipalities": 3, "n_valid": 2, "n_dont_know": 1, "mean": 2.5,
+        "round": "r1", "item": "x", "n_municipalities": 4, "n_valid": 2, "n_dont_know": 1, "n_not_answered": 1, "mean": 2.5,
     }
     last = out.to_dict("records")[1]
     assert (last["n_municipalities"], last["n_valid"], last["n_dont_know"]) == (1, 0, 1)

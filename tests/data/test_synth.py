@@ -71,7 +71,7 @@ def test_counts_per_file(default):
     assert names == sorted(names)
     for k in range(1, 6):
         assert sorted(p.name for p in (default / "rounds" / f"runde-{k}").iterdir()) == [
-            "narrative.md", "participation.csv", "plan_status.csv", "quotes.csv", "responses.csv"]
+            "codings.csv", "narrative.md", "participation.csv", "plan_status.csv", "quotes.csv", "responses.csv"]
         rows = read_rows(default / "rounds" / f"runde-{k}" / "responses.csv")
         assert len(rows) == 98 * 6
         # Every municipality answers every item once.

@@ -57,8 +57,22 @@ def test_unknown_placeholder_is_a_key_error():
 def test_placeholder_values_of_the_bundled_pair():
     ds = load_dataset()
     values = placeholder_values(ds, "slutmaaling-2018", "opfoelgning-2019")
-    # Counted by hand from rounds/opfoelgning-2019/participation.csv: A-E interview, F-J survey.
+    # Counted by hand from rounds/opfoelgning-2019/participation.csv: A, B, E, G, J interview; the rest survey.
     assert values["n_interviewed"] == "5" and values["n_survey"] == "5"
     assert values["n_participating"] == "10" and values["n_not_participating"] == "0"
     assert values["n_parameters"] == "5" and values["n_rounds"] == "3" and values["n_municipalities"] == "10"
     assert values["followup.definite"] == "opfølgningen" and values["baseline.date"] == "november 2018"
+
+
+def test_code_count_values_of_the_bundled_pair():
+    ds = load_dataset()
+    values = placeholder_values(ds, "slutmaaling-2018", "opfoelgning-2019")
+    # Counted by hand from rounds/opfoelgning-2019/codings.csv.
+    assert values["codes.registrering"] == "4"
+    assert values["codes.registrering.sources"] == "4 af de 5 interviewede kommuner"
+    assert values["codes.udveksling_uklar.sources"] == "én af de 5 interviewede kommuner"
+    assert values["codes.infohus.sources"] == "alle 5 interviewede kommuner"
+    assert values["codes.procesfacilitering.sources"] == "centret"
+    # The 2018 round has no codings: every code count is a dash, never a made-up 0.
+    early = placeholder_values(ds, "udgangsmaaling-2017", "slutmaaling-2018")
+    assert early["codes.registrering"] == early["codes.infohus.sources"] == "–"

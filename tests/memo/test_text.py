@@ -135,7 +135,7 @@ def make_row(**changes):
         "n_pairs": 10, "n_up": 7, "n_same": 2, "n_down": 1,
         "municipalities_up": "Kommune A, Kommune B, Kommune C, Kommune D, Kommune E, Kommune F, Kommune G",
         "municipalities_down": "Kommune J",
-        "n_dont_know_baseline": 0, "n_dont_know_followup": 0,
+        "n_dont_know_baseline": 0, "n_dont_know_followup": 0, "n_not_answered_baseline": 0, "n_not_answered_followup": 0,
         "p_wilcoxon": 0.0234, "p_holm": 0.0936, "min_p": 2.0 ** (1 - 8),
         "detectable": True, "significant": False,
     }
@@ -250,6 +250,20 @@ def test_missing_sentence():
     only_after = make_row(n_dont_know_followup=1)
     assert tx.missing_sentence(only_after, baseline=B_DEF, followup=F_DEF).startswith(
         "1 kommune svarede »ved ikke« ved opfølgningen;")
+
+
+def test_missing_sentence_counts_not_answered_apart_from_ved_ikke():
+    row = make_row(n_not_answered_followup=1)
+    assert tx.missing_sentence(row, baseline=B_DEF, followup=F_DEF) == (
+        "1 kommune besvarede ikke spørgsmålet ved opfølgningen; "
+        "et ubesvaret spørgsmål er et manglende svar og indgår ikke i gennemsnit og test."
+    )
+    row = make_row(n_dont_know_baseline=2, n_not_answered_baseline=1, n_not_answered_followup=3)
+    assert tx.missing_sentence(row, baseline=B_DEF, followup=F_DEF) == (
+        "2 kommuner svarede »ved ikke« ved slutmålingen, 1 kommune besvarede ikke spørgsmålet ved slutmålingen og "
+        "3 kommuner besvarede ikke spørgsmålet ved opfølgningen; både »ved ikke« og et ubesvaret spørgsmål er "
+        "manglende svar og indgår ikke i gennemsnit og test."
+    )
 
 
 def test_missing_sentence_keeps_the_case_of_round_names():
@@ -502,6 +516,9 @@ def test_alt_profile_and_danish_genitive():
         "Kommune As svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
         "Alfa: 3, ved ikke; Beta: –."
     )
+    # In a round the municipality took part in, a blank is "ikke besvaret"; absent from a round, a dash.
+    present = profile.assign(present=[True, True, True])
+    assert tx.alt_profile(present, labels=LABELS, municipality="Kommune A").endswith("Beta: ikke besvaret.")
     # A name ending in s takes only an apostrophe (escaped, as everything from data).
     assert tx.alt_profile(profile, labels=LABELS, municipality="Aarhus").startswith("Aarhus&#x27; svar")
     assert_escaped(tx.alt_profile(profile, labels={"a": SCRIPT, "b": ATTR}, municipality=SCRIPT), SCRIPT, ATTR)
@@ -770,7 +787,8 @@ def test_real_mode_and_profile_sentences(ds, labels):
     params = ds.instrument.parameters
     by_mode = compare_by_mode(ds.responses, ds.participation_of(FOLLOW), BASE, FOLLOW, params)
     text = tx.mode_sentence(by_mode, item="kompetencer", label="Kompetencer", mode_labels=MODE_LABELS)
-    assert text.startswith("Opdelt efter dataindsamling: Interviewkommuner (n = 4) faldt fra 3,5 til 3,0")
+    # Interviewed A, B, E, G, J: 4, 3, 4, 3, 2 -> 3, 3, 3, 3, 2 (means 3,2 and 2,8).
+    assert text.startswith("Opdelt efter dataindsamling: Interviewkommuner (n = 5) faldt fra 3,2 til 2,8")
     paired = paired_scores(ds.responses, BASE, FOLLOW, params)
     own = paired[paired["municipality"] == "Kommune A"]
     sentences = tx.profile_change_sentences(own, labels=labels, municipality="Kommune A", baseline=B_DEF,

@@ -132,15 +132,18 @@ def test_plan_jobs_facets_are_expanded(data):
     jobs = {j.name: j for j in plan(data)}
     params = tuple(f"responses:{p}" for p in PARAMETERS)
     material = ("rounds:plan_status.csv", "rounds:participation.csv", "rounds:narrative.md")
-    assert jobs["01_introduktion"].facets == params + material + ("file:municipalities.csv",)
-    assert jobs["02_konklusion"].facets == params + ("rounds:narrative.md",)
+    codings = ("file:codebook.yml", "rounds:codings.csv")
+    assert jobs["01_introduktion"].facets == params + material + ("file:municipalities.csv",) + codings
+    assert jobs["02_konklusion"].facets == params + ("rounds:narrative.md", "rounds:participation.csv") + codings
     assert jobs["04_parameter-beredskab"].facets == params + (
-        "rounds:participation.csv", "quotes:beredskab", "rounds:narrative.md")
+        "rounds:participation.csv", "quotes:beredskab", "rounds:narrative.md") + codings
     assert "quotes:kompetencer" in jobs["04_parameter-kompetencer"].facets
     assert jobs["05_kontekst-radikalisering_udfordring"].facets == ("responses:radikalisering_udfordring",)
-    assert jobs["06_centret"].facets == ("quotes:centrets_arbejde", "rounds:narrative.md")
+    assert jobs["06_centret"].facets == ("quotes:centrets_arbejde", "rounds:narrative.md", "rounds:participation.csv",
+                                         *codings)
     assert jobs["profil-kommune-a"].facets == (
         "responses:*", "rounds:plan_status.csv", "rounds:participation.csv", "file:municipalities.csv", "private:names",
+        *codings,
     )
     for job in jobs.values():
         assert not any("{" in f or f == "responses:parameters" for f in job.facets), job.name

@@ -1,19 +1,22 @@
-"""Import a survey tool's export (.xlsx or .csv) as one round of the data folder.
+"""Import a survey tool's export as one round of the data folder.
 
 Use::
 
-    evaluation import eksport.xlsx --round opfoelgning-2019 [--data DIR] [--replace]
+    evaluation import EXPORT --round KEY [--dry-run] [--mapping FILE] [--save-mapping FILE]
+                                         [--municipality-column NAME] [--replace] [--data DIR]
 
-The export may be *wide* (one row per municipality, one column per item;
-an item column is headed by the item's key or its Danish question) or *tidy*
-(columns ``municipality``, ``item``, ``score``).  The municipality column may
-be called ``municipality`` or ``kommune``.  Answers are codes (``3``,
-``3.0``) or scale labels in any letter case (``I høj grad``, ``ved ikke``).
+Exports are read as the survey tools write them (:mod:`.layouts`: SurveyXact,
+Qualtrics, Microsoft Forms, Google Forms, SurveyMonkey), or in the plain
+layout: wide (one row per municipality, one column per item, headed by the
+item's key or question) or tidy (``municipality``, ``item``, ``score``).
 
-Reading the file (:mod:`.sources`), matching headers and labels
-(:mod:`.matching`), and checking and writing the round (:mod:`.writing`).
-Every problem in the export is collected before one
-:class:`~evaluation.exceptions.DataError` is raised; nothing is written then.
+Reading the file (:mod:`.sources`), recognising its layout
+(:mod:`.layouts`), matching columns and answers (:mod:`.matching`),
+resolving its rows (:mod:`.resolve`), the plan of the whole import
+(:mod:`.planning`), the mapping file (:mod:`.mapping`), and checking and
+writing the round with its provenance record (:mod:`.writing`).  Every
+problem is collected before one :class:`~evaluation.exceptions.DataError` is
+raised; nothing is written then.
 """
 from .sources import (
     MAX_BYTES,
@@ -24,8 +27,10 @@ from .sources import (
     check_xlsx_archive,
     decode_text,
 )
-from .matching import rows_to_responses
-from .writing import import_export, read_export, write_responses
+from .mapping import Mapping, load_mapping, save_mapping
+from .planning import ImportPlan, plan_import
+from .sources import Source, read_source
+from .writing import PROVENANCE_FILE, PreparedImport, commit_import, import_export, prepare_import, read_export, write_responses
 
 __all__ = [
     "MAX_BYTES",
@@ -35,7 +40,8 @@ __all__ = [
     "import_export",
     "read_export",
     "read_rows",
-    "rows_to_responses",
+    "Mapping", "load_mapping", "save_mapping", "ImportPlan", "plan_import", "Source", "read_source",
+    "PROVENANCE_FILE", "PreparedImport", "commit_import", "prepare_import",
     "check_xlsx_archive",
     "decode_text",
     "write_responses",

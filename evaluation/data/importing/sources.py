@@ -7,14 +7,19 @@ defusedxml.  The export itself is only opened for reading.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...exceptions import DataError, EvaluationError, Problem
 
-__all__ = ["MAX_BYTES", "MAX_RATIO", "RATIO_MIN_BYTES", "MAX_MEMBERS", "read_rows", "check_xlsx_archive", "decode_text"]
+__all__ = [
+    "MAX_BYTES", "MAX_RATIO", "RATIO_MIN_BYTES", "MAX_MEMBERS", "Source", "read_source", "read_rows",
+    "check_xlsx_archive", "decode_text",
+]
 
 
 #: Largest export accepted: file size of a CSV, total uncompressed size of a workbook.
@@ -26,6 +31,32 @@ RATIO_MIN_BYTES = 2**20
 MAX_MEMBERS = 1000
 
 _ENCODINGS = ("utf-8", "cp1252")
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"), (b"\xff\xfe", "utf-16", "UTF-16"), (b"\xfe\xff", "utf-16", "UTF-16"))
+_DELIMITERS = {",": "','", ";": "';'", "\t": "tab"}
+#: File name endings read as delimited text.
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass
+class Source:
+    """The cells of one export and how they were read.
+
+    ``sheets`` holds ``(sheet name, rows)`` in workbook order (one unnamed
+    sheet for a text file); rows are ``(row number, cells)`` as
+    :func:`read_rows` returns them.
+    """
+
+    name: str
+    sha256: str
+    kind: str  # "text" or "workbook"
+    encoding: str = ""
+    delimiter: str = ""
+    sheets: list = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.kind == "workbook":
+            return "Excel workbook (.xlsx)"
+        return f"text, {self.encoding}, {_DELIMITERS.get(self.delimiter, repr(self.delimiter))}-separated"
 _CHUNK = 2**20
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 
@@ -36,20 +67,31 @@ def _unreadable(name: str, why: str) -> DataError:
 
 # ------------------------------------------------------------- reading files
 def decode_text(raw: bytes, name: str) -> str:
-    """Decode a CSV export: UTF-8, UTF-8 with BOM or Windows-1252, in that order.
+    """Decode a text export: UTF-16 or UTF-8 with a byte-order mark, else UTF-8, else Windows-1252.
 
     Raises :class:`DataError` ("unreadable file") when the bytes are none of
-    them, or hold NUL bytes (UTF-16 and binary files).
+    them, or hold NUL bytes without a UTF-16 byte-order mark (binary files).
     """
+    return _decode(raw, name)[0]
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """The text of ``raw`` and the name of its encoding (see :func:`decode_text`)."""
+    for bom, codec, label in _BOMS:
+        if raw.startswith(bom):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise _unreadable(name, f"it starts as {label} but is not: {exc}") from exc
+            return (text[1:] if text.startswith("\ufeff") else text), label
     if b"\x00" in raw:
-        raise _unreadable(name, "not a text file in UTF-8 or Windows-1252 (it holds NUL bytes; UTF-16?)")
+        raise _unreadable(name, "not a text file in UTF-8, UTF-16 with byte-order mark or Windows-1252 (it holds NUL bytes)")
     for encoding in _ENCODINGS:
         try:
-            text = raw.decode(encoding)
+            return raw.decode(encoding), {"utf-8": "UTF-8", "cp1252": "Windows-1252"}[encoding]
         except UnicodeDecodeError:
             continue
-        return text[1:] if text.startswith("\ufeff") else text
-    raise _unreadable(name, "not encoded as UTF-8 or Windows-1252")
+    raise _unreadable(name, "not encoded as UTF-8, UTF-16 or Windows-1252")
 
 
 def _split(text: str, delimiter: str) -> list[list[str]]:
@@ -63,15 +105,15 @@ def _trimmed_width(row: list[str]) -> int:
     return width
 
 
-def _sniff(text: str, name: str) -> list[list[str]]:
-    """Parse ``text`` with ',' or ';', whichever gives the consistent table.
+def _sniff(text: str, name: str) -> tuple[list[list[str]], str]:
+    """Parse ``text`` with ',', ';' or a tab, whichever gives the consistent table.
 
     For each separator the score is the number of non-blank rows as wide as
     the header (blank trailing cells ignored); the higher score wins, ties go
-    to the wider header, then to the comma.
+    to the wider header, then to the comma, then the semicolon.
     """
-    best, best_key, error = None, None, None
-    for delimiter in (",", ";"):
+    best, best_key, error, chosen = None, None, None, ","
+    for delimiter in _DELIMITERS:
         try:
             rows = _split(text, delimiter)
         except csv.Error as exc:
@@ -81,34 +123,30 @@ def _sniff(text: str, name: str) -> list[list[str]]:
         header = widths[0] if widths else 0
         key = (sum(w == header for w in widths) if header > 1 else 0, header)
         if best_key is None or key > best_key:
-            best, best_key = rows, key
+            best, best_key, chosen = rows, key, delimiter
     if best is None:
         raise _unreadable(name, f"broken CSV quoting: {error}")
-    return best
+    return best, chosen
 
 
-def _csv_rows(path: Path, name: str) -> list[tuple[int, list[object]]]:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise DataError(Problem(name, f"file is larger than {MAX_BYTES // 2**20} MB", value=size))
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    text = decode_text(raw, name)
-    if not text.translate(str.maketrans("", "", ",;\"")).strip():
+def _text_source(path: Path, name: str, raw: bytes, digest: str) -> Source:
+    text, encoding = _decode(raw, name)
+    if not text.translate(str.maketrans("", "", ",;\"\t")).strip():
         raise DataError(Problem(name, "file is empty"))
-    rows = _sniff(text, name)
+    rows, delimiter = _sniff(text, name)
     _check_separator(rows, name)
-    return [(number, [cell.strip() for cell in row]) for number, row in enumerate(rows, start=1)]
+    cells = [(number, [cell.strip() for cell in row]) for number, row in enumerate(rows, start=1)]
+    return Source(name, digest, "text", encoding, delimiter, [("", cells)])
 
 
 def _check_separator(rows: list[list[str]], name: str) -> None:
-    """Refuse a header that is one cell holding another separator (tab, '|'),
+    """Refuse a header that is one cell holding another separator ('|'),
     which would otherwise read as one unknown column."""
     header = next((r for r in rows if any(c.strip() for c in r)), [])
     cells = [c for c in header if c.strip()]
     if len(cells) != 1:
         return
-    for separator, what in (("\t", "tabs"), ("|", "'|'")):
+    for separator, what in (("|", "'|'"),):
         if separator in cells[0].strip():
             raise DataError(Problem(name, f"columns are separated by {what}; save the export with ',' or ';' "
                                           "between columns", row=rows.index(header) + 1, value=cells[0]))
@@ -200,7 +238,7 @@ def _caused_by_unsafe_xml(exc: BaseException) -> bool:
     return False
 
 
-def _xlsx_rows(path: Path, name: str) -> list[tuple[int, list[object]]]:
+def _workbook_source(path: Path, name: str, digest: str) -> Source:
     _require_defusedxml()
     import openpyxl
 
@@ -214,11 +252,45 @@ def _xlsx_rows(path: Path, name: str) -> list[tuple[int, list[object]]]:
                 raise DataError(Problem(name, "refused: the workbook's XML declares entities or a DTD (defusedxml stopped it)")) from exc
             raise _unreadable(name, f"not a valid .xlsx workbook: {type(exc).__name__}: {exc}") from exc
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=sheet.max_column, values_only=True)
-        return [(number, [v.strip() if isinstance(v, str) else v for v in row]) for number, row in enumerate(rows, start=1)]
+        sheets = []
+        for sheet in workbook.worksheets:
+            rows = sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=sheet.max_column, values_only=True)
+            cells = [(number, [v.strip() if isinstance(v, str) else v for v in row]) for number, row in enumerate(rows, start=1)]
+            sheets.append((sheet.title, cells))
+        return Source(name, digest, "workbook", sheets=sheets)
     finally:
         workbook.close()
+
+
+def read_source(path: str | os.PathLike) -> Source:
+    """Read every sheet of an export (``.xlsx``) or the table of a text export.
+
+    Text exports (``.csv``, ``.tsv``, ``.txt``) may be UTF-8 (with or
+    without byte-order mark), UTF-16 with byte-order mark or Windows-1252,
+    separated by commas, semicolons or tabs.  The file is only read.
+
+    Raises
+    ------
+    DataError
+        Missing, unsupported, unsafe or unreadable file.
+    """
+    path = Path(path)
+    name = os.fspath(path)
+    if not path.is_file():
+        raise DataError(Problem(name, "file is missing"))
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES + (".xlsx",):
+        raise DataError(Problem(name, "unsupported file type; export the survey as .xlsx or .csv", value=path.suffix))
+    size = path.stat().st_size
+    if suffix != ".xlsx" and size > MAX_BYTES:
+        raise DataError(Problem(name, f"file is larger than {MAX_BYTES // 2**20} MB", value=size))
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    if suffix == ".xlsx":
+        return _workbook_source(path, name, digest.hexdigest())
+    return _text_source(path, name, path.read_bytes(), digest.hexdigest())
 
 
 def read_rows(path: str | os.PathLike) -> list[tuple[int, list[object]]]:
@@ -227,7 +299,7 @@ def read_rows(path: str | os.PathLike) -> list[tuple[int, list[object]]]:
     Parameters
     ----------
     path : path-like
-        A ``.xlsx`` workbook (its first sheet is read) or a ``.csv`` file.
+        A ``.xlsx`` workbook (its first sheet is read) or a text export.
 
     Returns
     -------
@@ -240,13 +312,4 @@ def read_rows(path: str | os.PathLike) -> list[tuple[int, list[object]]]:
     DataError
         Missing, unsupported, unsafe or unreadable file.
     """
-    path = Path(path)
-    name = os.fspath(path)
-    if not path.is_file():
-        raise DataError(Problem(name, "file is missing"))
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_rows(path, name)
-    if suffix == ".xlsx":
-        return _xlsx_rows(path, name)
-    raise DataError(Problem(name, "unsupported file type; export the survey as .xlsx or .csv", value=path.suffix))
+    return read_source(path).sheets[0][1]

@@ -8,40 +8,51 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ... import config
 from ...exceptions import DataError, ParameterError, Problem
-from ...files import write_atomically
+from ...files import write_atomically, write_text_atomically
 from ..contract import Instrument
 from ..instrument import load_instrument
 from ..municipalities import load_municipalities
 from ..responses import parse_response_rows
 from ..round_add import complete_round_folder
 from ..rounds import load_rounds
-from .matching import rows_to_responses
-from .sources import read_rows
+from ..municipalities import load_names
+from .layouts import TOOLS
+from .mapping import Mapping, load_mapping
+from .planning import ImportPlan, plan_import
 
-__all__ = ["import_export", "read_export", "write_responses"]
+__all__ = ["import_export", "prepare_import", "commit_import", "PreparedImport", "read_export", "write_responses",
+           "PROVENANCE_FILE"]
+
+#: The record of a round's import, beside its answers.
+PROVENANCE_FILE = "import.yml"
+_PROVENANCE_HEAD = ("# How responses.csv was imported (written by 'evaluation import'): the source file, its hash,\n"
+                    "# the layout recognised, the mapping used and every row kept or dropped.\n")
 
 
-def read_export(path: str | os.PathLike, instrument: Instrument, municipalities: pd.DataFrame) -> pd.DataFrame:
+def read_export(path: str | os.PathLike, instrument: Instrument, municipalities: pd.DataFrame,
+                names: dict[str, str] | None = None, **options) -> pd.DataFrame:
     """Read a survey export into the contract's answers for one round.
 
     Returns
     -------
     DataFrame
-        ``municipality``, ``item``, ``score`` (int code 0-4); see
-        :func:`rows_to_responses`.
+        ``municipality``, ``item``, ``score`` (Int64 code 0-4, ``<NA>`` for
+        a question left blank); see :func:`~.planning.plan_import`, which
+        takes the same keyword ``options``.
 
     Raises
     ------
     DataError
         Listing every problem of the file.
     """
-    return rows_to_responses(read_rows(path), os.fspath(path), instrument, municipalities)
+    return plan_import(path, instrument, municipalities, names or {}, **options).responses
 
 
 # ------------------------------------------------------------------- writing
@@ -56,38 +67,37 @@ def write_responses(frame: pd.DataFrame, target: Path) -> Path:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(["municipality", "item", "score"])
-            writer.writerows(frame[["municipality", "item", "score"]].itertuples(index=False, name=None))
+            for muni, item, score in frame[["municipality", "item", "score"]].itertuples(index=False, name=None):
+                writer.writerow([muni, item, "" if pd.isna(score) else int(score)])
             fh.flush()
             os.fsync(fh.fileno())  # raw data: on disk before it replaces the old file
 
     return write_atomically(target, write)
 
 
-def import_export(path: str | os.PathLike, round_key: str, *, data: str | os.PathLike | None = None, replace: bool = False) -> Path:
-    """Import a survey export as the answers of round ``round_key``.
+@dataclass
+class PreparedImport:
+    """An import worked out and checked, not yet written."""
 
-    Parameters
-    ----------
-    path : path-like
-        The export, ``.xlsx`` or ``.csv`` (wide or tidy; see the module).
-    round_key : str
-        A round listed in ``rounds.yml``.
-    data : path-like, optional
-        The data folder (default: the bundled ``data/``).
-    replace : bool
-        Overwrite ``responses/<round_key>.csv`` if it exists.
+    plan: ImportPlan
+    round_key: str
+    target: Path
+    provenance_file: Path
 
-    Returns
-    -------
-    Path
-        The file written, ``responses/<round_key>.csv``, with columns
-        ``municipality``, ``item``, ``score``.
+    def report(self) -> str:
+        return self.plan.report(os.fspath(self.target))
+
+
+def prepare_import(path: str | os.PathLike, round_key: str, *, data: str | os.PathLike | None = None,
+                   replace: bool = False, mapping: str | os.PathLike | Mapping | None = None,
+                   municipality_column: str = "") -> PreparedImport:
+    """Work out and check the import of an export as round ``round_key``; write nothing.
 
     Raises
     ------
     DataError
-        Listing every problem: unknown round, existing round file, and
-        every problem of the export.  Nothing is written then.
+        Listing every problem: unknown round, existing round file, a bad
+        mapping file, and every problem of the export.
     """
     if not isinstance(round_key, str) or not round_key:
         raise ParameterError(f"round_key must be a non-empty string, got {round_key!r}")
@@ -96,26 +106,81 @@ def import_export(path: str | os.PathLike, round_key: str, *, data: str | os.Pat
     instrument = load_instrument(data)
     rounds = load_rounds(data)
     municipalities = load_municipalities(data)
+    names = load_names(data)
     problems: list[Problem] = []
     known = rounds["round"].tolist()
-    target = None
+    target = config.round_file(round_key, data)
     if round_key not in known:
         rounds_file = os.fspath(config.data_dir(data) / "rounds.yml")
         problems.append(Problem(rounds_file, f"unknown round; add it first with 'evaluation round add {round_key} --label ... --date ...' or use one of {', '.join(known)}", column="key", value=round_key))
-    else:
-        target = config.round_file(round_key, data)
-        if _has_answers(target) and not replace:
-            problems.append(Problem(os.fspath(target), "the round already has a response file; use --replace (replace=True) to overwrite it", value=round_key))
+    elif _has_answers(target) and not replace:
+        problems.append(Problem(os.fspath(target), "the round already has a response file; use --replace (replace=True) to overwrite it", value=round_key))
+    if mapping is not None and not isinstance(mapping, Mapping):
+        try:
+            mapping = load_mapping(mapping, tuple(TOOLS))
+        except DataError as exc:
+            problems.extend(exc.problems)
+            mapping = None
     try:
-        frame = read_export(path, instrument, municipalities)
+        plan = plan_import(path, instrument, municipalities, names, mapping=mapping, municipality=municipality_column)
     except DataError as exc:
         problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
-    _check_written_form(frame, instrument, municipalities)
-    written = write_responses(frame, target)
-    complete_round_folder(round_key, data)  # a round imported without 'round add' gets its templates too
+    _check_written_form(plan.responses, instrument, municipalities)
+    return PreparedImport(plan, round_key, target, config.round_file(round_key, data, PROVENANCE_FILE))
+
+
+def commit_import(prepared: PreparedImport, data: str | os.PathLike | None = None) -> Path:
+    """Write a prepared import: the round's answers, then its provenance record."""
+    import yaml
+
+    written = write_responses(prepared.plan.responses, prepared.target)
+    record = yaml.safe_dump(prepared.plan.provenance(prepared.round_key), allow_unicode=True, sort_keys=False, width=1000)
+    write_text_atomically(prepared.provenance_file, _PROVENANCE_HEAD + record)
+    complete_round_folder(prepared.round_key, data)  # a round imported without 'round add' gets its templates too
     return written
+
+
+def import_export(path: str | os.PathLike, round_key: str, *, data: str | os.PathLike | None = None, replace: bool = False,
+                  mapping: str | os.PathLike | Mapping | None = None, municipality_column: str = "",
+                  dry_run: bool = False) -> Path:
+    """Import a survey export as the answers of round ``round_key``.
+
+    Parameters
+    ----------
+    path : path-like
+        The export: a survey tool's own layout or the plain one (see
+        :mod:`.layouts`).
+    round_key : str
+        A round listed in ``rounds.yml``.
+    data : path-like, optional
+        The data folder (default: the bundled ``data/``).
+    replace : bool
+        Overwrite ``rounds/<round_key>/responses.csv`` if it holds answers.
+    mapping : path-like or Mapping, optional
+        A mapping file (see :mod:`.mapping`) to use instead of recognising.
+    municipality_column : str
+        The column that names the municipality.
+    dry_run : bool
+        Check everything and write nothing.
+
+    Returns
+    -------
+    Path
+        The round's answers file, ``rounds/<round_key>/responses.csv``
+        (written unless ``dry_run``), with columns ``municipality``,
+        ``item``, ``score``; beside it ``import.yml`` records the source
+        file's name and hash, the layout, the mapping and every row's fate.
+
+    Raises
+    ------
+    DataError
+        Listing every problem; nothing is written then.
+    """
+    prepared = prepare_import(path, round_key, data=data, replace=replace, mapping=mapping,
+                              municipality_column=municipality_column)
+    return prepared.target if dry_run else commit_import(prepared, data)
 
 
 def _has_answers(path: Path) -> bool:

@@ -2,7 +2,8 @@
 
 Numbers, counts, lists and dates (:mod:`.wording`), sentences about change
 and ceilings chosen from the analysis tables (:mod:`.sentences`), who took part in a
-round (:mod:`.participation`), and the figures' text alternatives
+round (:mod:`.participation`), counts of the coded interviews and
+triangulation (:mod:`.codings`), and the figures' text alternatives
 (:mod:`.alt_text`).  Nothing here computes a
 statistic.  Every function returns HTML-safe text: strings that come from
 data are escaped where they enter the text.

@@ -69,7 +69,9 @@ def alt_profile(profile, *, labels: dict, municipality: str) -> str:
     """Alt text of a municipality's profile figure (``group_profile`` rows)."""
     parts = []
     for item, group in profile.groupby("item", sort=False):
-        answers = ", ".join("ved ikke" if dk else number(s, 0) for s, dk in zip(group["score"], group["dont_know"]))
+        present = group["present"] if "present" in group else [False] * len(group)  # absent: a dash
+        answers = ", ".join("ved ikke" if dk else ("ikke besvaret" if here and _missing(s) else number(s, 0))
+                            for s, dk, here in zip(group["score"], group["dont_know"], present))
         parts.append(f"{esc(labels[item])}: {answers}")
     return (f"{esc(_genitive(municipality))} svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
             + "; ".join(parts) + ".")

@@ -102,16 +102,30 @@ def significance_sentence(row, *, alpha: float = 0.05, n_tests: int = 5) -> str:
             f"{holm}) og kan skyldes tilfældig variation.")
 
 
-def missing_sentence(row, *, baseline: str, followup: str) -> str:
-    """Which "ved ikke" answers were left out; empty when there were none."""
-    parts = []
-    for key, when in (("n_dont_know_baseline", baseline), ("n_dont_know_followup", followup)):
-        n = int(row[key])
-        if n:
-            parts.append(f"{count(n, 'kommune', 'kommuner')} svarede »ved ikke« ved {esc(when)}")
+def missing_sentence(row, *, baseline: str, followup: str, left_out_of: str = "gennemsnit og test") -> str:
+    """Which "ved ikke" answers and which questions left blank (not answered) were left out; empty when none.
+
+    The two are counted apart: "ved ikke" is an answer, a blank is none.
+    ``row`` holds ``n_dont_know_baseline``, ``n_dont_know_followup``,
+    ``n_not_answered_baseline``, ``n_not_answered_followup`` (a count left out
+    is 0); ``left_out_of`` names what the missing answers are left out of.
+    """
+    parts, kinds = [], set()
+    for kind, verb in (("dont_know", "svarede »ved ikke«"), ("not_answered", "besvarede ikke spørgsmålet")):
+        for when, name in (("baseline", baseline), ("followup", followup)):
+            n = int(row.get(f"n_{kind}_{when}", 0))
+            if n:
+                parts.append(f"{count(n, 'kommune', 'kommuner')} {verb} ved {esc(name)}")
+                kinds.add(kind)
     if not parts:
         return ""
-    return (_capital(join(parts)) + "; »ved ikke« er et manglende svar og indgår ikke i gennemsnit og test.")
+    if kinds == {"dont_know"}:
+        tail = f"»ved ikke« er et manglende svar og indgår ikke i {left_out_of}."
+    elif kinds == {"not_answered"}:
+        tail = f"et ubesvaret spørgsmål er et manglende svar og indgår ikke i {left_out_of}."
+    else:
+        tail = f"både »ved ikke« og et ubesvaret spørgsmål er manglende svar og indgår ikke i {left_out_of}."
+    return _capital(join(parts)) + "; " + tail
 
 
 def ceiling_sentence(head, ceil, *, baseline: str, threshold: float) -> str:

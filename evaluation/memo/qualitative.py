@@ -1,0 +1,123 @@
+"""The memo's qualitative blocks, built from the follow-up's codings.
+
+Each theme's counts (:func:`theme_block`), the statements linked to its
+codes, the triangulation sentence of a parameter section
+(:func:`triangulation_block`), the framework matrix of the appendix
+(:func:`matrix_blocks`, one table per theme, at most
+:data:`MATRIX_COLUMNS` sources side by side so it prints on A4), the table
+``tables/codings.csv`` (:func:`codings_table`) and a profile's codes
+(:func:`profile_codes`).  Numbers come from :mod:`evaluation.analysis.codings`,
+words from :mod:`evaluation.memo.text.codings`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..analysis.codings import framework_matrix, triangulation
+from ..data.contract import CENTRE_SOURCE
+from . import report
+from .text import codings as tc
+from .text.wording import esc, join
+
+__all__ = ["theme_block", "triangulation_block", "matrix_blocks", "codings_table", "profile_codes",
+           "MATRIX_COLUMNS", "TABLE_COLUMNS", "CODED_MARK"]
+
+#: Sources shown side by side in one matrix table (more are split into further tables).
+MATRIX_COLUMNS = 6
+#: Columns of ``tables/codings.csv``.
+TABLE_COLUMNS = ["theme", "code", "label", "n_sources", "n_interviewed", "sources"]
+#: The mark of a coded cell in the framework matrix.
+CODED_MARK = "●"
+
+
+def _phrases(ctx) -> dict[str, tuple[str, str]]:
+    codes = ctx.codebook.codes
+    return {c: (p, o) for c, p, o in zip(codes["code"], codes["phrase"], codes["phrase_one"])}
+
+
+def _definite(ctx) -> str:
+    return ctx.definite[ctx.followup]
+
+
+def theme_block(ctx, theme: str) -> report.Block:
+    """The counts of one theme's codes at the follow-up, then the statements linked to them."""
+    counts = ctx.code_counts[ctx.code_counts["theme"] == theme]
+    parts = []
+    if not counts.empty:
+        about = set(counts["about"])
+        if ctx.codings.empty:
+            parts.append(report.paragraph(tc.uncoded_sentence(_definite(ctx))))
+        else:
+            if "municipalities" in about:
+                if ctx.interviewed:
+                    parts += [report.paragraph("Sådan er interviewene med kommunerne kodet (antal kommuner for hver "
+                                               "kode, flest først):"),
+                              report.bullets(tc.theme_sentences(counts, _phrases(ctx)))]
+                else:
+                    parts.append(report.paragraph(tc.no_interviews_sentence(_definite(ctx))))
+            if "centre" in about:
+                parts.append(report.paragraph(*tc.centre_sentences(counts, _phrases(ctx), definite=_definite(ctx))))
+    parts.append(report.quotes(ctx.statements(theme), theme))
+    return report.Block('<div class="coded-theme">' + "".join(parts) + "</div>")
+
+
+def triangulation_block(ctx, item: str, row) -> report.Block:
+    """The parameter section's sentence setting the survey beside the interview codes."""
+    if ctx.codings.empty or not ctx.interviewed:
+        return report.Block("")
+    tri = triangulation(ctx.codings, ctx.codebook.codes, ctx.interviewed, [item]).iloc[0]
+    labels = dict(zip(ctx.codebook.codes["code"], ctx.codebook.codes["label"]))
+    return report.paragraph(tc.triangulation_sentence(row, tri, label=ctx.labels[item], baseline=ctx.definite[ctx.baseline],
+                                                      followup=_definite(ctx), labels=labels))
+
+
+def codings_table(ctx) -> pd.DataFrame:
+    """``theme, code, label, n_sources, n_interviewed, sources`` of the follow-up."""
+    return ctx.code_counts[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def _matrix_sources(ctx) -> list[str]:
+    coded = set(ctx.codings["source"])
+    return list(ctx.interviewed) + ([CENTRE_SOURCE] if CENTRE_SOURCE in coded else [])
+
+
+def matrix_blocks(ctx) -> list[report.Block]:
+    """The framework matrix: per theme, a table of codes (rows) by sources (columns), a mark where coded."""
+    sources = _matrix_sources(ctx)
+    if ctx.codings.empty or not sources:
+        return []
+    long = framework_matrix(ctx.codings, ctx.codebook.codes, sources)
+    codes = ctx.codebook.codes.set_index("code")
+    themes = dict(zip(ctx.codebook.themes["theme"], ctx.codebook.themes["label"]))
+    blocks = []
+    for theme, rows in long.groupby("theme", sort=False):
+        kinds = set(codes.loc[rows["code"].unique(), "sources"])
+        shown = [s for s in sources if ("centre" if s == CENTRE_SOURCE else "municipalities") in kinds]
+        for start in range(0, len(shown), MATRIX_COLUMNS):
+            chunk = shown[start:start + MATRIX_COLUMNS]
+            wide = (rows[rows["source"].isin(chunk)].pivot(index="code", columns="source", values="coded")
+                    .reindex(index=list(pd.unique(rows["code"])), columns=chunk))
+            frame = pd.DataFrame({"Kode": [codes.loc[c, "label"] for c in wide.index]})
+            for s in chunk:
+                frame[s.capitalize() if s == CENTRE_SOURCE else s] = [CODED_MARK if v else "" for v in wide[s]]
+            part = f" ({start // MATRIX_COLUMNS + 1} af {-(-len(shown) // MATRIX_COLUMNS)})" if len(shown) > MATRIX_COLUMNS else ""
+            blocks.append(report.table(frame, caption=f"{themes[theme]}: kodede interview{part}"))
+    return blocks
+
+
+def profile_codes(ctx, municipality: str) -> report.Block:
+    """The codes recorded for one municipality at the follow-up, by theme."""
+    definite = esc(_definite(ctx))
+    if municipality not in ctx.interviewed:
+        return report.paragraph(f"Kommunen blev ikke interviewet ved {definite}, så der er ingen kodede udsagn.")
+    if ctx.codings.empty:
+        return report.paragraph(tc.uncoded_sentence(_definite(ctx)))
+    mine = ctx.codings.loc[ctx.codings["source"] == municipality, "code"]
+    codes = ctx.codebook.codes[ctx.codebook.codes["code"].isin(set(mine))]
+    if codes.empty:
+        return report.paragraph(f"Interviewet med kommunen ved {definite} er ikke kodet med nogen kode fra kodebogen.")
+    themes = dict(zip(ctx.codebook.themes["theme"], ctx.codebook.themes["label"]))
+    items = [f"<strong>{esc(themes[t])}</strong>: {join(f'»{esc(label)}«' for label in rows['label'])}"
+             for t, rows in codes.groupby("theme", sort=False)]
+    return report.Block(report.paragraph(f"Interviewet med kommunen ved {definite} er kodet med {len(codes)} "
+                                         f"{'kode' if len(codes) == 1 else 'koder'}:") + report.bullets(items))

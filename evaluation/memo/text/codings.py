@@ -1,0 +1,158 @@
+"""Sentences from the coded interviews: code counts per theme and triangulation.
+
+Every count comes from a row of :func:`evaluation.analysis.codings.code_counts`
+or :func:`~evaluation.analysis.codings.triangulation`; nothing is typed.  A
+count sentence is wrapped in ``<span class="code-count">`` carrying the code,
+the count and what it is counted over (``data-code``, ``data-n``,
+``data-of``), so a test can re-derive every claim from ``codings.csv``.
+
+>>> sources_phrase(4, 5), sources_phrase(1, 5), sources_phrase(5, 5), sources_phrase(0, 5)
+('4 af de 5 interviewede kommuner', 'Én af de 5 interviewede kommuner', 'Alle 5 interviewede kommuner', 'Ingen af de 5 interviewede kommuner')
+>>> sources_phrase(1, 1), sources_phrase(0, 1), sources_phrase(2, 2)
+('Den interviewede kommune', 'Ingen interviewet kommune', 'Begge interviewede kommuner')
+"""
+from __future__ import annotations
+
+from .sentences import DIRECTION_WORDS
+from .wording import _capital, esc, join, number, signed
+
+__all__ = ["sources_phrase", "code_sentence", "theme_sentences", "centre_sentences", "triangulation_sentence",
+           "no_interviews_sentence", "uncoded_sentence"]
+
+
+def sources_phrase(n: int, total: int) -> str:
+    """The subject of a count sentence: ``n`` of the ``total`` interviewed municipalities."""
+    n, total = int(n), int(total)
+    if not 0 <= n <= total:
+        raise ValueError(f"n={n} must be between 0 and total={total}")
+    if total == 1:
+        return "Den interviewede kommune" if n == 1 else "Ingen interviewet kommune"
+    if n == 0:
+        return f"Ingen af de {total} interviewede kommuner"
+    if n == total:
+        return "Begge interviewede kommuner" if total == 2 else f"Alle {total} interviewede kommuner"
+    if n == 1:
+        return f"Én af de {total} interviewede kommuner"
+    return f"{n} af de {total} interviewede kommuner"
+
+
+def _singular(n: int, total: int) -> bool:
+    """Whether the subject is one municipality (adjectives and pronouns agree)."""
+    return n == 1 or (total == 1)
+
+
+def _claim(html: str, code: str, n: int, total: int) -> str:
+    return f'<span class="code-count" data-code="{esc(code)}" data-n="{int(n)}" data-of="{int(total)}">{html}</span>'
+
+
+def code_sentence(row, phrases: dict[str, tuple[str, str]]) -> str:
+    """One count sentence for a code about municipalities.
+
+    ``row`` is a row of ``code_counts``; ``phrases`` maps a code to its
+    (plural, singular) phrase.  The coded municipalities are named when some
+    but not all were coded.
+    """
+    n, total = int(row["n_sources"]), int(row["n_interviewed"])
+    plural, singular = phrases[row["code"]]
+    phrase = singular if _singular(n, total) else plural
+    names = ""
+    if 0 < n < total:
+        names = f" ({join(esc(s) for s in str(row['sources']).split('; '))})"
+    return _claim(f"{sources_phrase(n, total)}{names} {esc(phrase)}.", row["code"], n, total)
+
+
+def no_interviews_sentence(definite: str) -> str:
+    """For a round in which no municipality was interviewed."""
+    return f"Ved {esc(definite)} blev ingen kommuner interviewet, så der er ingen kodede interview med kommunerne at tælle."
+
+
+def uncoded_sentence(definite: str) -> str:
+    """For a round whose interviews have not been coded (its codings.csv holds no rows)."""
+    return (f"Interviewene fra {esc(definite)} er endnu ikke kodet, så der er ingen optælling af, "
+            "hvor mange der nævner hvad.")
+
+
+def theme_sentences(counts, phrases: dict[str, tuple[str, str]]) -> list[str]:
+    """A count sentence for each municipality code of one theme, most frequent first.
+
+    ``counts`` holds the theme's rows of ``code_counts`` (in their order).
+    Nothing when no municipality was interviewed (say so with
+    :func:`no_interviews_sentence`).
+    """
+    rows = counts[counts["about"] == "municipalities"]
+    return [code_sentence(r, phrases) for _, r in rows.iterrows() if int(r["n_interviewed"]) > 0]
+
+
+def centre_sentences(counts, phrases: dict[str, tuple[str, str]], *, definite: str) -> list[str]:
+    """Sentences for the codes about the centre: each code it was coded with,
+    then one sentence naming the codes it was not coded with."""
+    rows = counts[counts["about"] == "centre"]
+    if rows.empty:
+        return []
+    if int(rows["n_interviewed"].max()) == 0:
+        return [f"Der er ingen kodede udsagn fra interviewet med centret ved {esc(definite)}."]
+    out = [_claim(f"Centret {esc(phrases[r['code']][1])}.", r["code"], r["n_sources"], r["n_interviewed"])
+           for _, r in rows.iterrows() if int(r["n_sources"])]
+    absent = [f"»{esc(r['label'])}«" for _, r in rows.iterrows() if not int(r["n_sources"])]
+    if absent:
+        listed = absent[0] if len(absent) == 1 else f"{', '.join(absent[:-1])} eller {absent[-1]}"
+        out.append(f"Interviewet med centret er ikke kodet med {listed}.")
+    return out
+
+
+def _change_clause(row, *, label: str, baseline: str, followup: str) -> str:
+    if int(row["n_pairs"]) == 0:
+        return f"spørgeskemaet kan ikke vise en udvikling for {esc(label.lower())}"
+    verb = DIRECTION_WORDS[row["direction"]][0]
+    change = number(abs(row["mean_change"]), 2)
+    if row["direction"] == "held":
+        return (f"i spørgeskemaet var gennemsnittet for {esc(label.lower())} stort set uændret fra {esc(baseline)} til "
+                f"{esc(followup)} (ændring {signed(row['mean_change'], 2)})")
+    return (f"i spørgeskemaet {verb} gennemsnittet for {esc(label.lower())} med {change} skalapoint fra "
+            f"{esc(baseline)} til {esc(followup)}")
+
+
+def _interview_clause(tri, labels: dict[str, str]) -> str:
+    total = int(tri["n_interviewed"])
+    parts = []
+    for direction, what in (("progress", "fremgang"), ("problem", "problemer")):
+        n = int(tri[f"n_{direction}"])
+        if not n:
+            continue
+        if not parts:
+            who = sources_phrase(n, total)
+            who = who[0].lower() + who[1:]
+        else:  # the second part: the same municipalities, named shorter
+            who = f"alle {total}" if n == total else ("én af de" if n == 1 else f"{n} af de") + f" {total}"
+        parts.append(f"{who} beskriver {what} (oftest »{esc(labels[tri[f'top_{direction}']])}«)")
+    return join(parts)
+
+
+def triangulation_sentence(row, tri, *, label: str, baseline: str, followup: str, labels: dict[str, str]) -> str:
+    """One sentence setting the survey's change beside the interview codes on the same parameter.
+
+    ``row`` is the parameter's row of ``compare_rounds``; ``tri`` its row of
+    ``triangulation``; ``labels`` maps codes to their Danish labels.  The
+    sentence says whether the two point the same way, different ways, or the
+    interviews are mixed, and that the interviews cover only the interviewed
+    municipalities; it never calls either a proof of the other.
+    """
+    total = int(tri["n_interviewed"])
+    if total == 0:
+        return ""
+    survey = _change_clause(row, label=label, baseline=baseline, followup=followup)
+    progress, problem = int(tri["n_progress"]), int(tri["n_problem"])
+    if not progress and not problem:
+        return (f"{_capital(survey)}; ingen af interviewene er kodet med fremgang eller problemer, der vedrører "
+                f"{esc(label.lower())}, så de kan ikke holdes op mod tallene.")
+    direction = row["direction"] if int(row["n_pairs"]) else None
+    if progress and problem:
+        lead = "Interviewene giver et blandet billede"
+    elif (direction, bool(progress)) in (("rose", True), ("fell", False)):
+        lead = "Spørgeskemaet og interviewene peger samme vej"
+    elif direction is None:
+        lead = "Interviewene kan ikke holdes op mod en udvikling i spørgeskemaet"
+    else:
+        lead = "Spørgeskemaet og interviewene peger i hver sin retning"
+    return (f"{lead}: {survey}, mens {_interview_clause(tri, labels)}. Interviewene dækker kun de "
+            f"interviewede kommuner og er et supplement til tallene, ikke et bevis for dem.")
