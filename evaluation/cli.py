@@ -95,8 +95,8 @@ def _cmd_import(args) -> int:
     if args.dry_run:
         print("dry run: nothing written to the data folder")
         return 0
-    target = commit_import(prepared, args.data)
-    print(f"wrote {target} and {prepared.provenance_file}")
+    commit_import(prepared, args.data)
+    print("wrote " + ", ".join(map(str, prepared.files())))
     return 0
 
 

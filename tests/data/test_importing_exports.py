@@ -22,8 +22,8 @@ from evaluation.data import load_dataset
 from exports.make_exports import REAL_NAMES, make_exports, names_csv
 
 NEW = "opfoelgning-2020"
-IMPORTS_ALONE = ["surveyxact.xlsx", "surveyxact.csv", "qualtrics.csv", "msforms.xlsx", "googleforms.csv",
-                 "surveymonkey.csv", "surveymonkey_custom_data.csv"]
+IMPORTS_ALONE = ["surveyxact.xlsx", "surveyxact.csv", "qualtrics.csv", "qualtrics.xlsx", "msforms.xlsx",
+                 "googleforms.csv", "googleforms_excel_da.csv", "surveymonkey.csv", "surveymonkey_custom_data.csv"]
 
 
 @pytest.fixture(scope="module")
@@ -236,3 +236,72 @@ def test_a_saved_mapping_reads_back_as_the_same_mapping(tmp_path):
     mapping = Mapping(tool="qualtrics", header_rows=3, municipality="Q1", time="RecordedDate",
                       items={"beredskab": "Q2_1"}, values={"I høj grad": 4, "5": 0})
     assert load_mapping(save_mapping(mapping, tmp_path / "m.yml"), ("qualtrics",)) == mapping
+
+
+# -------------------------------------------- plan status and participation
+@pytest.fixture
+def readiness_mapping(tmp_path):
+    from exports.make_exports import READINESS_MAPPING
+
+    path = tmp_path / "readiness.yml"
+    path.write_text(READINESS_MAPPING, encoding="utf-8")
+    return path
+
+
+def test_plan_status_and_participation_from_the_same_export(exports, data, readiness_mapping, capsys):
+    export = exports["readiness_googleforms.csv"]
+    assert run_import(export.path, data, "--mapping", str(readiness_mapping)) == 0
+    out = capsys.readouterr().out
+    round_dir = config.round_dir(NEW, data)
+    bundled = config.round_dir("opfoelgning-2019")
+    for name in ("plan_status.csv", "participation.csv"):
+        assert (round_dir / name).read_bytes() == (bundled / name).read_bytes(), name
+        assert str(round_dir / name) in out.splitlines()[-1]
+    assert (round_dir / "responses.csv").read_text(encoding="utf-8") == export.expected_csv()
+    assert "plan status: udrullet <- column 'Hvor langt er kommunens handlingsplan? [Fuldt udrullet]'" in out
+    assert "participation.csv: 5 interview, 5 survey" in out
+    assert main(["validate", "--data", str(data)]) == 0
+    ds = load_dataset(data)
+    assert len(ds.plan_status[ds.plan_status["round"] == NEW]) == 30
+
+
+def test_without_the_mapping_those_questions_are_listed_as_left_out(exports, data, capsys):
+    assert run_import(exports["readiness_googleforms.csv"].path, data, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "  'Hvordan har kommunen bidraget til denne måling?': not an item of the instrument\n" in out
+    assert "plan status:" not in out
+
+
+def test_a_filled_plan_status_is_kept_unless_replace(exports, data, readiness_mapping, capsys):
+    plan = config.round_file(NEW, data, "plan_status.csv")
+    plan.write_text("municipality,phase,status\nKommune A,udarbejdet,i_proces\n", encoding="utf-8")
+    err = refused(exports["readiness_googleforms.csv"].path, data, capsys, "--mapping", str(readiness_mapping))
+    assert f"{plan}: the round already has a plan_status.csv with rows" in err
+    assert run_import(exports["readiness_googleforms.csv"].path, data, "--mapping", str(readiness_mapping), "--replace") == 0
+    assert "Kommune A,udarbejdet,gennemfoert" in plan.read_text(encoding="utf-8")
+
+
+def test_an_unknown_status_wording_is_refused_or_mapped(exports, data, readiness_mapping, tmp_path, capsys):
+    text = exports["readiness_googleforms.csv"].path.read_text(encoding="utf-8")
+    path = tmp_path / "ready.csv"
+    path.write_text(text.replace("I proces", "Halvvejs", 1), encoding="utf-8")
+    row = next(n for n, line in enumerate(text.splitlines(), start=1) if "I proces" in line)
+    column = text.splitlines()[row - 1].split(",").index("I proces")
+    phase = ["udarbejdet", "godkendt", "udrullet"][column - 8]
+    word = {"udarbejdet": "Udarbejdet", "godkendt": "Godkendt", "udrullet": "Fuldt udrullet"}[phase]
+    err = refused(path, data, capsys, "--mapping", str(readiness_mapping))
+    assert f"{path}, row {row}, column 'Hvor langt er kommunens handlingsplan? [{word}]': not a plan status" in err
+    assert "(value: 'Halvvejs')" in err
+    mapping = tmp_path / "more.yml"
+    mapping.write_text(readiness_mapping.read_text(encoding="utf-8") + "statuses:\n  Halvvejs: i_proces\n", encoding="utf-8")
+    assert run_import(path, data, "--mapping", str(mapping)) == 0
+    bundled = config.round_file("opfoelgning-2019", name="plan_status.csv")
+    assert config.round_file(NEW, data, "plan_status.csv").read_bytes() == bundled.read_bytes()
+
+
+def test_rows_are_counted_as_a_spreadsheet_shows_them_despite_line_breaks_in_cells(exports, data, capsys):
+    # Kommune C's comment spans three lines of the file; a spreadsheet still shows it as row 5.
+    assert run_import(exports["surveymonkey.csv"].path, data, "--dry-run") == 0
+    out = capsys.readouterr().out
+    kept = [line.strip() for line in out.splitlines() if ": kept: " in line]
+    assert kept == [f"row {n}: kept: Kommune {c}" for n, c in zip(range(3, 13), "ABCDEFGHIJ")]

@@ -16,12 +16,14 @@ Layouts (from the tools' documented exports):
   tab-separated.
 - Qualtrics: CSV in UTF-8 with byte-order mark; three header rows (export
   tags, question texts, ``{"ImportId": ...}``), 17 metadata columns, a matrix
-  question ("stem - row"); as choice texts or as numeric values.
+  question ("stem - row"); as choice texts (also as a workbook) or as numeric
+  values.
 - Microsoft Forms: a workbook (sheet ``Sheet1``), ``ID``, ``Start time``,
   ``Completion time``, ``Email``, ``Name``, ``Last modified time``, then the
   question texts.
 - Google Forms: CSV in UTF-8, ``Timestamp`` ("2019/02/12 9:31:05 AM GMT+1"),
-  a grid question ("stem [row]").
+  a grid question ("stem [row]"); the same file saved again by a Danish Excel
+  (Windows-1252, semicolons).
 - SurveyMonkey: CSV with two header rows (question stems; ``Response`` or a
   matrix row's label, the stem written once over its columns), metadata
   through ``Custom Data 1``, ``End Date`` as "02/12/2019 09:31:05 AM".
@@ -61,6 +63,8 @@ MATRIX_STEM = "Hvor langt er kommunen med arbejdet? Vurdér hvert område"
 WHICH = "Hvilken kommune repræsenterer du?"
 COMMENT = "Har du kommentarer til undersøgelsen?"
 START = dt.datetime(2019, 2, 12, 9, 0, 0)
+HOSTILE_COMMENT = 'Vi mangler "ressourcer"; det er et problem,\nogså\r\nnæste år.\t=HYPERLINK("x")'
+
 
 Answers = dict[str, dict[str, "int | None"]]
 
@@ -223,6 +227,9 @@ def qualtrics(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]
         path = folder / ("qualtrics_numeric.csv" if numeric else "qualtrics.csv")
         path.write_bytes(_text(header + rows, bom=b"\xef\xbb\xbf"))
         out.append(Export(path, "qualtrics", expected))
+        if not numeric:  # the same download as an Excel workbook
+            _workbook(folder / "qualtrics.xlsx", {"Sheet0": header + rows})
+            out.append(Export(folder / "qualtrics.xlsx", "qualtrics", expected))
     return out
 
 
@@ -262,7 +269,10 @@ def googleforms(folder: Path, answers: Answers, q: dict[str, str]) -> list[Expor
         rows.append([_google_time(_time(n * 11)), muni] + [LABEL[a[i]] if a[i] is not None else "" for i in ITEMS] + [""])
     path = folder / "googleforms.csv"
     path.write_bytes(_text(rows))
-    return [Export(path, "googleforms", expected)]
+    # Opened in a Danish Excel and saved again as "CSV (semikolonsepareret)": Windows-1252, semicolons.
+    resaved = folder / "googleforms_excel_da.csv"
+    resaved.write_bytes(_text(rows, delimiter=";", encoding="cp1252"))
+    return [Export(path, "googleforms", expected), Export(resaved, "googleforms", expected)]
 
 
 # ----------------------------------------------------------------- SurveyMonkey
@@ -278,13 +288,54 @@ def surveymonkey(folder: Path, answers: Answers, q: dict[str, str]) -> list[Expo
         for n, muni in enumerate(sorted(answers), start=1):
             start, end = _time(n * 13), _time(n * 13 + 8)
             a = answers[muni]
+            # Free text as respondents write it: quotes, separators, line breaks, markup, a formula.
+            comment = HOSTILE_COMMENT if muni == "Kommune C" else ""
+            last = "<script>alert(1)</script>" if muni == "Kommune D" else ""
             rows.append([11_000_000_000 + n, 400_000_001, f"{start:%m/%d/%Y %I:%M:%S %p}", f"{end:%m/%d/%Y %I:%M:%S %p}",
-                         f"198.51.100.{n}", "", "", "", muni if custom else ""]
-                        + ([] if custom else [f"{REAL_NAMES[muni]} Kommune"]) + [LABEL[a[i]] for i in ITEMS] + [""])
+                         f"198.51.100.{n}", "", "", last, muni if custom else ""]
+                        + ([] if custom else [f"{REAL_NAMES[muni]} Kommune"]) + [LABEL[a[i]] for i in ITEMS] + [comment])
         path = folder / ("surveymonkey_custom_data.csv" if custom else "surveymonkey.csv")
         path.write_bytes(_text(rows))
         out.append(Export(path, "surveymonkey", answers, ("--municipality-column", "Custom Data 1") if custom else ()))
     return out
+
+
+# ------------------------------------------- a readiness survey (Google Forms)
+PLAN_STEM = "Hvor langt er kommunens handlingsplan?"
+PHASE_WORDS = {"udarbejdet": "Udarbejdet", "godkendt": "Godkendt", "udrullet": "Fuldt udrullet"}
+STATUS_WORDS = {"gennemfoert": "Gennemført", "i_proces": "I proces", "ikke_paabegyndt": "Ikke påbegyndt"}
+MODE_QUESTION = "Hvordan har kommunen bidraget til denne måling?"
+MODE_WORDS = {"interview": "Interview", "survey": "Spørgeskema", "both": "Begge"}
+READINESS_MAPPING = (
+    "plan_status:\n"
+    + "".join(f"  {phase}: {PLAN_STEM} [{word}]\n" for phase, word in PHASE_WORDS.items())
+    + f"participation: {MODE_QUESTION}\n"
+)
+
+
+def bundled_table(name: str) -> list[dict[str, str]]:
+    with open(SOURCE.with_name(name), encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def readiness(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]:
+    """A Google Forms export that also asks for the plan's status per phase and how the municipality took part.
+
+    The answers to those questions are the bundled follow-up's ``plan_status.csv``
+    and ``participation.csv``; a mapping (:data:`READINESS_MAPPING`) names their columns.
+    """
+    status = {(r["municipality"], r["phase"]): r["status"] for r in bundled_table("plan_status.csv")}
+    mode = {r["municipality"]: r["mode"] for r in bundled_table("participation.csv")}
+    head = (["Tidsstempel", "Kommune"] + [q[i] for i in ITEMS]
+            + [f"{PLAN_STEM} [{word}]" for word in PHASE_WORDS.values()] + [MODE_QUESTION])
+    rows = [head]
+    for n, muni in enumerate(sorted(answers), start=1):
+        rows.append([_google_time(_time(n * 17)), muni] + [LABEL[answers[muni][i]] for i in ITEMS]
+                    + [STATUS_WORDS[status[muni, p]] if (muni, p) in status else "" for p in PHASE_WORDS]
+                    + [MODE_WORDS.get(mode.get(muni, ""), "")])
+    path = folder / "readiness_googleforms.csv"
+    path.write_bytes(_text(rows))
+    return [Export(path, "googleforms", answers)]
 
 
 def make_exports(folder: Path, answers: Answers | None = None) -> dict[str, Export]:
@@ -293,7 +344,7 @@ def make_exports(folder: Path, answers: Answers | None = None) -> dict[str, Expo
     answers = answers or bundled_answers()
     q = questions()
     exports = []
-    for make in (surveyxact, qualtrics, msforms, googleforms, surveymonkey):
+    for make in (surveyxact, qualtrics, msforms, googleforms, surveymonkey, readiness):
         exports += make(folder, answers, q)
     return {e.path.name: e for e in exports}
 

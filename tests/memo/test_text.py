@@ -596,6 +596,26 @@ def test_distribution_sentence_changed():
     assert_escaped(hostile, SCRIPT, ATTR)
 
 
+def test_distribution_sentence_when_nobody_answered_the_question():
+    dist = pd.DataFrame([
+        {"round": "r1", "code": 1, "n": 0}, {"round": "r1", "code": 2, "n": 0},
+        {"round": "r2", "code": 1, "n": 0}, {"round": "r2", "code": 2, "n": 3},
+    ])
+    scale = {1: "Slet ikke", 2: "I mindre grad"}
+    kw = dict(label="Radikalisering", scale_labels=scale)
+    assert tx.distribution_sentence(dist, baseline=B_DEF, followup=F_DEF, base_key="r1", follow_key="r2", **kw) == (
+        "På spørgsmålet om radikalisering svarede kommunerne ved opfølgningen: 3 »i mindre grad«. "
+        "Ved slutmålingen besvarede ingen kommuner spørgsmålet."
+    )
+    assert tx.distribution_sentence(dist, baseline=F_DEF, followup=B_DEF, base_key="r2", follow_key="r1", **kw) == (
+        "Ingen kommuner besvarede spørgsmålet om radikalisering ved slutmålingen."
+    )
+    empty = dist.assign(n=0)
+    assert tx.distribution_sentence(empty, baseline=B_DEF, followup=F_DEF, base_key="r1", follow_key="r2", **kw) == (
+        "Ingen kommuner besvarede spørgsmålet om radikalisering ved opfølgningen eller ved slutmålingen."
+    )
+
+
 def test_profile_change_sentences():
     paired = pd.DataFrame([
         {"item": "a", "score_baseline": 2.0, "score_followup": 3.0, "complete": True, "direction": "up"},

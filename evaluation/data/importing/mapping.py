@@ -16,6 +16,11 @@ cannot (which column is which item, what a numeric code means)::
     values:                    # answer as exported -> code of the scale (0 = ved ikke)
       '1': 4
       Ved ikke: 0
+    plan_status:               # optional: phase -> column asking for that phase's status
+      udarbejdet: Q5_1
+    participation: Q6          # optional: column asking how the municipality took part
+    statuses: {Færdig: gennemfoert}   # optional: more wordings of a status (see .extras)
+    modes: {Online: survey}           # optional: more wordings of a way of taking part
 
 Every key is optional; what a mapping leaves out is recognised as without one.
 """
@@ -42,6 +47,10 @@ class Mapping:
     time: str = ""
     items: dict[str, str] = field(default_factory=dict)
     values: dict[str, int] = field(default_factory=dict)
+    plan_status: dict[str, str] = field(default_factory=dict)
+    participation: str = ""
+    statuses: dict[str, str] = field(default_factory=dict)
+    modes: dict[str, str] = field(default_factory=dict)
 
     def as_yaml(self) -> str:
         import yaml
@@ -85,7 +94,7 @@ def load_mapping(path: str | os.PathLike, tools: tuple[str, ...]) -> Mapping:
         if key not in known:
             problems.append(Problem(name, f"unknown key; a mapping has {', '.join(Mapping.__dataclass_fields__)}", column=str(key), value=key))
     out = Mapping()
-    for key in ("tool", "sheet", "municipality", "time"):
+    for key in ("tool", "sheet", "municipality", "time", "participation"):
         value = raw.get(key) or ""
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             problems.append(Problem(name, f"{key!r} must be a text", column=key, value=value))
@@ -99,6 +108,8 @@ def load_mapping(path: str | os.PathLike, tools: tuple[str, ...]) -> Mapping:
     else:
         out.header_rows = rows
     out.items = _text_map(raw.get("items"), name, "items", problems)
+    for key in ("plan_status", "statuses", "modes"):
+        setattr(out, key, _text_map(raw.get(key), name, key, problems))
     values = raw.get("values") or {}
     if not isinstance(values, dict):
         problems.append(Problem(name, "'values' must map exported answers to codes of the scale", column="values", value=values))

@@ -188,7 +188,8 @@ class Answers:
             return None
         if code is None:
             allowed = ", ".join(self.instrument.scale["label"])
-            problems.append(Problem(self.table.file, f"answer is not a label on the scale; allowed: {allowed}",
+            more = "" if self.table.tool.numbers_are_codes else " (another wording can be mapped under 'values:' in a mapping file)"
+            problems.append(Problem(self.table.file, f"answer is not a label on the scale; allowed: {allowed}{more}",
                                     row=row, column=column.key, value=value))
             return None
         if code not in self.instrument.codes:

@@ -19,6 +19,7 @@ from ..contract import Instrument
 from .layouts import Table, detect_table, norm
 from .mapping import Mapping
 from .matching import MUNICIPALITY_HEADERS, Answers, Municipalities, item_columns, municipality_column, tidy_responses
+from .extras import extra_columns, read_extras
 from .resolve import Row, pick_latest, screen_rows
 from .sources import Source, read_source
 
@@ -36,6 +37,8 @@ class ImportPlan:
     rows: list[Row] = field(default_factory=list)
     ignored: list[tuple[str, str]] = field(default_factory=list)
     by_real_name: int = 0
+    plan_status: pd.DataFrame | None = None  # municipality, phase, status; None when the mapping names no phase
+    participation: pd.DataFrame | None = None  # municipality, mode; None when the mapping names no column
 
     @property
     def file_name(self) -> str:
@@ -50,7 +53,7 @@ class ImportPlan:
             "not_answered": int(score.isna().sum()),
         }
 
-    def report(self, target: str) -> str:
+    def report(self, target: str, others: dict[str, str] | None = None) -> str:
         """The plan in words: what ``--dry-run`` prints and an import prints before it writes."""
         t, m = self.table, self.mapping
         lines = [f"export: {self.source.name} ({self.source.describe()}; sha256 {self.source.sha256[:12]}...)",
@@ -65,6 +68,9 @@ class ImportPlan:
         lines += [f"  {item} <- column {column!r}" for item, column in m.items.items()]
         if m.values:
             lines.append("values: " + "; ".join(f"{answer!r} -> {code}" for answer, code in m.values.items()))
+        lines += [f"plan status: {phase} <- column {column!r}" for phase, column in m.plan_status.items()]
+        if m.participation:
+            lines.append(f"participation <- column {m.participation!r}")
         lines.append(f"ignored columns ({len(self.ignored)}):")
         lines += [f"  {key!r}: {why}" for key, why in self.ignored]
         lines.append(f"rows ({len(self.rows)}):")
@@ -73,6 +79,14 @@ class ImportPlan:
         c = self.counts()
         lines.append(f"{target}: {c['municipalities']} municipalities, {c['answers']} answers "
                      f"(of them {c['ved_ikke']} 'ved ikke'), {c['not_answered']} not answered (blank cells)")
+        others = others or {}
+        if self.plan_status is not None:
+            lines.append(f"{others.get('plan_status', 'plan status')}: {len(self.plan_status)} phase status(es) of "
+                         f"{self.plan_status['municipality'].nunique()} municipalities")
+        if self.participation is not None:
+            counts = self.participation["mode"].value_counts()
+            lines.append(f"{others.get('participation', 'participation')}: "
+                         + (", ".join(f"{n} {mode}" for mode, n in counts.items()) or "no municipality"))
         return "\n".join(lines)
 
     def provenance(self, round_key: str) -> dict:
@@ -88,6 +102,8 @@ class ImportPlan:
             "rows": [{"row": r.number, "municipality": r.municipality, "kept": not r.dropped,
                       **({"reason": r.dropped} if r.dropped else {})} for r in self.rows],
             "counts": self.counts(),
+            **({"plan_status_rows": len(self.plan_status)} if self.plan_status is not None else {}),
+            **({"participation_rows": len(self.participation)} if self.participation is not None else {}),
         }
 
 
@@ -130,10 +146,9 @@ def plan_import(path: str | os.PathLike, instrument: Instrument, municipalities:
     time = table.column(mapping.time) if mapping.time else table.time_column()
     if mapping.time and time is None:
         problems.append(Problem(table.file, "the mapping's time stamp column is not in the export", row=table.header_rows[0], value=mapping.time))
-    skip = {c.index for c in (muni, time) if c is not None}
+    phases, mode = extra_columns(table, mapping.plan_status, mapping.participation, problems)
+    skip = {c.index for c in (muni, time, mode, *phases.values()) if c is not None}
     items, ignored = item_columns(table, instrument, mapping.items, skip, problems)
-    if time is not None and time.index != (muni.index if muni else None):
-        ignored = [(k, why) for k, why in ignored if k != time.key]
     rows = screen_rows(table, list(items.values()))
     position = {c.index: i for i, c in enumerate(table.columns)}
     if muni is not None:
@@ -153,15 +168,18 @@ def plan_import(path: str | os.PathLike, instrument: Instrument, municipalities:
         for key, column in items.items():
             code = answers.code(row.cells[position[column.index]], row.number, column, problems)
             records.append((row.municipality, key, code))
+    plan_status, participation = read_extras(table, rows, phases, mode, mapping.statuses, mapping.modes, problems)
     if problems:
         order = {c.key: i for i, c in enumerate(table.columns)}
         raise DataError(sorted(problems, key=lambda p: (p.row or 0, order.get(p.column, -1))))
     values = {**answers.labelled(list(items.values())), **answers.used}
     used = Mapping(tool=table.tool.key, sheet=table.sheet, header_rows=len(table.header_rows),
                    municipality=muni.key, time=time.key if time is not None else "",
-                   items={k: c.key for k, c in items.items()}, values=_value_order(values, instrument))
+                   items={k: c.key for k, c in items.items()}, values=_value_order(values, instrument),
+                   plan_status={p: c.key for p, c in phases.items()}, participation=mode.key if mode else "",
+                   statuses=dict(mapping.statuses), modes=dict(mapping.modes))
     frame = pd.DataFrame.from_records(records, columns=["municipality", "item", "score"])
-    plan = ImportPlan(source, table, used, frame, rows, ignored, finder.by_real_name)
+    plan = ImportPlan(source, table, used, frame, rows, ignored, finder.by_real_name, plan_status, participation)
     return _finish(plan, instrument)
 
 

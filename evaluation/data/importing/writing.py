@@ -32,6 +32,8 @@ __all__ = ["import_export", "prepare_import", "commit_import", "PreparedImport",
 
 #: The record of a round's import, beside its answers.
 PROVENANCE_FILE = "import.yml"
+#: The round's other tables an export may carry (when a mapping names their columns), with their columns.
+_EXTRAS = {"plan_status": ["municipality", "phase", "status"], "participation": ["municipality", "mode"]}
 _PROVENANCE_HEAD = ("# How responses.csv was imported (written by 'evaluation import'): the source file, its hash,\n"
                     "# the layout recognised, the mapping used and every row kept or dropped.\n")
 
@@ -56,6 +58,17 @@ def read_export(path: str | os.PathLike, instrument: Instrument, municipalities:
 
 
 # ------------------------------------------------------------------- writing
+def _write_table(frame: pd.DataFrame, columns: list[str], target: Path) -> Path:
+    """Write a contract table (plan status, participation) atomically: UTF-8, ``\\n`` line endings."""
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows(frame[columns].itertuples(index=False, name=None))
+
+    return write_atomically(target, write)
+
+
 def write_responses(frame: pd.DataFrame, target: Path) -> Path:
     """Write answers to ``target`` atomically: UTF-8, ``\\n`` line endings.
 
@@ -84,8 +97,16 @@ class PreparedImport:
     target: Path
     provenance_file: Path
 
+    def extra_file(self, name: str) -> Path:
+        return self.target.with_name(f"{name}.csv")
+
+    def files(self) -> list[Path]:
+        """Every file a commit writes: the answers, plan status and participation when the mapping names them, the record."""
+        extras = [self.extra_file(name) for name in _EXTRAS if getattr(self.plan, name) is not None]
+        return [self.target, *extras, self.provenance_file]
+
     def report(self) -> str:
-        return self.plan.report(os.fspath(self.target))
+        return self.plan.report(os.fspath(self.target), {k: os.fspath(self.extra_file(k)) for k in _EXTRAS})
 
 
 def prepare_import(path: str | os.PathLike, round_key: str, *, data: str | os.PathLike | None = None,
@@ -125,6 +146,12 @@ def prepare_import(path: str | os.PathLike, round_key: str, *, data: str | os.Pa
         plan = plan_import(path, instrument, municipalities, names, mapping=mapping, municipality=municipality_column)
     except DataError as exc:
         problems.extend(exc.problems)
+    else:
+        for name in _EXTRAS:
+            existing = config.round_file(round_key, data, f"{name}.csv")
+            if getattr(plan, name) is not None and round_key in known and _has_answers(existing) and not replace:
+                problems.append(Problem(os.fspath(existing), f"the round already has a {name}.csv with rows and the mapping "
+                                        "names its columns; use --replace (replace=True) to overwrite it", value=round_key))
     if problems:
         raise DataError(problems)
     _check_written_form(plan.responses, instrument, municipalities)
@@ -136,6 +163,10 @@ def commit_import(prepared: PreparedImport, data: str | os.PathLike | None = Non
     import yaml
 
     written = write_responses(prepared.plan.responses, prepared.target)
+    for name, columns in _EXTRAS.items():
+        frame = getattr(prepared.plan, name)
+        if frame is not None:
+            _write_table(frame, columns, prepared.extra_file(name))
     record = yaml.safe_dump(prepared.plan.provenance(prepared.round_key), allow_unicode=True, sort_keys=False, width=1000)
     write_text_atomically(prepared.provenance_file, _PROVENANCE_HEAD + record)
     complete_round_folder(prepared.round_key, data)  # a round imported without 'round add' gets its templates too

@@ -305,8 +305,13 @@ def distribution_sentence(distribution, *, label: str, baseline: str, followup: 
 
     after, before = counts(follow_key), counts(base_key)
     parts = [f"{n} »{esc(scale_labels[c].lower())}«" for c, n in after.items() if n]
+    if not parts:  # every municipality left the question blank
+        both = f" eller ved {esc(baseline)}" if not any(before.values()) else ""
+        return f"Ingen kommuner besvarede spørgsmålet om {esc(label.lower())} ved {esc(followup)}{both}."
     text = f"På spørgsmålet om {esc(label.lower())} svarede kommunerne ved {esc(followup)}: {join(parts)}."
-    if after == before:
+    if not any(before.values()):
+        text += f" Ved {esc(baseline)} besvarede ingen kommuner spørgsmålet."
+    elif after == before:
         text += f" Fordelingen er præcis den samme som ved {esc(baseline)}."
     else:
         moved = sum(abs(after.get(c, 0) - before.get(c, 0)) for c in set(after) | set(before)) // 2
