@@ -56,11 +56,11 @@ def test_run_builds_the_memo_and_reports_blanks_apart_from_ved_ikke(imported, tm
     text = re.sub(r"<[^>]+>", "", memo)
     # qualtrics.csv leaves Kommune H's radikalisering_udfordring blank, googleforms.csv Kommune J's indsatser;
     # both keep Kommune D's "ved ikke" on kompetencer.
-    assert "1 kommune besvarede ikke spørgsmålet ved runden 2026" in text  # indsatser
-    assert "1 kommune svarede »ved ikke« ved runden 2025 og 1 kommune svarede »ved ikke« ved runden 2026" in text
-    assert "i alt 2 »ved ikke«-svar og 1 ubesvaret spørgsmål, som heller ikke tæller" in text
+    assert "Ved runden 2026 besvarede én kommune ikke spørgsmålet" in text  # indsatser
+    assert "Ved runden 2025 svarede én kommune »ved ikke«, og ved runden 2026 svarede én kommune »ved ikke«" in text
+    assert "i de to målinger er der 2 »ved ikke«-svar og ét ubesvaret spørgsmål, som heller ikke tæller" in text
     # The context question: Kommune H left it blank at the baseline; the distribution counts 9 answers then.
-    assert ("1 kommune besvarede ikke spørgsmålet ved runden 2025; et ubesvaret spørgsmål er et manglende svar "
+    assert ("Ved runden 2025 besvarede én kommune ikke spørgsmålet; et ubesvaret spørgsmål er et manglende svar "
             "og indgår ikke i fordelingen.") in text
     table = (out / f"{keys[-1]}_vs_{keys[-2]}" / "tables" / "distribution_radikalisering_udfordring.csv")
     rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()[1:]]

@@ -130,7 +130,7 @@ def test_profiles_of_the_absent_and_the_late_municipality(world):
     absent = (pub / "profiles" / "kommune-e.html").read_text(encoding="utf-8")
     assert "Kommunen deltog ikke i opfølgningen 2020." in absent
     late = (pub / "profiles" / "kommune-k.html").read_text(encoding="utf-8")
-    assert "Ved opfølgningen 2020 indgik kommunen i gruppen af spørgeskemakommuner." in late
+    assert "Ved opfølgningen 2020 besvarede kommunen spørgeskemaet." in late
 
 
 def test_the_early_pair_is_a_draft_without_later_material(world, capsys):

@@ -39,7 +39,7 @@ from ..checks import (
 from ..data import not_answered
 from .compare import paired_scores
 
-__all__ = ["ceiling_table", "normalized_change", "headroom", "ceiling_municipalities"]
+__all__ = ["ceiling_table", "normalized_change", "headroom", "ceiling_municipalities", "ceiling_explains"]
 
 
 def _check_ends(top, bottom) -> None:
@@ -187,3 +187,28 @@ def ceiling_municipalities(responses: pd.DataFrame, round_key: str, items=None, 
     out = pd.DataFrame(rows, columns=["municipality", "n_items_at_top", "items_at_top"])
     out = out[out["n_items_at_top"] >= min_items]
     return out.sort_values(["n_items_at_top", "municipality"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def ceiling_explains(comparison: pd.DataFrame, ceiling: pd.DataFrame, head: pd.DataFrame) -> dict:
+    """Whether a ceiling at the baseline explains part of each item's change.
+
+    It does when the item is flagged at the baseline (``ceiling`` rows of
+    :func:`ceiling_table` for that round), at least one municipality at the
+    top stayed there (``n_top_kept`` of :func:`headroom`: it counts as
+    unchanged although it could not answer higher), and the mean did not
+    fall (``direction`` of ``compare_rounds``; a ceiling cannot explain a
+    fall).  A flag alone, with everyone at the top falling back, explains
+    nothing.
+
+    Returns
+    -------
+    dict
+        item -> bool, for every item of ``comparison``.
+    """
+    check_frame("comparison", comparison, ["item", "direction"])
+    check_frame("ceiling", ceiling, ["item", "ceiling"])
+    check_frame("head", head, ["item", "n_top_kept"])
+    flagged = dict(zip(ceiling["item"], ceiling["ceiling"].astype(bool)))
+    kept = dict(zip(head["item"], head["n_top_kept"]))
+    return {item: bool(flagged.get(item, False) and kept.get(item, 0) > 0 and direction != "fell")
+            for item, direction in zip(comparison["item"], comparison["direction"])}

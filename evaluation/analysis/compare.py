@@ -14,14 +14,20 @@ detectable are kept apart, and combined only in ``verdict``:
   complete pair.  (``mean_change`` is compared with a tolerance of 1e-9, so a
   change of exactly ``held_band`` counts.)
 - ``significant`` is ``p_holm < alpha``: the Wilcoxon signed-rank p-value,
-  Holm-adjusted across the items in ``holm_items``.
+  Holm-adjusted across the family: every item of ``holm_items`` that was
+  compared (has at least one complete pair).  An item where nobody changed
+  stays in the family with ``p = 1``: it was compared and showed nothing, and
+  leaving it out would shrink the family and flatter the others.
+  ``n_family`` is the family's size, in every row of the family.
 - ``verdict`` is ``direction`` with ``'_significant'`` appended when the
   direction is ``'rose'`` or ``'fell'`` and the change is significant: one of
   :data:`VERDICTS`, or ``None`` without complete pairs.  A ``'held'`` item
   stays ``'held'`` even if significant; its p-values remain in the row.
-- ``detectable`` is ``min_p <= alpha``, where ``min_p = 2**(1 - m)`` is the
-  smallest two-sided p-value any exact test could reach with ``m`` changed
-  municipalities.  When it is ``False`` no test could have found a change.
+- ``detectable`` says whether the item could have been significant at all:
+  ``min_p = 2**(1 - m)`` is the exact test's smallest two-sided p-value with
+  ``m`` changed municipalities (all one way); ``min_p_holm`` is its Holm value
+  beside the other items' actual p-values; ``detectable`` is ``min_p_holm <
+  alpha`` (``min_p < alpha`` outside the family).
 
 >>> ALPHA, HELD_BAND
 (0.05, 0.15)
@@ -55,6 +61,7 @@ __all__ = [
     "compare_rounds",
     "compare_by_mode",
     "score_distribution",
+    "answer_moves",
 ]
 
 #: Significance level for ``significant`` and ``detectable``.
@@ -76,7 +83,7 @@ COMPARE_COLUMNS = [
     "mean_baseline", "mean_followup", "median_baseline", "median_followup",
     "mean_change", "median_change", "n_up", "n_same", "n_down",
     "municipalities_up", "municipalities_same", "municipalities_down",
-    *_TEST_COLUMNS, "p_holm", "min_p", "detectable", "significant", "direction", "verdict",
+    *_TEST_COLUMNS, "n_family", "p_holm", "min_p", "min_p_holm", "detectable", "significant", "direction", "verdict",
 ]
 _PAIR_COLUMNS = [
     "item", "municipality", "score_baseline", "score_followup",
@@ -176,14 +183,33 @@ def _item_row(item, pairs, answers_b, answers_f, held_band) -> dict:
     }
 
 
-def _finish(table: pd.DataFrame, alpha: float, holm_items: list[str]) -> pd.DataFrame:
-    """Add ``p_holm``, ``detectable``, ``significant`` and ``verdict``; order the columns."""
+def _family_p(out: pd.DataFrame, holm_items: list[str], tested) -> tuple[np.ndarray, np.ndarray]:
+    """Holm's family (tested items of ``holm_items``) and its p-values, NaN (no change) as 1."""
+    in_family = out["item"].isin(holm_items).to_numpy() & np.asarray(tested, dtype=bool)
+    p = out["p_wilcoxon"].to_numpy(dtype=float).copy()
+    p[in_family & np.isnan(p)] = 1.0
+    return in_family, p
+
+
+def _finish(table: pd.DataFrame, alpha: float, holm_items: list[str], tested=None) -> pd.DataFrame:
+    """Add the Holm columns, ``detectable``, ``significant`` and ``verdict``; order the
+    columns.  ``tested`` marks the rows tested (default: a complete pair)."""
     out = table.copy()
-    in_family = out["item"].isin(holm_items).to_numpy()
+    tested = (out["n_pairs"] > 0).to_numpy() if tested is None else tested
+    in_family, p = _family_p(out, holm_items, tested)
+    family = np.flatnonzero(in_family)
     p_holm = np.full(len(out), np.nan)
-    p_holm[in_family] = holm(out.loc[in_family, "p_wilcoxon"].to_numpy(dtype=float))
+    p_holm[family] = holm(p[family])
+    min_p = out["min_p"].to_numpy(dtype=float)
+    min_p_holm = np.full(len(out), np.nan)
+    for i in family:
+        best = p[family].copy()
+        best[family == i] = min(min_p[i], p[i])
+        min_p_holm[i] = holm(best)[family == i][0]
+    out["n_family"] = np.where(in_family, family.size, 0)
     out["p_holm"] = p_holm
-    out["detectable"] = (out["min_p"] <= alpha).astype(bool)
+    out["min_p_holm"] = min_p_holm
+    out["detectable"] = np.where(in_family, min_p_holm < alpha, (min_p < alpha) & np.asarray(tested, dtype=bool))
     out["significant"] = (out["p_holm"] < alpha).astype(bool)
     upgrade = out["significant"] & out["direction"].isin(["rose", "fell"])
     verdict = out["direction"].astype(object).copy()
@@ -264,8 +290,9 @@ def compare_rounds(
         ", "); ``statistic_wilcoxon``, ``p_wilcoxon`` (exact, see
         :func:`evaluation.analysis.stats.wilcoxon_test`), ``p_sign``,
         ``sign_ci_low``, ``sign_ci_high`` (Clopper-Pearson interval of the
-        share up), ``rank_biserial`` (Kerby, zeros kept), ``p_holm``,
-        ``min_p``, ``detectable``, ``significant``, ``direction``,
+        share up), ``rank_biserial`` (Kerby, zeros kept), ``n_family``
+        (size of the Holm family; 0 outside it), ``p_holm``, ``min_p``,
+        ``min_p_holm``, ``detectable``, ``significant``, ``direction``,
         ``verdict`` (rules in the module docstring).
     """
     check_responses(responses)
@@ -292,7 +319,8 @@ def compare_by_mode(
     with fewer than ``min_n`` complete pairs gets no tests: its test columns,
     ``p_holm`` are NaN and ``detectable``/``significant`` are ``False``.
     Holm's adjustment runs within each mode.  ``kw`` takes ``alpha``,
-    ``held_band`` and ``holm_items`` of :func:`compare_rounds`.
+    ``held_band`` and ``holm_items`` of :func:`compare_rounds`; the family of
+    a mode is its tested items.
 
     Returns
     -------
@@ -317,8 +345,7 @@ def compare_by_mode(
         table = _compare(responses[responses["municipality"].isin(names)], baseline, followup, items, alpha, held_band, holm_items)
         tested = table["n_pairs"] >= min_n
         table.loc[~tested, _TEST_COLUMNS] = np.nan
-        table = _finish(table, alpha, holm_items)
-        table["detectable"] = table["detectable"] & tested
+        table = _finish(table, alpha, holm_items, tested.to_numpy())
         table.insert(0, "mode", mode)
         table["tested"] = tested.to_numpy()
         frames.append(table)
@@ -360,3 +387,16 @@ def score_distribution(responses: pd.DataFrame, rounds_keys=None, items=None, *,
     totals = out.groupby(["item", "round"], sort=False)["n"].transform("sum")
     out["share"] = (out["n"] / totals.where(totals > 0)).astype(float)
     return out
+
+
+def answer_moves(paired: pd.DataFrame) -> dict:
+    """How many municipalities answered differently (``paired``: :func:`paired_scores`
+    of one item); a distribution can stay the same while answers swap.
+
+    Returns ``n_both`` (answered both rounds), ``n_up``, ``n_down`` (valid
+    both times), ``n_dont_know_changed`` ("ved ikke" in exactly one round).
+    """
+    check_frame("paired", paired, ["dont_know_baseline", "dont_know_followup", "direction"])
+    switched = paired["dont_know_baseline"].astype(bool) != paired["dont_know_followup"].astype(bool)
+    return {"n_both": len(paired), "n_up": int((paired["direction"] == "up").sum()),
+            "n_down": int((paired["direction"] == "down").sum()), "n_dont_know_changed": int(switched.sum())}

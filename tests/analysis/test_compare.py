@@ -135,7 +135,9 @@ def test_compare_rounds_all_at_top_and_all_zero(toy):
     b = compare_rounds(toy, "r1", "r2").set_index("item").loc["b"]
     assert (b["n_pairs"], b["n_up"], b["n_same"], b["n_down"]) == (5, 0, 5, 0)
     assert (b["mean_baseline"], b["mean_followup"], b["mean_change"]) == (4.0, 4.0, 0.0)
-    assert np.isnan(b["p_wilcoxon"]) and np.isnan(b["p_sign"]) and np.isnan(b["p_holm"])
+    assert np.isnan(b["p_wilcoxon"]) and np.isnan(b["p_sign"])
+    # Compared, nobody changed: it stays in Holm's family with p = 1.
+    assert b["p_holm"] == 1.0 and b["n_family"] == 2
     assert b["rank_biserial"] == 0.0
     assert b["min_p"] == 1.0 and not b["detectable"] and not b["significant"]
     assert b["municipalities_up"] == "" and b["direction"] == "held" and b["verdict"] == "held"
@@ -149,7 +151,12 @@ def test_compare_rounds_holm_and_verdicts(panel):
     # Holm by hand over 3: 0.03125*3 = 0.09375, 0.03125*2 = 0.0625 -> 0.09375;
     # 0.0625*1 -> running max 0.09375.
     np.testing.assert_allclose(table["p_holm"], [0.09375] * 3)
-    assert table["detectable"].tolist() == [True, False, True]  # min p 1/32, 1/16, 1/32
+    # min p 1/32, 1/16, 1/32 equal the observed p (all one way), so beside
+    # the others' p Holm gives each at best the same 0.09375 > 0.05: none
+    # could have been significant.
+    np.testing.assert_allclose(table["min_p_holm"], [0.09375] * 3)
+    assert table["detectable"].tolist() == [False, False, False]
+    assert table["n_family"].tolist() == [3, 3, 3]
     assert table["verdict"].tolist() == ["rose", "rose", "fell"]
     # A family of one: p_holm = p, below 0.05 -> significant; others NaN.
     one = compare_rounds(panel, "r1", "r2", items=["c", "d", "e"], holm_items=["e"]).set_index("item")
@@ -324,3 +331,30 @@ def test_by_mode_leaves_out_municipalities_that_took_no_part(panel):
     assert table["mode"].tolist() == ["survey"] and table["n_pairs"].tolist() == [3]
     nobody = compare_by_mode(panel, munis.assign(mode="none"), "r1", "r2", items=["c"])
     assert nobody.empty and list(nobody.columns) == list(table.columns)
+
+
+def test_holm_family_keeps_items_where_nobody_changed():
+    # Six municipalities, five items; only "a" moves (six up, none down).
+    # Exact p = 2 * (1/2)**6 = 0.03125.  The family is all five compared items
+    # (the other four count with p = 1), so Holm gives 5 * 0.03125 = 0.15625:
+    # not significant, and no outcome of six changes could be (min p is the
+    # same 1/32).  Leaving the unchanged items out would report 0.03125.
+    rows = [{"round": r, "municipality": f"M{m}", "item": i,
+             "score": float(2 + (r == "r2" and i == "a")), "dont_know": False}
+            for r in ("r1", "r2") for m in range(6) for i in "abcde"]
+    table = compare_rounds(pd.DataFrame(rows), "r1", "r2").set_index("item")
+    assert table.loc["a", "p_wilcoxon"] == pytest.approx(0.03125)
+    assert table.loc["a", "p_holm"] == pytest.approx(0.15625)
+    assert not table["significant"].any() and not table.loc["a", "detectable"]
+    assert table["n_family"].tolist() == [5] * 5
+    assert table.loc["b":, "p_holm"].tolist() == [1.0] * 4
+
+
+def test_items_without_pairs_stay_out_of_the_family():
+    rows = [{"round": r, "municipality": f"M{m}", "item": i, "score": np.nan if i == "b" else float(1 + (r == "r2")),
+             "dont_know": i == "b"} for r in ("r1", "r2") for m in range(8) for i in "ab"]
+    table = compare_rounds(pd.DataFrame(rows), "r1", "r2").set_index("item")
+    # a: 8 of 8 up, p = 2**-7 = 0.0078125, family of one (b has no pair).
+    assert table.loc["a", "n_family"] == 1 and table.loc["a", "p_holm"] == pytest.approx(2 ** -7)
+    assert table.loc["b", "n_family"] == 0 and np.isnan(table.loc["b", "p_holm"])
+    assert table.loc["a", "significant"] and not table.loc["b", "detectable"]

@@ -8,7 +8,7 @@ from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
 from evaluation.exceptions import ParameterError
-from evaluation.analysis.stats import holm, min_p_value, rank_biserial, sign_test, wilcoxon_test
+from evaluation.analysis.stats import holm, min_changed, min_p_value, rank_biserial, sign_test, wilcoxon_test
 
 
 # ---------------------------------------------------------------- wilcoxon_test
@@ -157,3 +157,51 @@ def test_min_p_value_by_hand():
 def test_min_p_value_rejects_negative():
     with pytest.raises(ParameterError, match="n_changed"):
         min_p_value(-1)
+
+
+# ------------------------------------------------------ exact at any n
+def test_wilcoxon_equals_scipy_permutation_on_random_small_panels():
+    # scipy's PermutationMethod enumerates every sign assignment when there
+    # are few pairs: the same exact null, computed a different way.
+    rng = np.random.default_rng(12)
+    checked = 0
+    for _ in range(150):
+        n = int(rng.integers(2, 12))
+        before, after = rng.integers(1, 5, n), rng.integers(1, 5, n)
+        d = (after - before).astype(float)
+        if np.count_nonzero(d) < 2:
+            continue
+        ours = wilcoxon_test(before, after)
+        theirs = sps.wilcoxon(d[d != 0], method=sps.PermutationMethod(n_resamples=10**6))
+        assert ours["p_value"] == pytest.approx(theirs.pvalue, abs=1e-12)
+        assert ours["statistic"] == pytest.approx(theirs.statistic)
+        checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("n_same", [0, 10, 994])
+def test_wilcoxon_all_one_way_is_exactly_min_p_at_any_n(n_same):
+    # Six up and the rest unchanged: the most extreme outcome, p = 2 * 2**-6,
+    # whatever the number of unchanged pairs (scipy's normal approximation
+    # gives 0.014 with 994 zeros).
+    res = wilcoxon_test([1] * 6 + [2] * n_same, [2] * 6 + [2] * n_same)
+    assert res["p_value"] == pytest.approx(min_p_value(6)) == pytest.approx(0.03125)
+
+
+def test_wilcoxon_large_panel_close_to_normal_approximation():
+    # 1,000 pairs on a 1-4 scale: the exact p and scipy's tie-corrected normal
+    # approximation agree to about three decimals in the middle of the range.
+    rng = np.random.default_rng(3)
+    before, after = rng.integers(1, 5, 1000), rng.integers(1, 5, 1000)
+    exact = wilcoxon_test(before, after)["p_value"]
+    approx = sps.wilcoxon(after - before, method="approx").pvalue
+    assert exact == pytest.approx(approx, abs=2e-3)
+
+
+def test_min_changed_by_hand():
+    # 2**(1-m) < 0.05 first at m = 6 (1/32); with 5 tests 5 * 2**(1-m) < 0.05
+    # first at m = 8 (5/128 = 0.039); with 3 tests at m = 7 (3/64 = 0.047).
+    assert min_changed(0.05) == 6
+    assert min_changed(0.05, 5) == 8
+    assert min_changed(0.05, 3) == 7
+    assert min_changed(0.01, 1) == 8  # 1/128 = 0.0078

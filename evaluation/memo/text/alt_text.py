@@ -2,7 +2,7 @@
 """
 from __future__ import annotations
 
-from .wording import DASH, _genitive, _missing, esc, join, number
+from .wording import DASH, _genitive, _missing, esc, integer, join, number
 
 __all__ = [
     "alt_means",
@@ -41,7 +41,7 @@ def alt_plan_status(summary, *, round_labels: dict, phase_labels: dict, status_l
     """Alt text of the plan status grid, from ``plan_status_summary``."""
     parts = []
     for (rnd, phase), group in summary.groupby(["round", "phase"], sort=False):
-        counts = [f"{int(n)} {esc(status_labels[s].lower())}" for s, n in zip(group["status"], group["n"]) if n]
+        counts = [f"{integer(n)} {esc(status_labels[s].lower())}" for s, n in zip(group["status"], group["n"]) if n]
         parts.append(f"{esc(round_labels[rnd])}, {esc(phase_labels[phase].lower())}: {join(counts)}")
     return "Kommunernes status på handlingsplanen fordelt på faser: " + "; ".join(parts) + "."
 
@@ -50,7 +50,7 @@ def alt_distribution(distribution, *, label: str, round_labels: dict, scale_labe
     """Alt text of a distribution figure (``score_distribution`` rows)."""
     parts = []
     for rnd, group in distribution.groupby("round", sort=False):
-        counts = [f"{int(n)} {esc(scale_labels[int(c)].lower())}" for c, n in zip(group["code"], group["n"]) if n]
+        counts = [f"{integer(n)} {esc(scale_labels[int(c)].lower())}" for c, n in zip(group["code"], group["n"]) if n]
         parts.append(f"{esc(round_labels[rnd])}: {join(counts)}")
     return f"{esc(label)}, antal svar i hver kategori. " + "; ".join(parts) + "."
 

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .wording import count, esc
+from .wording import amount, count, esc, of_total
 
-__all__ = ["participation_counts", "participation_sentence"]
+__all__ = ["participation_counts", "participation_sentence", "municipality_mode_sentence"]
 
 #: How each way of taking part is worded after its count.
 _PHRASES = {
     "interview": "blev interviewet",
     "survey": "besvarede spørgeskemaet",
     "both": "blev både interviewet og besvarede spørgeskemaet",
+}
+#: The same, with one municipality as the subject.
+_ONE = {
+    "interview": "blev kommunen interviewet",
+    "survey": "besvarede kommunen spørgeskemaet",
+    "both": "blev kommunen både interviewet og besvarede spørgeskemaet",
 }
 
 
@@ -43,12 +49,21 @@ def participation_sentence(participation: pd.DataFrame, *, definite: str) -> str
     if taking_part == 0:
         return f"Ingen af kommunerne deltog i {when}."
     if counts["none"]:
-        head = f"Ved {when} deltog {taking_part} af de {total} kommuner"
+        head = f"Ved {when} deltog {of_total(taking_part, total, 'kommune', 'kommuner')}"
     else:
         head = f"Ved {when} deltog {count(taking_part, 'kommune', 'kommuner')}"
     modes = [(mode, n) for mode, n in counts.items() if n and mode != "none"]
     if len(modes) == 1:
         who = "den" if taking_part == 1 else "alle"
         return f"{head}, og {who} {_PHRASES[modes[0][0]]}."
-    parts = [f"{n} {_PHRASES[mode]}" for mode, n in modes]
+    parts = [f"{amount(n)} {_PHRASES[mode]}" for mode, n in modes]
     return f"{head}: {', '.join(parts[:-1])}, og {parts[-1]}."
+
+
+def municipality_mode_sentence(mode: str, *, definite: str) -> str:
+    """How one municipality took part in the round called ``definite``
+    (``mode`` from its participation; ``none`` for no part)."""
+    when = esc(definite)
+    if mode == "none":
+        return f"Kommunen deltog ikke i {when}."
+    return f"Ved {when} {_ONE[mode]}."

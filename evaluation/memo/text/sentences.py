@@ -1,44 +1,86 @@
-"""Sentences about change, significance, ceilings and plan status, chosen from the analysis tables.
+"""Sentences about change between two rounds, chosen from the comparison table.
 
-Nothing here computes a statistic: every function receives numbers (rows of
-the analysis tables) and words them.  Each sentence about change is chosen
-from the ``direction`` / ``significant`` / ``detectable`` columns of
-:func:`evaluation.analysis.compare.compare_rounds`, so the summary and the
-sections cannot disagree.
+Nothing here computes a statistic: every function receives rows of
+:func:`evaluation.analysis.compare.compare_rounds` and words them.  Each row
+is a structured claim (direction, means, how many went up, stayed and went
+down, significance after Holm's correction over ``n_family`` comparisons,
+whether any outcome could have been significant), and each sentence says
+only what that claim holds, so the summary and the sections cannot disagree
+and a test can re-derive every sentence from the tables.
+
+A ``'held'`` item is one of two kinds (:func:`held_kind`): ``'small'`` when
+its mean moved less than the held band ("stort set uændret"), ``'mixed'``
+when the mean moved more but the municipalities did not mostly move that way
+("uden klar retning").
 """
 from __future__ import annotations
 
-from .wording import _capital, _names, count, esc, join, number, p_is, p_value, percent, signed
+from ...analysis.compare import ALPHA, HELD_BAND
+from .wording import (
+    amount, capital, count, esc, integer, join, names_or_count, number, of_total, p_is, p_value, percent, signed,
+)
 
 __all__ = [
     "DIRECTION_WORDS",
+    "held_kind",
     "change_sentence",
     "significance_sentence",
     "missing_sentence",
-    "ceiling_sentence",
     "summary_sentences",
     "mode_sentence",
     "item_bullet",
-    "ceiling_summary",
-    "ceiling_municipalities_sentence",
-    "plan_status_sentences",
-    "distribution_sentence",
     "detectable_sentence",
-    "profile_change_sentences",
+    "step_caveat",
 ]
 
 
 #: How each descriptive direction is worded: (verb for a mean, adverb for a level).
 DIRECTION_WORDS = {
     "rose": ("steg", "højere"),
-    "held": ("var stort set uændret", "på samme niveau"),
+    "held": ("var stort set uændret", "stort set på samme niveau"),
     "fell": ("faldt", "lavere"),
 }
+#: The noun for a change of each direction ("Stigningen er ...").
+_CHANGE_NOUN = {"rose": "stigningen", "fell": "faldet", "held": "ændringen"}
+_TOLERANCE = 1e-9
 
 
-# --------------------------------------------------------------- sentences
-def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
-    """One sentence on how an item's mean moved between two rounds.
+def held_kind(row, held_band: float = HELD_BAND) -> str | None:
+    """``'small'`` or ``'mixed'`` for a ``'held'`` row (see the module
+    docstring); ``None`` for any other direction."""
+    if row["direction"] != "held":
+        return None
+    return "small" if abs(float(row["mean_change"])) < held_band - _TOLERANCE else "mixed"
+
+
+def _split(n_up: int, n_same: int, n_down: int, n_pairs: int, words=("højere", "det samme", "lavere")) -> str:
+    """How many of ``n_pairs`` went each way, as a sentence."""
+    counts = (int(n_up), int(n_same), int(n_down))
+    if n_pairs == 1:
+        return f"Kommunen svarede {words[counts.index(1)]}."
+    for n, word in zip(counts, words):
+        if n == n_pairs:
+            return f"{'Begge' if n == 2 else f'Alle {amount(n)}'} svarede {word}."
+    parts = [f"{amount(n)} {word}" for n, word in zip(counts, words)]
+    return f"Af de {integer(n_pairs)} svarede {join(parts)}."
+
+
+def _movement(row, kind, before: str, after: str) -> tuple[str, str]:
+    """How the mean moved: the verb phrase, and a tail for a change without a clear direction."""
+    direction = row["direction"]
+    if direction in ("rose", "fell"):
+        return f"{DIRECTION_WORDS[direction][0]} gennemsnittet fra {before} til {after}", ""
+    if kind == "small":
+        return f"var gennemsnittet stort set uændret: {before} og {after}", ""
+    up, down = int(row["n_up"]), int(row["n_down"])
+    verb, more, fewer = ("steg", "lavere", "højere") if row["mean_change"] > 0 else ("faldt", "højere", "lavere")
+    others = f"lige så mange kommuner svarede {more} som {fewer}" if up == down else (
+        f"flere kommuner svarede {more} end {fewer}")
+    return f"{verb} gennemsnittet fra {before} til {after}", f", men {others}, så retningen er uklar"
+
+
+def change_sentence(row, *, label: str, baseline: str, followup: str, held_band: float = HELD_BAND) -> str:
+    """Two sentences on how an item's mean moved between two rounds.
 
     Parameters
     ----------
@@ -51,55 +93,77 @@ def change_sentence(row, *, label: str, baseline: str, followup: str) -> str:
     baseline, followup : str
         The rounds' definite forms ("slutmålingen").
     """
-    if row["n_pairs"] == 0:
+    n_pairs = int(row["n_pairs"])
+    if n_pairs == 0:
         return (f"For {esc(label.lower())} er der ingen kommuner med gyldige svar ved både "
                 f"{esc(baseline)} og {esc(followup)}, så en udvikling kan ikke opgøres.")
     before = f"{number(row['mean_baseline'])} ved {esc(baseline)}"
     after = f"{number(row['mean_followup'])} ved {esc(followup)}"
-    if row["direction"] == "held":
-        movement = f"var gennemsnittet stort set uændret: {before} og {after}"
-    else:
-        movement = f"{DIRECTION_WORDS[row['direction']][0]} gennemsnittet fra {before} til {after}"
+    movement, tail = _movement(row, held_kind(row, held_band), before, after)
     text = (
-        f"For {esc(label.lower())} {movement} (ændring {signed(row['mean_change'], 2)}, "
-        f"n = {int(row['n_pairs'])} kommuner med gyldige svar begge gange). "
-        f"{count(row['n_up'], 'kommune', 'kommuner').capitalize()} svarede højere, "
-        f"{int(row['n_same'])} det samme og {count(row['n_down'], 'kommune', 'kommuner') if row['n_down'] else 'ingen'} lavere."
+        f"For {esc(label.lower())} {movement} (ændring {signed(row['mean_change'], 2)}; "
+        f"{count(n_pairs, 'kommune', 'kommuner')} med gyldige svar begge gange){tail}. "
+        + _split(row["n_up"], row["n_same"], row["n_down"], n_pairs)
     )
     parts = []
-    if row["n_up"]:
-        parts.append(f"op: {_names(row['municipalities_up'])}")
-    if row["n_down"]:
-        parts.append(f"ned: {_names(row['municipalities_down'])}")
+    for key, word in (("municipalities_up", "op"), ("municipalities_down", "ned")):
+        names = names_or_count(row[key])
+        if names:
+            parts.append(f"{word}: {names}")
     if parts:
         text = text[:-1] + f" ({'; '.join(parts)})."
     return text
 
 
-def significance_sentence(row, *, alpha: float = 0.05, n_tests: int = 5) -> str:
-    """Whether the change is statistically detectable, worded plainly.
+def _family(m: int) -> str:
+    """``efter Holm-korrektion for 5 sammenligninger``; empty for a family of one."""
+    return f" efter Holm-korrektion for {m} sammenligninger" if m > 1 else ""
 
-    Uses ``detectable``, ``min_p``, ``significant``, ``p_wilcoxon``,
-    ``p_holm``, ``n_up``, ``n_down`` and (if present) ``n_pairs`` of a
-    ``compare_rounds`` row.  A p-value below 0,001 reads ``p < 0,001``.
+
+def _p_values(row, m: int) -> str:
+    text = f"Wilcoxon-test: {p_is(row['p_wilcoxon'])}"
+    return text + (f"; korrigeret {p_is(row['p_holm'])}" if m > 1 else "")
+
+
+def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_BAND) -> str:
+    """Whether the change is statistically detectable, worded with its direction.
+
+    Uses ``n_pairs``, ``n_up``, ``n_down``, ``direction``, ``mean_change``,
+    ``detectable``, ``min_p``, ``min_p_holm``, ``significant``,
+    ``p_wilcoxon``, ``p_holm`` and ``n_family`` (the size of Holm's family)
+    of a ``compare_rounds`` row.  A p-value below 0,001 reads ``p < 0,001``.
     """
-    if row.get("n_pairs", None) == 0:
+    n_pairs, changed = int(row["n_pairs"]), int(row["n_up"]) + int(row["n_down"])
+    m, level = int(row["n_family"]), f"{percent(alpha)}-niveau"
+    if n_pairs == 0:
         return "Ingen kommuner har gyldige svar begge gange, så der er intet at teste."
-    changed = int(row["n_up"]) + int(row["n_down"])
     if changed == 0:
-        return "Ingen kommuner ændrede svar, så der er ingen ændring at teste."
+        who = "Kommunen svarede det samme begge gange" if n_pairs == 1 else "Ingen af kommunerne ændrede svar"
+        return f"{who}, så der er ingen ændring at teste."
     if not bool(row["detectable"]):
-        return (
-            f"Kun {count(changed, 'kommune', 'kommuner')} ændrede svar; med så få kan ingen test påvise en "
-            f"ændring på {percent(alpha)}-niveau (den mindst mulige p-værdi er {p_value(row['min_p'])}), "
-            "så udviklingen kan kun læses som en tendens."
-        )
-    holm = f"Holm-justeret for {n_tests} sammenligninger: {p_is(row['p_holm'])}"
+        who = (capital(of_total(changed, n_pairs, "kommune", "kommuner")) + " ændrede svar" if changed == n_pairs
+               else f"Af de {integer(n_pairs)} kommuner ændrede {amount(changed)} {'sit' if changed == 1 else 'deres'} svar")
+        text = (f"{who}; med {count(changed, 'ændring', 'ændringer')} kan p-værdien ikke komme "
+                f"under {p_value(row['min_p'])}")
+        if m > 1 and row["min_p"] < alpha:
+            text += f",{_family(m)} ikke under {p_value(row['min_p_holm'])}"
+        return text + f", så en ændring kan ikke påvises på {level}."
+    kind = held_kind(row, held_band)
+    noun = capital(_CHANGE_NOUN[row["direction"]])
     if bool(row["significant"]):
-        return (f"Ændringen er statistisk signifikant (Wilcoxon-test, {p_is(row['p_wilcoxon'])}; "
-                f"{holm}).")
-    return (f"Ændringen er ikke statistisk signifikant (Wilcoxon-test, {p_is(row['p_wilcoxon'])}; "
-            f"{holm}) og kan skyldes tilfældig variation.")
+        if kind == "small":
+            return (f"Ændringen er lille (under {number(held_band, 2)} skalapoint), men statistisk signifikant på "
+                    f"{level}{_family(m)} ({_p_values(row, m)}): den er næppe tilfældig, men for lille til at "
+                    "kaldes en stigning eller et fald.")
+        if kind == "mixed":
+            return (f"Forskellen er statistisk signifikant på {level}{_family(m)} ({_p_values(row, m)}), men "
+                    "kommunerne bevægede sig ikke overvejende samme vej, så retningen er uklar.")
+        return f"{noun} er statistisk signifikant på {level}{_family(m)} ({_p_values(row, m)})."
+    text = (f"{noun} er ikke statistisk signifikant på {level}{_family(m)} ({_p_values(row, m)}) og kan skyldes "
+            "tilfældig variation.")
+    if m > 1 and row["p_wilcoxon"] < alpha:
+        text += f" Uden korrektion for de {m} sammenligninger ville p-værdien have ligget under {percent(alpha)}."
+    return text
 
 
 def missing_sentence(row, *, baseline: str, followup: str, left_out_of: str = "gennemsnit og test") -> str:
@@ -110,14 +174,19 @@ def missing_sentence(row, *, baseline: str, followup: str, left_out_of: str = "g
     ``n_not_answered_baseline``, ``n_not_answered_followup`` (a count left out
     is 0); ``left_out_of`` names what the missing answers are left out of.
     """
-    parts, kinds = [], set()
-    for kind, verb in (("dont_know", "svarede »ved ikke«"), ("not_answered", "besvarede ikke spørgsmålet")):
-        for when, name in (("baseline", baseline), ("followup", followup)):
+    rounds, kinds = [], set()
+    for when, name in (("baseline", baseline), ("followup", followup)):
+        clauses = []
+        for kind, verb, rest in (("dont_know", "svarede", "»ved ikke«"), ("not_answered", "besvarede", "ikke spørgsmålet")):
             n = int(row.get(f"n_{kind}_{when}", 0))
             if n:
-                parts.append(f"{count(n, 'kommune', 'kommuner')} {verb} ved {esc(name)}")
                 kinds.add(kind)
-    if not parts:
+                who = count(n, "kommune", "kommuner")
+                # The first clause of a round opens with the round; the next has the subject first.
+                clauses.append(f"{who} {verb} {rest}" if clauses else f"ved {esc(name)} {verb} {who} {rest}")
+        if clauses:
+            rounds.append(" og ".join(clauses))
+    if not rounds:
         return ""
     if kinds == {"dont_know"}:
         tail = f"»ved ikke« er et manglende svar og indgår ikke i {left_out_of}."
@@ -125,247 +194,168 @@ def missing_sentence(row, *, baseline: str, followup: str, left_out_of: str = "g
         tail = f"et ubesvaret spørgsmål er et manglende svar og indgår ikke i {left_out_of}."
     else:
         tail = f"både »ved ikke« og et ubesvaret spørgsmål er manglende svar og indgår ikke i {left_out_of}."
-    return _capital(join(parts)) + "; " + tail
+    return capital(", og ".join(rounds)) + "; " + tail
 
 
-def ceiling_sentence(head, ceil, *, baseline: str, threshold: float) -> str:
-    """The ceiling note of an item; empty when no ceiling applies.
+def _labelled(comparison, labels, mask) -> list[str]:
+    return [esc(labels[i].lower()) for i in comparison.loc[mask, "item"]]
 
-    Parameters
-    ----------
-    head : mapping
-        A ``headroom`` row: ``n_at_top``, ``n_top_kept``, ``n_top_fell``,
-        ``n_below_top``, ``n_below_rose``, ``n_below_held``, ``n_below_fell``.
-    ceil : mapping
-        The baseline row of ``ceiling_table``: ``ceiling``, ``share_top``,
-        ``n_valid``, ``n_top``.  Answers at the top counted there but not
-        followed by a valid answer (so not in ``head``) are named as such.
+
+def _significance_summary(compared, labels, alpha, held_band) -> list[str]:
+    m = int(compared["n_family"].max())
+    changed = compared["n_up"] + compared["n_down"]
+    if not (changed > 0).any():
+        return []
+    level = f"{percent(alpha)}-niveau"
+    described = []
+    for _, row in compared[compared["significant"].astype(bool)].iterrows():
+        kind = held_kind(row, held_band)
+        noun = {"small": "den lille ændring", "mixed": "ændringen"}.get(kind, _CHANGE_NOUN[row["direction"]])
+        described.append(f"{noun} på {esc(labels[row['item']].lower())}")
+    if described:
+        adjective = "signifikant" if len(described) == 1 else "signifikante"
+        lead = f"Efter Holm-korrektion for {m} sammenligninger er " if m > 1 else "Her er "
+        return [f"{lead}{join(described)} statistisk {adjective} på {level}."]
+    if m > 1:
+        return [f"Ingen af ændringerne er statistisk signifikante på {level} efter Holm-korrektion for {m} "
+                "sammenligninger, så de kan skyldes tilfældig variation."]
+    return [f"Ændringen er ikke statistisk signifikant på {level} og kan skyldes tilfældig variation."]
+
+
+def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str, alpha: float = ALPHA,
+                      held_band: float = HELD_BAND) -> list[str]:
+    """The conclusion's sentences about change, from all items' claims.
+
+    ``comparison`` is the ``compare_rounds`` frame of the parameters.
+    Items without complete pairs are named as such; "Fremgangen gælder
+    ikke alle" is said only when some items rose and some fell.
     """
-    if not bool(ceil["ceiling"]):
-        return ""
-    text = (
-        f"Lofteffekt: {int(ceil['n_top'])} af {int(ceil['n_valid'])} kommuner ({percent(ceil['share_top'])}) "
-        f"svarede allerede »i høj grad« ved {esc(baseline)} og kunne derfor ikke vise fremgang "
-        f"(grænsen for en lofteffekt er {percent(threshold)} i toppen). "
-    )
-    kept, fell = int(head["n_top_kept"]), int(head["n_top_fell"])
-    # n_top counts every valid baseline answer, the headroom only complete
-    # pairs: a municipality at the top without a valid later answer is neither
-    # kept nor fallen, and is said so rather than left unaccounted for.
-    lost = int(ceil["n_top"]) - kept - fell
-    clauses = [f"holdt {kept} det højeste niveau"]
-    if fell:
-        clauses.append(f"{fell} faldt")
-    if lost > 0:
-        clauses.append(f"{lost} kan ikke følges, fordi et gyldigt svar mangler ved den anden måling")
-    text += f"Af dem {join(clauses)}. "
-    below = int(head["n_below_top"])
-    rose, held, fell_below = int(head["n_below_rose"]), int(head["n_below_held"]), int(head["n_below_fell"])
-    if below == 1:
-        verb = "steg" if rose else ("var uændret" if held else "faldt")
-        text += f"Den ene kommune med plads til forbedring {verb}."
-    elif below:
-        text += (
-            f"Blandt de {below} kommuner med plads til forbedring steg {rose}, "
-            f"{held} var uændrede og {fell_below} faldt."
-        )
-    return text.strip()
-
-
-def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str, alpha: float = 0.05) -> list[str]:
-    """The conclusion's sentences about change, from all items' verdicts.
-
-    ``comparison`` is the ``compare_rounds`` frame of the parameters.  Items
-    without complete pairs are left out; "Fremgangen gælder ikke alle" is
-    said only when some items rose and some fell.
-    """
-    groups = {d: [] for d in DIRECTION_WORDS}
-    for _, row in comparison.iterrows():
-        if row["n_pairs"] > 0:
-            groups[row["direction"]].append(esc(labels[row["item"]].lower()))
-    n_items = int((comparison["n_pairs"] > 0).sum())
-    if n_items == 0:
+    compared = comparison[comparison["n_pairs"] > 0]
+    if compared.empty:
         return [f"Ingen kommuner har gyldige svar ved både {esc(baseline)} og {esc(followup)}, så en udvikling "
                 "kan ikke opgøres."]
-    parts = [f"{DIRECTION_WORDS[d][1]} på {join(groups[d])}" for d in DIRECTION_WORDS if groups[d]]
-    sentences = [f"Ved {esc(followup)} ligger kommunernes gennemsnit {join(parts)} sammenlignet med {esc(baseline)}."]
-    if groups["fell"] and groups["rose"]:
-        sentences.append(
-            f"Fremgangen gælder altså ikke alle {n_items} parametre: {join(groups['fell'])} ligger lavere end før."
-        )
-    compared = comparison[comparison["n_pairs"] > 0]
-    significant = [esc(labels[i].lower()) for i, s in zip(compared["item"], compared["significant"]) if bool(s)]
-    undetectable = [esc(labels[i].lower()) for i, d in zip(compared["item"], compared["detectable"]) if not bool(d)]
-    if significant:
-        sentences.append(f"Efter Holm-korrektion er ændringen statistisk signifikant for {join(significant)}.")
-    else:
-        sentences.append(
-            f"Ingen af ændringerne er statistisk signifikante på {percent(alpha)}-niveau efter Holm-korrektion for "
-            f"{n_items} sammenligninger; med {int(comparison['n_pairs'].max())} kommuner er forskellene små i forhold "
-            "til usikkerheden, og de skal læses som tendenser."
-        )
+    kinds = [row["direction"] if row["direction"] != "held" else held_kind(row, held_band)
+             for _, row in compared.iterrows()]
+    kinds_of = {k: _labelled(compared, labels, [x == k for x in kinds]) for k in ("rose", "small", "mixed", "fell")}
+    words = {"rose": "højere", "small": "stort set på samme niveau", "fell": "lavere"}
+    parts = [f"{words[k]} på {join(kinds_of[k])}" for k in ("rose", "small", "fell") if kinds_of[k]]
+    sentences = []
+    if parts:
+        sentences.append(f"Ved {esc(followup)} lå kommunernes gennemsnit {join(parts)} sammenlignet med {esc(baseline)}.")
+    if kinds_of["mixed"]:
+        sentences.append(f"For {join(kinds_of['mixed'])} flyttede gennemsnittet sig, men uden klar retning: lige så "
+                         "mange eller flere kommuner bevægede sig den modsatte vej.")
+    if kinds_of["rose"] and kinds_of["fell"]:
+        n = len(compared)
+        whole = "begge parametre" if n == 2 else f"alle {n} parametre"
+        sentences.append(f"Fremgangen gælder altså ikke {whole}: {join(kinds_of['fell'])} lå lavere end før.")
+    without = _labelled(comparison, labels, comparison["n_pairs"] == 0)
+    if without:
+        sentences.append(f"For {join(without)} har ingen kommuner gyldige svar ved begge målinger, så udviklingen "
+                         "kan ikke opgøres.")
+    sentences += _significance_summary(compared, labels, alpha, held_band)
+    changed = compared["n_up"] + compared["n_down"]
+    still = _labelled(compared, labels, changed == 0)
+    undetectable = _labelled(compared, labels, (changed > 0) & ~compared["detectable"].astype(bool))
+    if still and len(still) == len(compared):
+        sentences.append("Ingen kommuner ændrede svar på nogen af parametrene.")
+    elif still:
+        sentences.append(f"For {join(still)} ændrede ingen kommuner svar.")
     if undetectable:
-        sentences.append(
-            f"For {join(undetectable)} ændrede så få kommuner svar, at ingen test kunne have påvist en ændring."
-        )
+        sentences.append(f"For {join(undetectable)} ændrede for få kommuner svar til, at nogen test kunne påvise en "
+                         f"ændring på {percent(alpha)}-niveau.")
     return sentences
 
 
-def mode_sentence(by_mode, *, item: str, label: str, mode_labels: dict) -> str:
-    """How interview and survey municipalities moved on one item.
+def mode_sentence(by_mode, *, item: str, label: str, mode_labels: dict, held_band: float = HELD_BAND) -> str:
+    """How the groups of municipalities (by way of taking part) moved on one item.
 
-    ``by_mode`` is the ``compare_by_mode`` frame; empty text when the item
-    has no rows there.
+    ``by_mode`` is the ``compare_by_mode`` frame; empty text unless at
+    least two groups have complete pairs on the item (one group is no split).
     """
-    rows = by_mode[by_mode["item"] == item]
+    rows = by_mode[(by_mode["item"] == item) & (by_mode["n_pairs"] > 0)]
+    if len(rows) < 2:
+        return ""
     parts = []
     for _, row in rows.iterrows():
-        if row["n_pairs"] == 0:
-            continue
-        parts.append(
-            f"{esc(mode_labels[row['mode']])} (n = {int(row['n_pairs'])}) {DIRECTION_WORDS[row['direction']][0]} "
-            f"fra {number(row['mean_baseline'])} til {number(row['mean_followup'])}"
-        )
-    if not parts:
-        return ""
-    return (f"Opdelt efter dataindsamling: {join(parts)}. Grupperne er for små til at teste forskellen "
-            "mellem dem.")
+        before, after = number(row["mean_baseline"]), number(row["mean_followup"])
+        if row["direction"] in ("rose", "fell"):
+            moved = f"{DIRECTION_WORDS[row['direction']][0]} gennemsnittet fra {before} til {after}"
+        elif held_kind(row, held_band) == "small":
+            moved = f"var gennemsnittet stort set uændret ({before} og {after})"
+        else:
+            moved = f"flyttede gennemsnittet sig fra {before} til {after} uden klar retning"
+        parts.append(f"blandt {esc(mode_labels[row['mode']].lower())} (n = {integer(row['n_pairs'])}) {moved}")
+    return (f"Opdelt efter dataindsamling: {', '.join(parts[:-1])}, og {parts[-1]}. Forskellen mellem grupperne er ikke testet, og "
+            "kommunerne er ikke fordelt tilfældigt på grupperne.")
 
 
-def item_bullet(row, *, label: str, ceiling: bool) -> str:
-    """A one-line summary of an item's change for the conclusion's list."""
+def item_bullet(row, *, label: str, ceiling: bool, held_band: float = HELD_BAND) -> str:
+    """A one-line summary of an item's change for the conclusion's list.
+
+    ``ceiling`` says whether a ceiling at the baseline explains part of the
+    item's change (see :func:`evaluation.analysis.ceiling.ceiling_explains`).
+    """
     if row["n_pairs"] == 0:
         return f"<strong>{esc(label)}</strong>: ingen kommuner med gyldige svar begge gange."
+    kind = held_kind(row, held_band)
+    verdict = {"small": "stort set uændret", "mixed": "uden klar retning"}.get(kind) or DIRECTION_WORDS[row["direction"]][0]
+    if bool(row["significant"]):
+        verdict = "lille, men statistisk signifikant ændring" if kind == "small" else verdict + ", statistisk signifikant"
     text = (
         f"<strong>{esc(label)}</strong>: {number(row['mean_baseline'])} → {number(row['mean_followup'])} "
-        f"({signed(row['mean_change'], 2)}; n = {int(row['n_pairs'])}; {int(row['n_up'])} op, "
-        f"{int(row['n_same'])} uændret, {int(row['n_down'])} ned) – {DIRECTION_WORDS[row['direction']][0]}"
+        f"({signed(row['mean_change'], 2)}; n = {integer(row['n_pairs'])}; {amount(row['n_up'])} op, "
+        f"{amount(row['n_same'])} uændret, {amount(row['n_down'])} ned) – {verdict}"
     )
-    if bool(row["significant"]):
-        text += ", statistisk signifikant"
     if ceiling:
         text += "; lofteffekt ved udgangspunktet"
     return text + "."
 
 
-def ceiling_summary(ceil, *, labels: dict, baseline: str, threshold: float) -> str:
-    """Which items had a ceiling at the baseline (``ceiling_table`` rows of
-    the baseline round)."""
-    flagged = ceil[ceil["ceiling"].astype(bool)]
-    if flagged.empty:
-        return f"Ingen af parametrene havde en lofteffekt ved {esc(baseline)} (over {percent(threshold)} i toppen)."
-    parts = [f"{esc(labels[r['item']].lower())} ({int(r['n_top'])} af {int(r['n_valid'])})" for _, r in flagged.iterrows()]
-    return (
-        f"Ved {esc(baseline)} svarede mere end {percent(threshold)} af kommunerne allerede »i høj grad« på "
-        f"{join(parts)}. Her kan en del af kommunerne ikke vise fremgang (lofteffekt), og et uændret eller "
-        "faldende gennemsnit skal læses med det for øje."
-    )
+def detectable_sentence(n_pairs: int, *, fewest_alone: int, fewest_at_best: int, n_tests: int, alpha: float) -> str:
+    """How many municipalities must change, all one way, before a test can
+    find a change.
 
-
-def ceiling_municipalities_sentence(frame, *, baseline: str, n_total: int, min_items: int = 2) -> str:
-    """Who sat at the top on several parameters at the baseline
-    (``ceiling_municipalities`` rows)."""
-    if frame.empty:
-        return f"Ingen kommuner svarede »i høj grad« på {min_items} eller flere parametre ved {esc(baseline)}."
-    names = join(f"{esc(m)} ({int(n)})" for m, n in zip(frame["municipality"], frame["n_items_at_top"]))
-    return (
-        f"{_capital(count(len(frame), 'kommune', 'kommuner'))} af {n_total} svarede allerede »i høj grad« på "
-        f"{min_items} eller flere af parametrene ved {esc(baseline)}: {names}. For dem kan fremgang på "
-        "de parametre ikke vises; det påpeges under hver parameter, hvor det gælder."
-    )
-
-
-def plan_status_sentences(summary, *, rounds: list[str], definite: dict, n_total: int, phase_labels: dict) -> list[str]:
-    """Sentences on how far the municipalities are with their plans
-    (``plan_status_summary`` rows)."""
-    def n(rnd, phase, status):
-        rows = summary[(summary["round"] == rnd) & (summary["phase"] == phase) & (summary["status"] == status)]
-        return (int(rows["n"].iloc[0]), rows["municipalities"].iloc[0]) if len(rows) else (0, "")
-
-    out = []
-    for rnd in rounds:
-        done, _ = n(rnd, "udarbejdet", "gennemfoert")
-        doing, who = n(rnd, "udarbejdet", "i_proces")
-        rolled, _ = n(rnd, "udrullet", "gennemfoert")
-        text = (f"Ved {esc(definite[rnd])} havde {done} af {n_total} kommuner udarbejdet deres handlingsplan, "
-                f"og {rolled} havde rullet den fuldt ud")
-        if doing:
-            text += f"; {count(doing, 'kommune', 'kommuner')} var stadig i gang med at udarbejde den ({_names(who)})"
-        out.append(text + ".")
-    return out
-
-
-def distribution_sentence(distribution, *, label: str, baseline: str, followup: str, base_key: str,
-                          follow_key: str, scale_labels: dict) -> str:
-    """How a context item's answers were spread, and whether the spread
-    changed (``score_distribution`` rows for two rounds)."""
-    def counts(key):
-        rows = distribution[distribution["round"] == key].sort_values("code", ascending=False)
-        return {int(c): int(v) for c, v in zip(rows["code"], rows["n"])}
-
-    after, before = counts(follow_key), counts(base_key)
-    parts = [f"{n} »{esc(scale_labels[c].lower())}«" for c, n in after.items() if n]
-    if not parts:  # every municipality left the question blank
-        both = f" eller ved {esc(baseline)}" if not any(before.values()) else ""
-        return f"Ingen kommuner besvarede spørgsmålet om {esc(label.lower())} ved {esc(followup)}{both}."
-    text = f"På spørgsmålet om {esc(label.lower())} svarede kommunerne ved {esc(followup)}: {join(parts)}."
-    if not any(before.values()):
-        text += f" Ved {esc(baseline)} besvarede ingen kommuner spørgsmålet."
-    elif after == before:
-        text += f" Fordelingen er præcis den samme som ved {esc(baseline)}."
+    ``fewest_alone`` is the fewest changes in one direction that make an item
+    significant after Holm's correction over ``n_tests`` comparisons whatever
+    the other items show; ``fewest_at_best`` the fewest that can do so when
+    the others are clearly significant themselves (both from
+    :func:`evaluation.analysis.stats.min_changed`).  ``n_pairs`` is the
+    largest number of municipalities with valid answers in both rounds.
+    """
+    level = f"{percent(alpha)}-niveau"
+    lead = ("Om en ændring kan påvises, afhænger af, hvor mange kommuner der ændrer svar, ikke af, hvor mange der "
+            "deltager.")
+    if n_tests > 1:
+        rule = (f"Med Holm-korrektion for {n_tests} sammenligninger skal mindst {fewest_alone} kommuner ændre svar "
+                f"i samme retning (og ingen i den modsatte), før en parameter er statistisk signifikant på {level} "
+                f"uanset de øvrige; er de øvrige selv tydeligt signifikante, kan {fewest_at_best} være nok.")
     else:
-        moved = sum(abs(after.get(c, 0) - before.get(c, 0)) for c in set(after) | set(before)) // 2
-        text += f" Sammenlignet med {esc(baseline)} ligger {count(moved, 'svar', 'svar')} i en anden kategori."
-    return text
+        rule = (f"Mindst {fewest_alone} kommuner skal ændre svar i samme retning (og ingen i den modsatte), før "
+                f"ændringen kan blive statistisk signifikant på {level}.")
+    text = f"{lead} {rule}"
+    with_n = f"Med {count(n_pairs, 'kommune', 'kommuner')} med gyldige svar begge gange"
+    if n_pairs < fewest_at_best:
+        text += f" {with_n} kan ingen ændring derfor blive statistisk signifikant, uanset hvordan svarene falder."
+    elif n_pairs < fewest_alone:
+        text += f" {with_n} kan en parameter kun blive signifikant, hvis de øvrige også er det."
+    return text + " Mindre ændringer kan være reelle, men kan ikke skelnes fra tilfældig variation."
 
 
-def detectable_sentence(n_pairs: int, min_changed: int, *, alpha: float) -> str:
-    """What the smallest detectable change is with ``n_pairs`` municipalities.
+def step_caveat(n_pairs) -> str:
+    """How far one municipality's one-step change moves a mean, for the
+    numbers of complete pairs ``n_pairs`` (one per item; zeros ignored)."""
+    ns = [int(n) for n in n_pairs if int(n) > 0]
+    if not ns:
+        return ""
+    low, high = min(ns), max(ns)
 
-    ``min_changed`` is the fewest municipalities that must change in the same
-    direction before a two-sided exact test can reach ``alpha``.
-    """
-    if min_changed > n_pairs:
-        return (f"Med {n_pairs} kommuner kan ingen tosidet eksakt test nå et signifikansniveau på "
-                f"{percent(alpha)}, uanset hvordan svarene ændrer sig.")
-    return (
-        f"Med {n_pairs} kommuner skal mindst {min_changed} kommuner ændre svar i samme retning (og ingen i den "
-        f"modsatte), før en tosidet eksakt test kan nå et signifikansniveau på {percent(alpha)}. Mindre "
-        "ændringer kan være reelle, men kan ikke skelnes fra tilfældig variation."
-    )
+    def step(n):
+        return number(1 / n, 2 if n <= 50 else 3)
 
-
-def profile_change_sentences(paired, *, labels: dict, municipality: str, baseline: str, followup: str) -> list[str]:
-    """What changed for one municipality between two rounds.
-
-    ``paired`` is ``paired_scores`` restricted to the municipality.
-    """
-    def fmt(score, dont_know):
-        return "»ved ikke«" if dont_know else number(score, 0)
-
-    up, down, same, missing = [], [], [], []
-    for _, r in paired.iterrows():
-        name = esc(labels[r["item"]].lower())
-        if not r["complete"]:
-            missing.append(name)
-        elif r["direction"] == "up":
-            up.append(f"{name} ({fmt(r['score_baseline'], False)} → {fmt(r['score_followup'], False)})")
-        elif r["direction"] == "down":
-            down.append(f"{name} ({fmt(r['score_baseline'], False)} → {fmt(r['score_followup'], False)})")
-        else:
-            same.append(name)
-    who = esc(municipality)
-    out = []
-    if up:
-        out.append(f"Fra {esc(baseline)} til {esc(followup)} vurderer {who} sig højere på {join(up)}.")
-    if down:
-        lead = "Kommunen ligger til gengæld lavere" if up else (
-            f"Fra {esc(baseline)} til {esc(followup)} vurderer {who} sig lavere")
-        out.append(f"{lead} på {join(down)}.")
-    if same:
-        out.append(f"Uændret: {join(same)}.")
-    if missing:
-        out.append(f"Ingen sammenligning for {join(missing)}, fordi et af svarene er »ved ikke« eller mangler.")
-    if not (up or down):
-        out.insert(0, f"{who} har ikke ændret vurdering på nogen af parametrene fra {esc(baseline)} til {esc(followup)}.")
-    return out
+    few = high <= 30
+    who = count(low, "kommune", "kommuner") if low == high else f"mellem {integer(low)} og {integer(high)} kommuner"
+    moves = step(low) if low == high else f"{step(high)} til {step(low)}"
+    text = (f"{'Få kommuner' if few else 'Skalaens trin'}: med {who} med gyldige svar begge gange flytter ét trins "
+            f"ændring hos én kommune gennemsnittet med {moves} skalapoint")
+    return text + (", og kun ensrettede ændringer hos flere kommuner kan påvises statistisk." if few else ".")

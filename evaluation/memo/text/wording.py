@@ -1,22 +1,41 @@
 """Danish numbers, counts, lists and dates: the words every sentence is built from.
 
+Numbers follow Danish typography (decimal comma, ``.`` between thousands,
+a minus sign only when the rounded value is below zero) and are rounded half
+up, away from zero, the way a reader rounds by hand (``3,25`` -> ``3,3``),
+so text and tables agree.  Counts agree with their number: ``ingen
+kommuner``, ``én kommune``, ``3 kommuner``; ``of_total`` says ``alle 10
+kommuner`` and ``begge kommuner`` where a count is the whole.
+
 The functions return HTML-safe text: every string that comes from data
 (labels, names, question texts) is escaped where it enters the text.
 
->>> number(3.25, 2), number(3.0), signed(-0.222), percent(0.6)
-('3,25', '3,0', '-0,2', '60 %')
+>>> number(3.25, 1), number(1234.5, 1), signed(-0.222), percent(0.6)
+('3,3', '1.234,5', '-0,2', '60 %')
+>>> count(0, "kommune", "kommuner"), count(1, "svar", "svar", neuter=True), count(1200, "kommune", "kommuner")
+('ingen kommuner', 'ét svar', '1.200 kommuner')
+>>> of_total(10, 10, "kommune", "kommuner"), of_total(2, 2, "kommune", "kommuner"), of_total(3, 10, "kommune", "kommuner")
+('alle 10 kommuner', 'begge kommuner', '3 af de 10 kommuner')
 >>> join(["beredskab", "indsatser", "kompetencer"])
 'beredskab, indsatser og kompetencer'
 """
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
-__all__ = ["number", "signed", "percent", "p_value", "p_is", "join", "count", "esc", "month_year"]
+__all__ = [
+    "DASH", "number", "integer", "signed", "percent", "p_value", "p_is", "join", "count", "of_total",
+    "amount", "number_word", "capital", "genitive", "names_or_count", "esc", "month_year",
+]
 
 
 DASH = "–"
+#: Danish words for small counts (common gender; ``én``/``ét`` for one).
+_WORDS = ("nul", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv")
+#: Lists of names longer than this are not spelled out in running text.
+NAME_LIMIT = 10
 
 
 def esc(value) -> str:
@@ -34,25 +53,51 @@ def _missing(x) -> bool:
         return type(x).__name__ in ("NAType", "NaTType")
 
 
-def _capital(text: str) -> str:
+def capital(text: str) -> str:
     """Upper-case the first letter only (``str.capitalize`` would lower the
     rest, names and labels included)."""
     return text[:1].upper() + text[1:]
 
 
-def _genitive(name: str) -> str:
-    """Danish genitive of a name: ``Kommune As``, but ``Aarhus'``."""
-    return name + ("'" if name[-1:].lower() in ("s", "x", "z") else "s")
+_capital = capital
+
+
+def genitive(name: str) -> str:
+    """Danish genitive of a name: ``Aarhus'``, ``Kommune A's``, ``Vejles``.
+
+    A name ending in s, x or z takes an apostrophe only; one ending in a
+    capital letter or a digit (an abbreviation, a pseudonym: ``KL's``)
+    takes ``'s``; any other name takes ``s``.
+    """
+    last = name[-1:]
+    if last.lower() in ("s", "x", "z"):
+        return name + "'"
+    return name + ("'s" if last.isupper() or last.isdigit() else "s")
+
+
+_genitive = genitive
+
+
+def _rounded(x, decimals: int) -> Decimal:
+    """``x`` rounded half up (away from zero) to ``decimals`` places."""
+    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def number(x, decimals: int = 1) -> str:
-    """A number with a decimal comma; an en dash for a missing value."""
+    """A number with a decimal comma and a ``.`` between thousands; an en
+    dash for a missing value.  Rounded half up: ``3,25`` -> ``3,3``."""
     if _missing(x):
         return DASH
-    text = f"{float(x):.{decimals}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
-    return text.replace(".", ",")
+    value = _rounded(x, decimals)
+    if value == 0:
+        value = abs(value)
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def integer(n) -> str:
+    """A whole number with ``.`` between thousands: ``1.200``."""
+    return number(int(n), 0)
 
 
 def signed(x, decimals: int = 1) -> str:
@@ -60,7 +105,7 @@ def signed(x, decimals: int = 1) -> str:
     if _missing(x):
         return DASH
     text = number(x, decimals)
-    return text if text.startswith("-") or float(text.replace(",", ".")) == 0 else "+" + text
+    return text if text.startswith("-") or _rounded(x, decimals) == 0 else "+" + text
 
 
 def percent(share, decimals: int = 0) -> str:
@@ -69,10 +114,11 @@ def percent(share, decimals: int = 0) -> str:
 
 
 def p_value(p) -> str:
-    """A p-value: three decimals, ``< 0,001`` below that."""
+    """A p-value: three decimals, ``< 0,001`` below that (rounded half up,
+    so ``0,0005`` reads ``0,001``)."""
     if _missing(p):
         return "kan ikke beregnes"
-    return "< 0,001" if p < 0.001 else number(p, 3)
+    return "< 0,001" if p < 0.0005 else number(p, 3)
 
 
 def p_is(p) -> str:
@@ -83,20 +129,60 @@ def p_is(p) -> str:
     return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
-def join(words) -> str:
-    """Join words the Danish way: ``a, b og c``."""
+def join(words, last: str = "og") -> str:
+    """Join words the Danish way: ``a, b og c`` (``last="eller"``: ``a, b eller c``)."""
     words = [str(w) for w in words]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " og " + words[-1]
+    return ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
-def count(n: int, singular: str, plural: str) -> str:
-    """``1 kommune``, ``3 kommuner``, ``ingen kommuner``."""
+def number_word(n: int, *, neuter: bool = False) -> str:
+    """A count from 0 to 12 as a word (``én``/``ét``, ``tre``); larger counts as digits."""
+    n = int(n)
+    if n == 1:
+        return "ét" if neuter else "én"
+    return _WORDS[n] if 0 <= n < len(_WORDS) else integer(n)
+
+
+def amount(n, *, neuter: bool = False) -> str:
+    """A count standing alone, without its noun: ``ingen``, ``én``/``ét``, ``7``, ``1.200``."""
     n = int(n)
     if n == 0:
+        return "ingen"
+    if n == 1:
+        return number_word(1, neuter=neuter)
+    return integer(n)
+
+
+def count(n, singular: str, plural: str, *, neuter: bool = False) -> str:
+    """``ingen kommuner``, ``én kommune``, ``ét svar``, ``3 kommuner``, ``1.200 kommuner``."""
+    n = int(n)
+    return f"{amount(n, neuter=neuter)} {singular if n == 1 else plural}"
+
+
+def of_total(k, total, singular: str, plural: str, *, neuter: bool = False) -> str:
+    """``k`` of ``total`` with the noun: ``alle 10 kommuner``, ``begge kommuner``,
+    ``den ene kommune``, ``ingen af de 10 kommuner``, ``én af de 10 kommuner``,
+    ``3 af de 10 kommuner``."""
+    k, total = int(k), int(total)
+    if total == 1 and k == 1:
+        return f"{'det' if neuter else 'den'} ene {singular}"
+    if k == total == 2:
+        return f"begge {plural}"
+    if k == total:
+        return f"alle {integer(total)} {plural}"
+    if total == 1:
         return f"ingen {plural}"
-    return f"{n} {singular if n == 1 else plural}"
+    return f"{amount(k, neuter=neuter)} af de {integer(total)} {plural}"
+
+
+def names_or_count(names: str, limit: int = NAME_LIMIT) -> str:
+    """Escaped ``", "``-joined names, or an empty string when there are more
+    than ``limit`` (long lists belong in a table, not in a sentence)."""
+    if not isinstance(names, str) or not names:
+        return ""
+    return esc(names) if names.count(", ") < limit else ""
 
 
 def _names(text) -> str:
