@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from evaluation.run import caches
 from evaluation.run.caches import CACHE_VARIABLES, cache_dir, use_tool_caches
+
+
+@pytest.fixture(autouse=True)
+def own_environment(monkeypatch):
+    """use_tool_caches sets variables of this process: give each test a copy to set them in."""
+    monkeypatch.setattr(os, "environ", os.environ.copy())
 
 
 def test_the_platform_cache_folder_when_it_can_be_written(tmp_path, monkeypatch):
