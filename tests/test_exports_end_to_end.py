@@ -14,7 +14,7 @@ import pytest
 
 from evaluation import config
 from evaluation.cli import main
-from exports.make_exports import make_exports, names_csv
+from exports.make_exports import READINESS_MAPPING, make_exports, names_csv
 
 #: One round per layout, in date order; the last two are the memo's pair.
 LAYOUTS = ["surveyxact.xlsx", "surveyxact.csv", "msforms.xlsx", "surveymonkey.csv", "surveymonkey_custom_data.csv",
@@ -38,6 +38,14 @@ def imported(tmp_path_factory):
                      *exports[name].options]) == 0, name
         assert config.round_file(key, data).read_text(encoding="utf-8") == exports[name].expected_csv()
         keys.append(key)
+    # Last, a readiness survey that also carries plan status and participation (named by a mapping).
+    mapping = tmp / "readiness.yml"
+    mapping.write_text(READINESS_MAPPING, encoding="utf-8")
+    key = "runde-2027"
+    assert main(["round", "add", key, "--label", "Runde", "--date", "2027-03-01", "--definite", "runden 2027",
+                 "--data", str(data)]) == 0
+    assert main(["import", str(exports["readiness_googleforms.csv"].path), "--round", key, "--data", str(data),
+                 "--mapping", str(mapping)]) == 0
     return data, keys, exports
 
 
@@ -45,13 +53,14 @@ def test_every_imported_layout_validates(imported, capsys):
     data, keys, _ = imported
     capsys.readouterr()
     assert main(["validate", "--data", str(data)]) == 0
-    assert f"{3 + len(LAYOUTS)} rounds" in capsys.readouterr().out
+    assert f"{4 + len(LAYOUTS)} rounds" in capsys.readouterr().out
 
 
 def test_run_builds_the_memo_and_reports_blanks_apart_from_ved_ikke(imported, tmp_path, capsys):
     data, keys, exports = imported
     out = tmp_path / "outputs"
-    assert main(["run", "--data", str(data), "--out", str(out), "--draft", "--no-profiles", "--jobs", "1"]) == 0
+    assert main(["run", "--data", str(data), "--out", str(out), "--draft", "--no-profiles", "--jobs", "1",
+                 "--baseline", keys[-2], "--followup", keys[-1]]) == 0
     memo = (out / f"{keys[-1]}_vs_{keys[-2]}" / "memo.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", memo)
     # qualtrics.csv leaves Kommune H's radikalisering_udfordring blank, googleforms.csv Kommune J's indsatser;
@@ -65,3 +74,15 @@ def test_run_builds_the_memo_and_reports_blanks_apart_from_ved_ikke(imported, tm
     table = (out / f"{keys[-1]}_vs_{keys[-2]}" / "tables" / "distribution_radikalisering_udfordring.csv")
     rows = [line.split(",") for line in table.read_text(encoding="utf-8").splitlines()[1:]]
     assert sum(int(r[3]) for r in rows if r[1] == keys[-2]) == 9 and sum(int(r[3]) for r in rows if r[1] == keys[-1]) == 10
+
+
+def test_plan_status_and_participation_from_the_export_reach_the_memo(imported, tmp_path):
+    data, keys, _ = imported
+    out = tmp_path / "outputs"
+    assert main(["run", "--data", str(data), "--out", str(out), "--draft", "--no-profiles", "--jobs", "1",
+                 "--baseline", keys[-1], "--followup", "runde-2027"]) == 0
+    text = re.sub(r"<[^>]+>", "", (out / f"runde-2027_vs_{keys[-1]}" / "memo.html").read_text(encoding="utf-8"))
+    # The bundled follow-up's participation.csv: A-E interviewed, F-J answered the survey.
+    assert "Ved runden 2027 deltog 10 kommuner: 5 blev interviewet, og 5 besvarede spørgeskemaet." in text
+    assert "Mangler: deltagelsen" not in text
+    assert "Mangler: planstatus for runden 2027" not in text

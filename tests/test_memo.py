@@ -222,7 +222,7 @@ def test_matrix_in_the_appendix_equals_the_codings(memo):
         head = [th.get_text() for th in table.thead.find_all("th")]
         assert set(head[1:]) <= interviewed | {"Centret"}
         for tr in table.tbody.find_all("tr"):
-            cells = [td.get_text() for td in tr.find_all("td")]
+            cells = [td.get_text() for td in tr.find_all(["th", "td"])]  # the first cell heads its row
             marked |= {(head[i].replace("Centret", "centret"), code_of[cells[0]]) for i in range(1, len(cells))
                        if cells[i] == "●"}
     assert marked == pairs

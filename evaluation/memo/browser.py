@@ -34,6 +34,7 @@ from pathlib import Path
 from ..checks import check_number, fail
 from ..exceptions import EvaluationError
 from ..files import write_atomically
+from .pdf import KEEP_SPACES_CSS, KEEP_SPACES_SCRIPT, finish_pdf
 
 __all__ = [
     "CHROMIUM_ENV",
@@ -199,7 +200,9 @@ def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> Path
     Backgrounds are printed, the page size and margins of the document's
     ``@page`` rule win, and every page carries "Side x af y" at the bottom.
     The PDF is tagged and its outline (a reader's bookmarks) follows the
-    headings.
+    headings; :func:`evaluation.memo.pdf.finish_pdf` then makes its links
+    relative, describes them, gives it XMP metadata and mends Chromium's
+    tags (alt text on every figure, a role map).
 
     Parameters
     ----------
@@ -227,11 +230,15 @@ def print_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike) -> Path
     with _open_page(source, width=1280, height=900) as page:
         page.emulate_media(media="print")
         page.add_style_tag(content=_NO_MARGIN_BOXES)
+        # Every line end keeps its space in the PDF's text (see evaluation.memo.pdf).
+        page.evaluate(KEEP_SPACES_SCRIPT)
+        page.add_style_tag(content=KEEP_SPACES_CSS)
 
         def write(tmp: Path) -> None:
             page.pdf(path=str(tmp), format="A4", print_background=True, prefer_css_page_size=True,
                      display_header_footer=True, header_template=_HEADER, footer_template=_FOOTER,
                      margin=PDF_MARGIN, outline=True, tagged=True)
+            finish_pdf(tmp, source, lang=page.evaluate("document.documentElement.lang") or "da")
 
         return write_atomically(target, write)
 

@@ -21,7 +21,11 @@ from html import escape
 
 from ..exceptions import ParameterError
 
-__all__ = ["Entry", "Outline", "memo_outline", "instrument_outline", "FIGURE_TITLES"]
+__all__ = ["Entry", "Outline", "memo_outline", "instrument_outline", "FIGURE_TITLES", "MEMO_TITLE"]
+
+#: The memo's title: its ``h1``, the page title of the HTML and the PDF, and
+#: the name the index and the profiles link it by.
+MEMO_TITLE = "Opfølgning på kommunernes handlingsplaner mod ekstremisme"
 
 #: Danish titles of the memo's fixed figures (the parameter figures take
 #: their titles from the instrument).

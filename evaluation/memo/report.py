@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..exceptions import ParameterError
 from . import text as tx
 from .outline import Entry
 from .tables import write_table
@@ -152,26 +153,43 @@ def _formatter(series: pd.Series, decimals: int | None):
     return lambda v: _cell(v, decimals)
 
 
-def table(frame: pd.DataFrame, *, caption: str = "", columns: dict | None = None, decimals: dict | None = None) -> Block:
+def table(frame: pd.DataFrame, *, caption: str, columns: dict | None = None, decimals: dict | None = None,
+          row_headers: bool = True) -> Block:
     """A small HTML table with Danish headers and number format.
 
-    ``columns`` maps column names to Danish headers (and selects them);
-    ``decimals`` gives the number of decimals per numeric column.  Without
-    it, an integer column, or a float column of whole numbers only (counts),
-    has no decimals and any other float column has one.  Booleans read
-    ``ja``/``nej``, a missing number an en dash, a missing text nothing.
-    Every cell is escaped.
+    ``caption`` names the table (required: a reader of a screen reader
+    hears it first).  ``columns`` maps column names to Danish headers (and
+    selects them); ``decimals`` gives the number of decimals per numeric
+    column.  Without it, an integer column, or a float column of whole
+    numbers only (counts), has no decimals and any other float column has
+    one.  Booleans read ``ja``/``nej``, a missing number an en dash, a
+    missing text nothing.  Every cell is escaped.
+
+    Column headers are ``<th scope="col">``; with ``row_headers`` the first
+    column holds the rows' headers (``<th scope="row">``).  The table sits
+    in a box that scrolls sideways on a narrow screen: a named region that
+    a keyboard can reach (``tabindex="0"``), so it can be scrolled without
+    a mouse.
     """
+    if not isinstance(caption, str) or not caption.strip():
+        raise ParameterError(f"table: caption must be a non-empty string, not {caption!r}")
     columns = columns or {c: c for c in frame.columns}
     decimals = decimals or {}
-    head = "".join(f"<th>{escape(str(h))}</th>" for h in columns.values())
+    head = "".join(f'<th scope="col">{escape(str(h))}</th>' for h in columns.values())
     cells = {}
     for col in columns:
         fmt = _formatter(frame[col], decimals.get(col))
         cells[col] = [fmt(v) for v in frame[col].tolist()]
-    rows = ["<tr>" + "".join(f"<td>{cells[col][i]}</td>" for col in columns) + "</tr>" for i in range(len(frame))]
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return Block(f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+    rows = []
+    for i in range(len(frame)):
+        row = [f"<td>{cells[col][i]}</td>" for col in columns]
+        if row_headers and row:
+            row[0] = f'<th scope="row">{cells[next(iter(columns))][i]}</th>'
+        rows.append("<tr>" + "".join(row) + "</tr>")
+    cap = escape(caption.strip())
+    return Block(f'<div class="table-wrap" role="region" tabindex="0" aria-label="{cap}">'
+                 f'<table><caption>{cap}</caption><thead><tr>{head}</tr></thead>'
+                 f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def quotes(frame: pd.DataFrame, theme: str, *, limit: int | None = None) -> Block:

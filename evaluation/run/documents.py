@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..memo.outline import MEMO_TITLE
 from ..names import slug
-from .plan import Job
-from .publish import MANIFEST, link_file
-from .result import LOG_FILE
+from .linking import add_source_links, index_entries
+from .plan import Job, describe_job
+from .publish import link_file
 
 __all__ = ["export_documents", "export_profile", "profile_file", "write_index"]
 
 
-def export_documents(jobs: list[Job], pending: list[Job], work: Path, final: Path, *, draft: bool = False) -> dict:
+def export_documents(jobs: list[Job], pending: list[Job], work: Path, final: Path, labels: dict[str, str], *,
+                     draft: bool = False) -> dict:
     """Export the memo and the profiles; reuse unchanged ones.
 
     Cells tagged ``review`` are left out by :func:`evaluation.memo.export.export_html`."""
@@ -27,9 +29,9 @@ def export_documents(jobs: list[Job], pending: list[Job], work: Path, final: Pat
     memo_jobs = [j for j in jobs if j.document == "memo"]
     documents = {}
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
-        title = ("Udkast: " if draft else "") + "Opfølgning på kommunernes handlingsplaner"
+        title = ("Udkast: " if draft else "") + MEMO_TITLE
         merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
-        merged = add_source_links(merged, [f"notebooks/{j.name}.ipynb" for j in memo_jobs])
+        merged = add_source_links(merged, [(f"notebooks/{j.name}.ipynb", describe_job(j, labels)) for j in memo_jobs])
         export.export_html(merged, work / "memo.html", title=title,
                            links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
@@ -53,30 +55,10 @@ def export_profile(job: Job, work: Path) -> None:
 
     rel = profile_file(job)
     nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-    nb = add_source_links(nb, [f"../notebooks/{job.name}.ipynb"])
+    nb = add_source_links(nb, [(f"../notebooks/{job.name}.ipynb", describe_job(job, {}))])  # a profile names its municipality, no item
     (work / "profiles").mkdir(exist_ok=True)
-    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']}",
-                       links=[("Oversigt", "../index.html"), ("Notat", "../memo.html")])
-
-
-def add_source_links(nb, notebooks: list[str]):
-    """After each part of a merged document, link the executed notebook that
-    computed it, so a reader can trace every number to its cell."""
-    import nbformat
-
-    cells, current = [], None
-    for cell in nb.cells + [None]:
-        part = cell.id.split("-")[0] if cell is not None else None
-        if current is not None and part != current:
-            index = int(current.lstrip("p")) - 1
-            href = notebooks[index]
-            cells.append(nbformat.v4.new_markdown_cell(
-                f'<p class="source">Beregnet i <a href="{href}">{href}</a>.</p>', id=f"{current}-source"))
-        if cell is not None:
-            cells.append(cell)
-            current = part
-    nb.cells = cells
-    return nb
+    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']} – {MEMO_TITLE}",
+                       links=[("Oversigt over alle filer fra kørslen", "../index.html"), (f"Notatet: {MEMO_TITLE}", "../memo.html")])
 
 
 def profile_file(job: Job) -> str:
@@ -85,18 +67,8 @@ def profile_file(job: Job) -> str:
     return f"profiles/{slug(job.parameters['municipality'])}.html"
 
 
-def write_index(work: Path, jobs: list[Job], *, draft: bool = False) -> None:
+def write_index(work: Path, jobs: list[Job], labels: dict[str, str], *, draft: bool = False) -> None:
     from ..memo import export
 
-    tables = sorted(p.relative_to(work).as_posix() for p in (work / "tables").glob("*.csv")) if (work / "tables").exists() else []
-    entries = [
-        ("Notat", [("Evalueringsnotat (HTML)", "memo.html")]
-         + ([("Evalueringsnotat (PDF)", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
-        ("Kommuneprofiler", [(j.parameters["municipality"], profile_file(j))
-                             for j in jobs if j.document.startswith("profile:")]),
-        ("Kørte notesbøger (til gennemgang)", [(j.name, f"notebooks/{j.name}.ipynb") for j in jobs]),
-        ("Tabeller", [(Path(t).name, t) for t in tables]),
-        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST), ("Kørselslog", LOG_FILE)]),
-    ]
-    title = ("Udkast: " if draft else "") + "Evaluering: resultater"
-    export.render_index([e for e in entries if e[1]], work / "index.html", title=title)
+    title = ("Udkast: " if draft else "") + f"Oversigt over kørslen: {MEMO_TITLE}"
+    export.render_index(index_entries(work, jobs, labels, profile_file=profile_file), work / "index.html", title=title)

@@ -85,6 +85,10 @@ class DataFolder:
     def items(self, kind: str) -> list[str]:
         return [str(i["key"]) for i in self._yaml("instrument.yml").get("items", []) if i.get("kind") == kind]
 
+    def item_labels(self) -> dict[str, str]:
+        """Item key -> its Danish label (the key where the label is missing)."""
+        return {str(i["key"]): str(i.get("label") or i["key"]) for i in self._yaml("instrument.yml").get("items", [])}
+
     @lru_cache(maxsize=None)
     def municipalities(self) -> tuple[str, ...]:
         with open(self.path / "municipalities.csv", encoding="utf-8-sig", newline="") as fh:

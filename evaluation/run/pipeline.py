@@ -205,7 +205,8 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             entries[job.name] = entry
         entries.update(_execute(opts, report, pending, work, final))
         every = _in_data_order(data, [*jobs, *kept_jobs])
-        documents = export_documents(jobs, pending, work, final, draft=bool(missing))
+        labels = data.item_labels()
+        documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing))
         documents.update({profile_file(j): [j.name] for j in kept_jobs})
         manifest = build_manifest(opts, data, every, {**keys, **kept_keys}, entries, documents, final)
         manifest.update(status="built", draft=bool(missing), missing=[m.describe() for m in missing],
@@ -216,7 +217,7 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             print_pdf(work / "memo.html", work / "memo.pdf")
             manifest["pdf"] = True
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        write_index(work, every, draft=bool(missing))  # last: it links the PDF when there is one
+        write_index(work, every, labels, draft=bool(missing))  # last: it links the PDF when there is one
         report.say(f"publishing {final}")
         report.write_log(work)
     except BaseException as exc:

@@ -13,7 +13,7 @@ from ..exceptions import ParameterError
 from ..names import slug
 from .fingerprint import DataFolder
 
-__all__ = ["Job", "MEMO_PARTS", "plan_jobs"]
+__all__ = ["Job", "MEMO_PARTS", "plan_jobs", "describe_job"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,28 @@ def plan_jobs(
                     PROFILE_FACETS, document=f"profile:{m}")
             )
     return jobs
+
+
+def describe_job(job: Job, labels: dict[str, str]) -> str:
+    """Say in Danish which notebook computed a part, for link texts: the
+    notebook's number and what it is about.
+
+    ``labels`` maps item keys to their Danish labels.
+
+    >>> job = Job("04_parameter-beredskab", "04_parameter.ipynb", {"item": "beredskab"}, ())
+    >>> describe_job(job, {"beredskab": "Beredskab"})
+    'notebook 04: beredskab'
+    >>> describe_job(Job("07_metode", "07_metode.ipynb", {}, ()), {})
+    'notebook 07: metode'
+    >>> describe_job(Job("profil-kommune-a", "08_profil.ipynb", {"municipality": "Kommune A"}, (),
+    ...                  document="profile:Kommune A"), {})
+    'notebook 08: profil for Kommune A'
+    """
+    number, _, topic = job.notebook.removesuffix(".ipynb").partition("_")
+    if "municipality" in job.parameters:
+        topic = f"{topic} for {job.parameters['municipality']}"
+    elif "item" in job.parameters:
+        label = labels.get(job.parameters["item"], job.parameters["item"])
+        # "Internt samarbejde" -> "internt samarbejde"; an acronym ("KL") keeps its case.
+        topic = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+    return f"notebook {number}: {topic.replace('_', ' ')}"

@@ -305,3 +305,36 @@ def test_rows_are_counted_as_a_spreadsheet_shows_them_despite_line_breaks_in_cel
     out = capsys.readouterr().out
     kept = [line.strip() for line in out.splitlines() if ": kept: " in line]
     assert kept == [f"row {n}: kept: Kommune {c}" for n, c in zip(range(3, 13), "ABCDEFGHIJ")]
+
+
+@pytest.mark.parametrize("size", [1, 1000])
+def test_generated_panels_of_any_size_import_exactly_from_every_layout(size, tmp_path, capsys):
+    """Exports of a synthetic round (1 or 1,000 municipalities, random answers with "ved ikke") import exactly."""
+    from exports.make_exports import bundled_answers  # noqa: F401 - the bundled panel is the other case
+
+    folder = tmp_path / "synth"
+    assert main(["synth", "--municipalities", str(size), "--rounds", "2", "--seed", "3", "--out", str(folder)]) == 0
+    answers: dict = {}
+    lines = config.round_file("runde-2", folder).read_text(encoding="utf-8").splitlines()[1:]
+    for muni, item, score in (line.split(",") for line in lines):
+        answers.setdefault(muni, {})[item] = int(score)
+    exports = make_exports(tmp_path / "exports", answers)
+    for name in IMPORTS_ALONE:
+        export = exports[name]
+        code = main(["import", str(export.path), "--round", "runde-2", "--data", str(folder), "--replace", *export.options])
+        assert code == 0, (name, capsys.readouterr().err[:2000])
+        assert config.round_file("runde-2", folder).read_text(encoding="utf-8") == export.expected_csv(), name
+    capsys.readouterr()
+    assert main(["validate", "--data", str(folder)]) == 0
+
+
+def test_dry_run_with_save_mapping_writes_only_the_mapping(exports, data, tmp_path, capsys):
+    before = snapshot(data)
+    mapping = tmp_path / "qualtrics.yml"
+    assert run_import(exports["qualtrics.csv"].path, data, "--dry-run", "--save-mapping", str(mapping)) == 0
+    assert snapshot(data) == before
+    saved = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    assert saved["tool"] == "qualtrics" and saved["municipality"] == "Q1" and saved["time"] == "RecordedDate"
+    assert saved["items"] == {"beredskab": "Q2_1", "indsatser": "Q2_2", "internt_samarbejde": "Q2_3",
+                              "eksternt_samarbejde": "Q2_4", "kompetencer": "Q2_5", "radikalisering_udfordring": "Q3"}
+    assert not [real for real in REAL_NAMES.values() if real in mapping.read_text(encoding="utf-8")]

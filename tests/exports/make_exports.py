@@ -129,6 +129,18 @@ def _workbook(path: Path, sheets: dict[str, list[list[object]]]) -> None:
     book.save(path)
 
 
+def _role(answers: Answers, letter: str) -> str:
+    """The municipality that plays the part of ``Kommune <letter>`` in a panel of any size."""
+    munis = sorted(answers)
+    wanted = f"Kommune {letter}"
+    return wanted if wanted in answers else munis[("ABCDEFGHIJ".index(letter)) % len(munis)]
+
+
+def _named(muni: str, suffix: str = "") -> str:
+    """How a respondent names the municipality: its real name (with ``suffix``) when the test name map has one."""
+    return REAL_NAMES[muni] + suffix if muni in REAL_NAMES else muni
+
+
 def _with_blank(answers: Answers, muni: str, item: str) -> Answers:
     out = {m: dict(a) for m, a in answers.items()}
     out[muni][item] = None
@@ -141,14 +153,14 @@ def surveyxact(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export
     head = ["respondentid", "email", "kommune", "created", "closetime", "statoverall_1", "statoverall_2",
             "statoverall_3", "statoverall_4"] + list(variables.values()) + ["s_7"]
     data, labels_rows = [head], [head[:2] + ["kommune"] + head[3:]]
-    expected = _with_blank(answers, "Kommune A", "indsatser")
+    expected = _with_blank(answers, _role(answers, "A"), "indsatser")
     for n, muni in enumerate(sorted(answers), start=1):
         codes = [POSITION[expected[muni][i]] if expected[muni][i] is not None else None for i in ITEMS]
         data.append([1000 + n, f"kontakt{n}@example.org", muni, _time(-600), _time(n * 7), 0, 0, 0, 1] + codes + [""])
         labels_rows.append([1000 + n, f"kontakt{n}@example.org", muni, _time(-600), _time(n * 7), 0, 0, 0, 1]
                            + [LABEL[expected[muni][i]] if expected[muni][i] is not None else None for i in ITEMS] + [""])
     # A second contact invited for Kommune B who never answered: no close time, no answers.
-    data.insert(3, [1099, "suppleant@example.org", "Kommune B", _time(-600), None, 1, 0, 0, 0] + [None] * 7)
+    data.insert(3, [1099, "suppleant@example.org", _role(answers, "B"), _time(-600), None, 1, 0, 0, 0] + [None] * 7)
     value_labels = [["Variable", "Value", "Label"]]
     for name in variables.values():
         value_labels += [[name, POSITION[code], label] for code, label in DISPLAY]
@@ -205,7 +217,7 @@ def qualtrics(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]
         + ['{"ImportId":"QID3"}', '{"ImportId":"QID4_TEXT"}']
     header = [[m[0] for m in _QUALTRICS_META] + tags, [m[1] for m in _QUALTRICS_META] + texts,
               [m[2] for m in _QUALTRICS_META] + ids]
-    expected = _with_blank(answers, "Kommune H", "radikalisering_udfordring")
+    expected = _with_blank(answers, _role(answers, "H"), "radikalisering_udfordring")
     out = []
     for numeric in (False, True):
         def answer(code):
@@ -218,12 +230,12 @@ def qualtrics(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]
                     "anonymous", "DA"]
         ip, preview = (0, 1) if numeric else ("IP Address", "Survey Preview")
         yes, no = (1, 0) if numeric else ("True", "False")
-        rows = [meta(-300, preview, 100, yes, 1) + ["Kommune A"] + [answer(4)] * 5 + [answer(1), "test af skemaet"]]
+        rows = [meta(-300, preview, 100, yes, 1) + [_role(answers, "A")] + [answer(4)] * 5 + [answer(1), "test af skemaet"]]
         for n, muni in enumerate(sorted(answers), start=2):
             a = expected[muni]
-            rows.append(meta(n * 9, ip, 100, yes, n) + [f"{REAL_NAMES[muni]} Kommune"] + [answer(a[i]) for i in ITEMS] + [""])
-            if muni == "Kommune C":  # an unfinished attempt, recorded after the real answer
-                rows.append(meta(n * 9 + 60, ip, 40, no, 90) + [f"{REAL_NAMES[muni]} Kommune", answer(1), answer(1), "", "", "", "", ""])
+            rows.append(meta(n * 9, ip, 100, yes, n) + [_named(muni, " Kommune")] + [answer(a[i]) for i in ITEMS] + [""])
+            if muni == _role(answers, "C"):  # an unfinished attempt, recorded after the real answer
+                rows.append(meta(n * 9 + 60, ip, 40, no, 90) + [_named(muni, " Kommune"), answer(1), answer(1), "", "", "", "", ""])
         path = folder / ("qualtrics_numeric.csv" if numeric else "qualtrics.csv")
         path.write_bytes(_text(header + rows, bom=b"\xef\xbb\xbf"))
         out.append(Export(path, "qualtrics", expected))
@@ -239,12 +251,12 @@ def msforms(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]:
     rows, n = [head], 0
     expected = {m: dict(a) for m, a in answers.items()}
     for muni in sorted(answers):
-        if muni == "Kommune E":  # a first submission with other answers, replaced by a later one
+        if muni == _role(answers, "E"):  # a first submission with other answers, replaced by a later one
             n += 1
-            rows.append([n, _time(n * 5 - 4), _time(n * 5), "anonymous", None, None, REAL_NAMES[muni]]
+            rows.append([n, _time(n * 5 - 4), _time(n * 5), "anonymous", None, None, _named(muni)]
                         + [LABEL[1]] * 6 + ["første udkast"])
         n += 1
-        rows.append([n, _time(100 + n * 5 - 4), _time(100 + n * 5), "anonymous", None, None, REAL_NAMES[muni]]
+        rows.append([n, _time(100 + n * 5 - 4), _time(100 + n * 5), "anonymous", None, None, _named(muni)]
                     + [LABEL[answers[muni][i]] for i in ITEMS] + [None])
     path = folder / "msforms.xlsx"
     _workbook(path, {"Sheet1": rows})
@@ -258,11 +270,11 @@ def _google_time(stamp: dt.datetime) -> str:
 
 def googleforms(folder: Path, answers: Answers, q: dict[str, str]) -> list[Export]:
     head = ["Timestamp", "Kommune"] + [f"{MATRIX_STEM} [{ITEM_LABELS[i]}]" for i in PARAMETERS] + [q["radikalisering_udfordring"], COMMENT]
-    expected = _with_blank(answers, "Kommune J", "indsatser")
+    expected = _with_blank(answers, _role(answers, "J"), "indsatser")
     rows = [head]
     for n, muni in enumerate(sorted(answers), start=1):
         a = expected[muni]
-        if muni == "Kommune B":  # first submission, corrected by a second one after lunch
+        if muni == _role(answers, "B"):  # first submission, corrected by a second one after lunch
             rows.append([_google_time(_time(n * 11)), muni] + [LABEL[2]] * 6 + ["rettes senere"])
             rows.append([_google_time(_time(n * 11 + 240)), muni] + [LABEL[a[i]] if a[i] is not None else "" for i in ITEMS] + ["rettet"])
             continue
@@ -289,11 +301,11 @@ def surveymonkey(folder: Path, answers: Answers, q: dict[str, str]) -> list[Expo
             start, end = _time(n * 13), _time(n * 13 + 8)
             a = answers[muni]
             # Free text as respondents write it: quotes, separators, line breaks, markup, a formula.
-            comment = HOSTILE_COMMENT if muni == "Kommune C" else ""
-            last = "<script>alert(1)</script>" if muni == "Kommune D" else ""
+            comment = HOSTILE_COMMENT if muni == _role(answers, "C") else ""
+            last = "<script>alert(1)</script>" if muni == _role(answers, "D") else ""
             rows.append([11_000_000_000 + n, 400_000_001, f"{start:%m/%d/%Y %I:%M:%S %p}", f"{end:%m/%d/%Y %I:%M:%S %p}",
                          f"198.51.100.{n}", "", "", last, muni if custom else ""]
-                        + ([] if custom else [f"{REAL_NAMES[muni]} Kommune"]) + [LABEL[a[i]] for i in ITEMS] + [comment])
+                        + ([] if custom else [_named(muni, " Kommune")]) + [LABEL[a[i]] for i in ITEMS] + [comment])
         path = folder / ("surveymonkey_custom_data.csv" if custom else "surveymonkey.csv")
         path.write_bytes(_text(rows))
         out.append(Export(path, "surveymonkey", answers, ("--municipality-column", "Custom Data 1") if custom else ()))

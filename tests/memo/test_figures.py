@@ -577,3 +577,141 @@ def test_png_bytes_match_the_saved_png(comparison, tmp_path):
 def test_save_figure_rejects_what_is_not_a_figure(tmp_path):
     with pytest.raises(ParameterError, match="Figure"):
         figures.save_figure("not a figure", tmp_path / "x")
+
+
+# ------------------------------------------------------------------ contrast (WCAG 2.1, 1.4.11)
+def relative_luminance(colour) -> float:
+    """WCAG 2.1's relative luminance of an sRGB colour (alpha ignored)."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = mcolors.to_rgb(colour)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a, b) -> float:
+    """WCAG 2.1's contrast ratio of two colours, from 1 to 21."""
+    high, low = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def over_white(colour) -> tuple:
+    """The colour a translucent mark shows on the white background."""
+    r, g, b, a = mcolors.to_rgba(colour)
+    return tuple(a * c + (1 - a) for c in (r, g, b))
+
+
+def test_contrast_formula_on_known_pairs():
+    # Values from the WCAG definition: black on white is 21:1, a colour on
+    # itself 1:1; #767676 is the lightest grey with 4.5:1 on white.
+    assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
+    assert contrast("#0072B2", "#0072B2") == pytest.approx(1)
+    assert contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)
+    # The old Okabe-Ito orange and yellow fail 3:1 (the audit measured 2.25 and 1.32).
+    assert contrast("#E69F00", "#FFFFFF") == pytest.approx(2.25, abs=0.01)
+    assert contrast("#F0E442", "#FFFFFF") == pytest.approx(1.32, abs=0.01)
+
+
+def _mark_colours() -> dict[str, str]:
+    flat = {"baseline": PALETTE["baseline"], "followup": PALETTE["followup"], "group": PALETTE["group"],
+            "median": PALETTE["median"], "neutral": PALETTE["neutral"], "rule": PALETTE["rule"]}
+    flat.update({f"rounds[{i}]": c for i, c in enumerate(PALETTE["rounds"])})
+    flat.update({f"status[{k}]": c for k, c in PALETTE["status"].items()})
+    return flat
+
+
+def test_palette_covers_every_key_but_the_background_area():
+    keys = set(PALETTE) - {"dont_know_area"}
+    assert {k.split("[")[0] for k in _mark_colours()} == keys
+
+
+@pytest.mark.parametrize("name, colour", sorted(_mark_colours().items()))
+def test_every_mark_colour_has_3_to_1_against_the_background(name, colour):
+    assert contrast(colour, figures.BACKGROUND) >= 3, name
+
+
+@pytest.mark.parametrize("key", ["baseline", "followup", "rounds"])
+def test_open_ved_ikke_markers_have_3_to_1_on_their_grey_column(key):
+    for colour in (PALETTE[key] if key == "rounds" else [PALETTE[key]]):
+        assert contrast(colour, PALETTE["dont_know_area"]) >= 3, colour
+
+
+def test_status_symbols_have_text_contrast_in_their_circles():
+    from evaluation.memo.figures.theme import _STATUS_SYMBOLS
+
+    for code, fill in PALETTE["status"].items():
+        assert contrast(_STATUS_SYMBOLS[code][1], fill) >= 4.5, code
+
+
+def test_the_group_median_stands_out_from_the_group_range():
+    assert contrast(PALETTE["median"], PALETTE["group"]) >= 3
+
+
+def _drawn_colours(fig) -> list:
+    """Face and edge colours of every data mark in the axes and the legends:
+    lines, markers, collections and bars (spans of the "ved ikke" column and
+    fully transparent parts left out)."""
+    from matplotlib.lines import Line2D
+
+    colours = []
+    artists = [a for ax in fig.axes for a in (*ax.lines, *ax.collections, *ax.patches)]
+    artists += [h for legend in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+                for h in legend.legend_handles]
+    for artist in artists:
+        if isinstance(artist, Line2D):
+            if artist.get_linestyle() not in ("None", "", " ") and artist.get_linewidth() > 0:
+                colours.append(artist.get_color())
+            if artist.get_marker() not in ("None", "", " ", None):
+                colours += [artist.get_markerfacecolor(), artist.get_markeredgecolor()]
+        elif hasattr(artist, "get_facecolor"):
+            faces = np.atleast_2d(artist.get_facecolor())
+            edges = np.atleast_2d(artist.get_edgecolor()) if artist.get_linewidth() is not None else []
+            widths = np.atleast_1d(artist.get_linewidth())
+            colours += [tuple(f) for f in faces]
+            if np.any(widths > 0):
+                colours += [tuple(e) for e in edges]
+    return [c for c in colours if mcolors.to_rgba(c)[3] > 0]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_drawn_mark_has_3_to_1_against_the_background(frames, kind):
+    # The background itself (white faces of open markers) and the grey
+    # "ved ikke" column are areas, not marks; everything else must stand out.
+    areas = {mcolors.to_hex(figures.BACKGROUND), mcolors.to_hex(PALETTE["dont_know_area"])}
+    fig = draw_all(kind, frames)
+    colours = _drawn_colours(fig)
+    assert colours, kind
+    weak = {mcolors.to_hex(over_white(c)) for c in colours
+            if mcolors.to_hex(over_white(c)) not in areas and contrast(over_white(c), figures.BACKGROUND) < 3}
+    assert weak == set(), kind
+
+
+def test_distribution_rounds_differ_by_pattern_as_well_as_colour(distribution):
+    fig = draw_all("distribution", {"distribution": distribution})
+    containers = fig.axes[0].containers
+    hatches = [{p.get_hatch() or "" for p in c.patches} for c in containers]
+    assert hatches == [{"////"}, {""}]
+    legend = [(h.get_hatch() or "") for h in fig.legends[0].legend_handles]
+    assert legend == ["////", ""]
+    assert figures.round_fill_names([BASE, FU]) == {BASE: "skraverede søjler", FU: "fyldte søjler"}
+    assert figures.round_marker_names([BASE, FU]) == {BASE: "cirkler", FU: "firkanter"}
+
+
+def test_plan_status_legend_keys_are_circles_with_their_symbols(status, tmp_path):
+    fig = draw_all("plan_status", {"status": status})
+    fig.canvas.draw()
+    legend = fig.legends[0]
+    boxes = legend.get_children()
+    from matplotlib.patches import Circle
+
+    def walk(artist):
+        yield artist
+        for child in artist.get_children():
+            yield from walk(child)
+
+    parts = list(walk(legend))
+    circles = [a for a in parts if isinstance(a, Circle)]
+    symbols = [a.get_text() for a in parts if isinstance(a, Text) and a.get_text() in ("✓", "…", "✗")]
+    assert [rgba(c.get_facecolor()) for c in circles] == [rgba(c) for c in PALETTE["status"].values()]
+    assert symbols == ["✓", "…", "✗"]
+    assert boxes

@@ -68,7 +68,7 @@ def test_codings_table_and_matrix_equal_the_codings(ctx):
         head = [th.get_text() for th in t.thead.find_all("th")]
         assert len(head) <= qualitative.MATRIX_COLUMNS + 1
         for tr in t.tbody.find_all("tr"):
-            cells = [td.get_text() for td in tr.find_all("td")]
+            cells = [td.get_text() for td in tr.find_all(["th", "td"])]  # the first cell heads its row
             marked |= {(head[i].replace("Centret", "centret"), labels[cells[0]])
                        for i in range(1, len(cells)) if cells[i] == qualitative.CODED_MARK}
     assert marked == set(zip(ctx.codings["source"], ctx.codings["code"]))

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from evaluation.memo import report  # noqa: E402
 from evaluation.memo.outline import Entry, memo_outline  # noqa: E402
+from evaluation.exceptions import ParameterError  # noqa: E402
 
 SCRIPT = "<script>alert(1)</script>"
 ATTR = '" onerror="x'
@@ -117,9 +118,10 @@ def test_table_escapes_cells_headers_and_caption():
     frame = pd.DataFrame({"municipality": [SCRIPT, ATTR], "n": [1, 2]})
     html = report.table(frame, caption=SCRIPT, columns={"municipality": ATTR, "n": "Antal"})
     assert f"<caption>{SCRIPT_ESC}</caption>" in html
-    assert f"<th>{ATTR_ESC}</th><th>Antal</th>" in html
-    assert f"<td>{SCRIPT_ESC}</td><td>1</td>" in html
-    assert f"<td>{ATTR_ESC}</td><td>2</td>" in html
+    assert f'aria-label="{SCRIPT_ESC}"' in html
+    assert f'<th scope="col">{ATTR_ESC}</th><th scope="col">Antal</th>' in html
+    assert f'<th scope="row">{SCRIPT_ESC}</th><td>1</td>' in html
+    assert f'<th scope="row">{ATTR_ESC}</th><td>2</td>' in html
     assert_no_raw_markup(html, SCRIPT, ATTR)
 
 
@@ -134,44 +136,59 @@ def test_table_exact_html_with_danish_numbers():
             "note": ["a", None],
         }
     )
-    html = report.table(frame, columns={"item": "Parameter", "mean": "Gns.", "change": "Ændring", "n": "n",
-                                        "flag": "Loft", "note": "Note"}, decimals={"change": 2})
-    # By hand: means with one decimal, the change with two, counts without.
+    html = report.table(frame, caption="Tal", decimals={"change": 2},
+                        columns={"item": "Parameter", "mean": "Gns.", "change": "Ændring", "n": "n",
+                                 "flag": "Loft", "note": "Note"})
+    # By hand: means with one decimal, the change with two, counts without;
+    # the first column heads its row; the box is a named, focusable region.
     assert html == (
-        '<div class="table-wrap"><table><thead><tr><th>Parameter</th><th>Gns.</th><th>Ændring</th><th>n</th>'
-        "<th>Loft</th><th>Note</th></tr></thead><tbody>"
-        "<tr><td>beredskab</td><td>3,2</td><td>0,30</td><td>10</td><td>ja</td><td>a</td></tr>"
-        "<tr><td>kompetencer</td><td>2,8</td><td>-0,22</td><td>9</td><td>nej</td><td></td></tr>"
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Tal"><table><caption>Tal</caption>'
+        '<thead><tr><th scope="col">Parameter</th><th scope="col">Gns.</th><th scope="col">Ændring</th>'
+        '<th scope="col">n</th><th scope="col">Loft</th><th scope="col">Note</th></tr></thead><tbody>'
+        '<tr><th scope="row">beredskab</th><td>3,2</td><td>0,30</td><td>10</td><td>ja</td><td>a</td></tr>'
+        '<tr><th scope="row">kompetencer</th><td>2,8</td><td>-0,22</td><td>9</td><td>nej</td><td></td></tr>'
         "</tbody></table></div>"
     )
 
 
+def test_table_without_row_headers_has_only_data_cells_in_the_body():
+    html = report.table(pd.DataFrame({"a": [1, 2]}), caption="T", row_headers=False)
+    assert re.findall(r"<tbody>.*</tbody>", html) == ["<tbody><tr><td>1</td></tr><tr><td>2</td></tr></tbody>"]
+
+
+@pytest.mark.parametrize("caption", ["", "   ", None])
+def test_table_needs_a_caption(caption):
+    with pytest.raises(ParameterError, match="caption"):
+        report.table(pd.DataFrame({"a": [1]}), caption=caption)
+
+
 def test_table_columns_select_and_order():
     frame = pd.DataFrame({"a": [1], "b": ["x"], "c": [2]})
-    html = report.table(frame, columns={"c": "C", "b": "B"})
-    assert "<th>C</th><th>B</th>" in html
-    assert "<td>2</td><td>x</td>" in html
-    assert "<th>a</th>" not in html
+    html = report.table(frame, caption="T", columns={"c": "C", "b": "B"})
+    assert '<th scope="col">C</th><th scope="col">B</th>' in html
+    assert '<th scope="row">2</th><td>x</td>' in html
+    assert ">a</th>" not in html
 
 
 def test_table_a_float_column_has_one_format_for_every_row():
     # A mean of exactly 3 is "3,0" beside "3,2", not "3".
     frame = pd.DataFrame({"mean": [3.0, 3.2, np.nan]})
-    html = report.table(frame)
+    html = report.table(frame, caption="T", row_headers=False)
     assert re.findall(r"<td>(.*?)</td>", html) == ["3,0", "3,2", "–"]
 
 
 def test_table_counts_stored_as_floats_stay_whole_numbers():
     # Counts that became floats (e.g. after a merge) print without decimals.
     frame = pd.DataFrame({"n": [10.0, 9.0], "mean": [3.25, 3.0]})
-    assert re.findall(r"<td>(.*?)</td>", report.table(frame, decimals={"mean": 2})) == ["10", "3,25", "9", "3,00"]
+    assert re.findall(r"<td>(.*?)</td>", report.table(frame, caption="T", decimals={"mean": 2}, row_headers=False)) == [
+        "10", "3,25", "9", "3,00"]
 
 
 def test_table_of_only_booleans_and_numpy_values():
     frame = pd.DataFrame({"flag": np.array([True, False])})
-    assert re.findall(r"<td>(.*?)</td>", report.table(frame)) == ["ja", "nej"]
+    assert re.findall(r"<td>(.*?)</td>", report.table(frame, caption="T", row_headers=False)) == ["ja", "nej"]
     frame = pd.DataFrame({"n": np.array([1, 2], dtype="int64"), "share": np.array([0.5, -0.04], dtype="float32")})
-    assert re.findall(r"<td>(.*?)</td>", report.table(frame)) == ["1", "0,5", "2", "0,0"]
+    assert re.findall(r"<td>(.*?)</td>", report.table(frame, caption="T", row_headers=False)) == ["1", "0,5", "2", "0,0"]
 
 
 # ------------------------------------------------------------------ quotes

@@ -563,39 +563,65 @@ def test_step_caveat():
 # ------------------------------------------------------------ alt texts
 def test_alt_means_and_escaping():
     comparison = make_comparison([{"item": "a"}, {"item": "b", "mean_baseline": 3.0, "mean_followup": np.nan}])
-    assert tx.alt_means(comparison, labels=LABELS, baseline="Slutmåling", followup="Opfølgning") == (
-        "Søjlediagram over gennemsnit ved Slutmåling og Opfølgning: Alfa fra 2,5 til 3,1 og Beta fra 3,0 til –."
+    comparison = comparison.assign(n_pairs=[10, 9])
+    assert tx.alt_means(comparison, labels=LABELS, baseline="Slutmåling", followup="Opfølgning",
+                        scale_labels={0: "Ved ikke", 1: "Slet ikke", 4: "I høj grad"}) == (
+        "Gennemsnit for hver parameter ved Slutmåling og Opfølgning på skalaen 1 = Slet ikke, 4 = I høj grad; "
+        "n er antallet af kommuner med et gyldigt svar i begge målinger: Alfa fra 2,5 til 3,1 (n = 10) og "
+        "Beta fra 3,0 til – (n = 9)."
     )
-    hostile = tx.alt_means(comparison, labels={"a": SCRIPT, "b": ATTR}, baseline=SCRIPT, followup=ATTR)
+    hostile = tx.alt_means(comparison, labels={"a": SCRIPT, "b": ATTR}, baseline=SCRIPT, followup=ATTR,
+                           scale_labels={1: SCRIPT})
     assert_escaped(hostile, SCRIPT, ATTR)
 
 
-def test_alt_item():
+SCALE = {0: "Ved ikke", 1: "Slet ikke", 2: "I mindre grad", 3: "I nogen grad", 4: "I høj grad"}
+
+
+def test_alt_item_carries_question_scale_and_answers():
     paired = pd.DataFrame([
         {"municipality": "Kommune A", "score_baseline": 4.0, "score_followup": 3.0,
          "dont_know_baseline": False, "dont_know_followup": False},
         {"municipality": "Kommune B", "score_baseline": np.nan, "score_followup": 2.0,
          "dont_know_baseline": True, "dont_know_followup": False},
     ])
-    assert tx.alt_item(paired, label="Beredskab", baseline="Slutmåling", followup="Opfølgning") == (
-        "Beredskab: hver kommunes svar ved Slutmåling og Opfølgning på skalaen 1-4: Kommune A 4 til 3; "
+    text = tx.alt_item(paired, label="Beredskab", baseline="Slutmåling", followup="Opfølgning",
+                       question=" Er der et beredskab? ", scale_labels=SCALE)
+    assert text == (
+        "Beredskab. Spørgsmål: »Er der et beredskab?« Skala: 1 = Slet ikke, 2 = I mindre grad, 3 = I nogen grad, "
+        "4 = I høj grad. Hver kommunes svar ved Slutmåling og Opfølgning: Kommune A 4 til 3; "
         "Kommune B ved ikke til 2."
     )
     hostile = paired.assign(municipality=[SCRIPT, ATTR])
-    assert_escaped(tx.alt_item(hostile, label=ATTR, baseline=SCRIPT, followup=ATTR), SCRIPT, ATTR)
+    assert_escaped(tx.alt_item(hostile, label=ATTR, baseline=SCRIPT, followup=ATTR, question=SCRIPT,
+                               scale_labels={**SCALE, 1: ATTR}), SCRIPT, ATTR)
 
 
-def test_alt_plan_status():
+def test_question_note_and_scale_text():
+    assert tx.scale_text(SCALE) == "1 = Slet ikke, 2 = I mindre grad, 3 = I nogen grad, 4 = I høj grad"
+    # Another instrument: a five-step scale, codes given out of order.
+    assert tx.scale_text({5: "E", 0: "Ved ikke", 1: "A", 3: "C", 2: "B", 4: "D"}) == "1 = A, 2 = B, 3 = C, 4 = D, 5 = E"
+    assert tx.question_note("Hvordan?", {1: "Lidt", 2: "Meget"}) == "Spørgsmål: »Hvordan?« Skala: 1 = Lidt, 2 = Meget."
+    assert_escaped(tx.question_note(SCRIPT, {1: ATTR}), SCRIPT, ATTR)
+
+
+def test_alt_plan_status_counts_and_names_each_status():
     summary = pd.DataFrame([
-        {"round": "r1", "phase": "udarbejdet", "status": "gennemfoert", "n": 7},
-        {"round": "r1", "phase": "udarbejdet", "status": "i_proces", "n": 3},
+        {"round": "r1", "phase": "udarbejdet", "status": "gennemfoert", "n": 2},
+        {"round": "r1", "phase": "udarbejdet", "status": "i_proces", "n": 1},
         {"round": "r1", "phase": "udarbejdet", "status": "ikke_paabegyndt", "n": 0},
     ])
-    text = tx.alt_plan_status(summary, round_labels={"r1": "Slutmåling"}, phase_labels=PHASE_LABELS,
+    status = pd.DataFrame([
+        {"round": "r1", "municipality": "Kommune B", "phase": "udarbejdet", "status": "gennemfoert"},
+        {"round": "r1", "municipality": "Kommune C", "phase": "udarbejdet", "status": "i_proces"},
+        {"round": "r1", "municipality": "Kommune A", "phase": "udarbejdet", "status": "gennemfoert"},
+    ])
+    text = tx.alt_plan_status(summary, status=status, round_labels={"r1": "Slutmåling"}, phase_labels=PHASE_LABELS,
                               status_labels=STATUS_LABELS)
     assert text == ("Kommunernes status på handlingsplanen fordelt på faser: Slutmåling, udarbejdet: "
-                    "7 gennemført og 3 i proces.")
-    hostile = tx.alt_plan_status(summary, round_labels={"r1": SCRIPT}, phase_labels={"udarbejdet": ATTR},
+                    "2 gennemført (Kommune B og Kommune A) og 1 i proces (Kommune C).")
+    hostile = tx.alt_plan_status(summary, status=status.assign(municipality=[SCRIPT, ATTR, "x"]),
+                                 round_labels={"r1": SCRIPT}, phase_labels={"udarbejdet": ATTR},
                                  status_labels={"gennemfoert": SCRIPT, "i_proces": ATTR, "ikke_paabegyndt": "x"})
     assert_escaped(hostile, SCRIPT, ATTR)
 
@@ -603,15 +629,16 @@ def test_alt_plan_status():
 def test_alt_distribution():
     dist = pd.DataFrame([
         {"round": "r1", "code": 0, "n": 1}, {"round": "r1", "code": 3, "n": 4}, {"round": "r1", "code": 4, "n": 0},
-        {"round": "r2", "code": 2, "n": 5},
+        {"round": "r2", "code": 2, "n": 5}, {"round": "r3", "code": 2, "n": 0},
     ])
     scale = {0: "Ved ikke", 2: "I mindre grad", 3: "I nogen grad", 4: "I høj grad"}
-    text = tx.alt_distribution(dist, label="Radikalisering", round_labels={"r1": "Slutmåling", "r2": "Opfølgning"},
+    text = tx.alt_distribution(dist, label="Radikalisering", question="Er det en udfordring?",
+                               round_labels={"r1": "Slutmåling", "r2": "Opfølgning", "r3": "Senere"},
                                scale_labels=scale)
-    assert text == ("Radikalisering, antal svar i hver kategori. Slutmåling: 1 ved ikke og 4 i nogen grad; "
-                    "Opfølgning: 5 i mindre grad.")
-    hostile = tx.alt_distribution(dist, label=SCRIPT, round_labels={"r1": ATTR, "r2": SCRIPT},
-                                  scale_labels={0: SCRIPT, 2: ATTR, 3: "x", 4: "y"})
+    assert text == ("Radikalisering. Spørgsmål: »Er det en udfordring?« Antal kommuner i hver svarkategori. "
+                    "Slutmåling: 1 ved ikke og 4 i nogen grad; Opfølgning: 5 i mindre grad; Senere: ingen svar.")
+    hostile = tx.alt_distribution(dist, label=SCRIPT, round_labels={"r1": ATTR, "r2": SCRIPT, "r3": "x"},
+                                  scale_labels={0: SCRIPT, 2: ATTR, 3: "x", 4: "y"}, question=ATTR)
     assert_escaped(hostile, SCRIPT, ATTR)
 
 
@@ -627,22 +654,33 @@ def test_alt_trend():
                    SCRIPT, ATTR)
 
 
-def test_alt_profile_and_danish_genitive():
+def test_alt_profile_gives_rounds_answers_group_median_and_range():
     profile = pd.DataFrame([
-        {"item": "a", "score": 3.0, "dont_know": False}, {"item": "a", "score": np.nan, "dont_know": True},
-        {"item": "b", "score": np.nan, "dont_know": False},
+        {"item": "a", "round": "r1", "score": 3.0, "dont_know": False,
+         "group_median": 2.5, "group_min": 1.0, "group_max": 4.0},
+        {"item": "a", "round": "r2", "score": np.nan, "dont_know": True,
+         "group_median": 3.0, "group_min": 3.0, "group_max": 3.0},
+        {"item": "b", "round": "r1", "score": np.nan, "dont_know": False,
+         "group_median": np.nan, "group_min": np.nan, "group_max": np.nan},
+        {"item": "b", "round": "r2", "score": 4.0, "dont_know": False,
+         "group_median": 2.0, "group_min": 2.0, "group_max": 3.0},
     ])
-    assert tx.alt_profile(profile, labels=LABELS, municipality="Kommune A") == (
-        "Kommune A&#x27;s svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
-        "Alfa: 3, ved ikke; Beta: –."
+    rounds = {"r1": "Slutmåling", "r2": "Opfølgning"}
+    # By hand, from the rows above.
+    assert tx.alt_profile(profile, labels=LABELS, round_labels=rounds, municipality="Kommune A") == (
+        "Kommune A&#x27;s svar i hver måling på skalaen 1-4, i parentes de øvrige kommuners median og spænd. "
+        "Alfa: Slutmåling 3 (median 2,5, spænd 1-4); Opfølgning ved ikke (median 3, spænd 3). "
+        "Beta: Slutmåling intet svar (ingen svar fra de øvrige); Opfølgning 4 (median 2, spænd 2-3)."
     )
-    # In a round the municipality took part in, a blank is "ikke besvaret"; absent from a round, a dash.
-    present = profile.assign(present=[True, True, True])
-    assert tx.alt_profile(present, labels=LABELS, municipality="Kommune A").endswith("Beta: ikke besvaret.")
+    # In a round the municipality took part in, a blank is "ikke besvaret"; absent from a round, "intet svar".
+    present = profile.assign(present=[True, True, True, True])
+    assert "Beta: Slutmåling ikke besvaret (ingen svar fra de øvrige)" in tx.alt_profile(
+        present, labels=LABELS, round_labels=rounds, municipality="Kommune A")
     # A name ending in s takes only an apostrophe (escaped, as everything from data).
-    assert tx.alt_profile(profile, labels=LABELS, municipality="Aarhus").startswith("Aarhus&#x27; svar")
-    assert tx.alt_profile(profile, labels=LABELS, municipality="Kommune A").startswith("Kommune A&#x27;s svar")
-    assert_escaped(tx.alt_profile(profile, labels={"a": SCRIPT, "b": ATTR}, municipality=SCRIPT), SCRIPT, ATTR)
+    assert tx.alt_profile(profile, labels=LABELS, round_labels=rounds, municipality="Aarhus").startswith(
+        "Aarhus&#x27; svar")
+    assert_escaped(tx.alt_profile(profile, labels={"a": SCRIPT, "b": ATTR}, round_labels={"r1": SCRIPT, "r2": ATTR},
+                                  municipality=SCRIPT), SCRIPT, ATTR)
 
 
 # ------------------------------------------------- hand-built section text
@@ -1088,7 +1126,11 @@ def test_real_mode_and_profile_sentences(ds, labels):
                                             followup=F_DEF)
     assert "lavere" in " ".join(sentences) and "kompetencer (4 → 3)" in " ".join(sentences)
     profile = group_profile(ds.responses, "Kommune A", params)
-    assert tx.alt_profile(profile, labels=labels, municipality="Kommune A").startswith("Kommune A&#x27;s svar")
+    round_labels = dict(zip(ds.rounds["round"], ds.rounds["label"]))
+    alt = tx.alt_profile(profile, labels=labels, round_labels=round_labels, municipality="Kommune A")
+    assert alt.startswith("Kommune A&#x27;s svar")
+    # Every round of every parameter is there, with the group beside it.
+    assert alt.count("(median ") + alt.count("(ingen svar fra de øvrige)") == len(params) * len(round_labels)
     tr = trend(ds.responses, ds.rounds, params)
     assert "Beredskab: " in tx.alt_trend(tr, labels=labels, round_labels=dict(zip(ds.rounds["round"], ds.rounds["label"])))
 
@@ -1100,4 +1142,5 @@ def test_real_rows_with_hostile_names_come_out_escaped(real, labels):
     assert_escaped(tx.change_sentence(row, label=SCRIPT, baseline=ATTR, followup=SCRIPT), SCRIPT, ATTR)
     hostile_labels = {k: (SCRIPT if i % 2 else ATTR) for i, k in enumerate(labels)}
     assert_escaped(tx.summary_sentences(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR), SCRIPT, ATTR)
-    assert_escaped(tx.alt_means(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR), SCRIPT, ATTR)
+    assert_escaped(tx.alt_means(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR, scale_labels={1: ATTR}),
+                   SCRIPT, ATTR)

@@ -10,7 +10,7 @@ comparison panels (:mod:`.panels`), figures over all rounds
 (:mod:`.over_rounds`), the profile figure (:mod:`.profile`) and
 byte-stable saving (:mod:`.saving`).
 """
-from .theme import PALETTE, SCALE_LABELS, FIGURE_WIDTH, theme_rc, set_theme, round_colours, _themed  # noqa: F401
+from .theme import PALETTE, BACKGROUND, SCALE_LABELS, FIGURE_WIDTH, theme_rc, set_theme, round_colours, round_marker_names, round_fill_names, _themed  # noqa: F401
 from .panels import plot_means, plot_plan_status, plot_item_scores
 from .over_rounds import plot_distribution, plot_trend
 from .profile import plot_profile
@@ -18,11 +18,14 @@ from .saving import save_figure, figure_to_png_bytes, _PNG_OPTIONS  # noqa: F401
 
 __all__ = [
     "PALETTE",
+    "BACKGROUND",
     "SCALE_LABELS",
     "FIGURE_WIDTH",
     "theme_rc",
     "set_theme",
     "round_colours",
+    "round_marker_names",
+    "round_fill_names",
     "plot_means",
     "plot_plan_status",
     "plot_item_scores",

@@ -25,7 +25,7 @@ from .layout import (
     _scale,
     _wrap_label,
 )
-from .theme import PALETTE, _round_styles, _themed
+from .theme import PALETTE, _HATCH_INK, _round_hatches, _round_styles, _themed
 
 __all__ = ["plot_distribution", "plot_trend"]
 
@@ -44,7 +44,8 @@ def plot_distribution(
 
     Categories in scale order with "ved ikke" as its own category to the
     left; a count of 0 is printed as "0" with no bar.  Rounds are coloured
-    by :func:`round_colours` (the last two: baseline and follow-up).
+    by :func:`round_colours` (the last two: baseline and follow-up) and
+    differ by fill pattern too (:func:`round_fill_names`).
 
     Parameters
     ----------
@@ -80,12 +81,13 @@ def plot_distribution(
         raise ParameterError(f"{func}: n must be a count (0 or more)")
     rounds = list(round_labels)
     styles = _round_styles(rounds)
+    hatches = _round_hatches(rounds)
     width = 0.8 / len(rounds)
     x = np.arange(len(codes), dtype=float)
     with _themed():
         fig, ax, owned = _figure_and_axes(ax, 2.8)
         ax.axvspan(-0.5, 0.5, color=PALETTE["dont_know_area"], zorder=0, linewidth=0)
-        ax.axvline(0.5, color="#999999", linewidth=0.8, zorder=1)
+        ax.axvline(0.5, color=PALETTE["rule"], linewidth=0.8, zorder=1)
         top = 0
         handles = []
         for i, key in enumerate(rounds):
@@ -94,12 +96,13 @@ def plot_distribution(
             pos = x + (i - (len(rounds) - 1) / 2) * width
             shown = counts > 0
             ax.bar(pos[shown], counts[shown], width * 0.92, color=styles[key][0], zorder=2,
-                   label=round_labels[key])
+                   hatch=hatches[key], edgecolor=_HATCH_INK, linewidth=0, label=round_labels[key])
             for p, c in zip(pos, counts):
                 ax.annotate(f"{int(c)}", (p, c), xytext=(0, 2), textcoords="offset points",
                             ha="center", va="bottom", fontsize=8)
             top = max(top, counts.max())
-            handles.append(Patch(color=styles[key][0], label=round_labels[key]))
+            handles.append(Patch(facecolor=styles[key][0], hatch=hatches[key], edgecolor=_HATCH_INK, linewidth=0,
+                                 label=round_labels[key]))
         ax.set_xticks(x, [_wrap_label(scale[c]) for c in codes])
         ax.set_xlim(-0.5, len(codes) - 0.5)
         ax.set_ylim(0, top * 1.15 + 0.5)

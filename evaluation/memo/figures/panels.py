@@ -16,7 +16,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.legend_handler import HandlerTuple
+from matplotlib.legend_handler import HandlerBase
+from matplotlib.patches import Circle, Patch
+from matplotlib.text import Text
 from matplotlib.lines import Line2D
 
 from ...config import DONT_KNOW_CODE
@@ -188,17 +190,30 @@ def plot_plan_status(
             ax.set_ylim(len(municipalities) - 0.5, -0.5)
             ax.grid(axis="x", visible=False)
             ax.tick_params(axis="both", length=0)
-        handles = [
-            (Line2D([], [], linestyle="", marker="o", markersize=11, markerfacecolor=PALETTE["status"][code],
-                    markeredgecolor="#333333", markeredgewidth=0.6),
-             Line2D([], [], linestyle="", marker=f"${_STATUS_SYMBOLS[code][0]}$", markersize=6,
-                    color=_STATUS_SYMBOLS[code][1]))
-            for code in STATUSES
-        ]
+        # One legend key per status: its circle with its symbol, drawn like the
+        # cells (a marker made of the symbol shrinks to an unreadable blob).
+        handles = [Patch(label=status_labels[code]) for code in STATUSES]
         _decorate(fig, None, True, title=title, handles=handles, labels=[status_labels[c] for c in STATUSES],
                   caption=["Symbolet i cirklen gentager status: ✓ gennemført, … i proces, ✗ ikke påbegyndt."],
-                  handler_map={tuple: HandlerTuple(ndivide=1)})
+                  handler_map={h: _StatusKey(code) for h, code in zip(handles, STATUSES)})
     return fig
+
+
+class _StatusKey(HandlerBase):
+    """Legend key of a plan status: the status's circle with its symbol."""
+
+    def __init__(self, code: str):
+        super().__init__()
+        self.code = code
+
+    def create_artists(self, legend, orig_handle, xdescent, ydescent, width, height, fontsize, trans):
+        x, y = width / 2 - xdescent, height / 2 - ydescent
+        symbol, ink = _STATUS_SYMBOLS[self.code]
+        circle = Circle((x, y), radius=0.62 * fontsize, facecolor=PALETTE["status"][self.code],
+                        edgecolor="#333333", linewidth=0.6, transform=trans)
+        mark = Text(x, y, symbol, ha="center", va="center_baseline", color=ink, fontsize=0.85 * fontsize,
+                    fontweight="bold", transform=trans)
+        return [circle, mark]
 
 
 # ------------------------------------------------------------------ figures 3-7
@@ -261,14 +276,14 @@ def plot_item_scores(
     with _themed():
         fig, ax, owned = _figure_and_axes(ax, 0.8 + 0.3 * n)
         ax.axvspan(-0.5, 0.5, color=PALETTE["dont_know_area"], zorder=0, linewidth=0)
-        ax.axvline(0.5, color="#999999", linewidth=0.8, zorder=1)
+        ax.axvline(0.5, color=PALETTE["rule"], linewidth=0.8, zorder=1)
         handles, open_handles = [], []
         for shift, key, label in ((-0.17, "baseline", baseline_label), (0.17, "followup", followup_label)):
             colour, marker = PALETTE[key], _MARKERS[key]
             scores = paired[f"score_{key}"].to_numpy(dtype=float)
             dont_know = paired[f"dont_know_{key}"].fillna(False).to_numpy(dtype=bool)
             ok = np.isfinite(scores)
-            ax.hlines(y[ok] + shift, 1, scores[ok], color=colour, linewidth=2, alpha=0.55, zorder=2)
+            ax.hlines(y[ok] + shift, 1, scores[ok], color=colour, linewidth=1.5, zorder=2)
             ax.scatter(scores[ok], y[ok] + shift, s=36, marker=marker, color=colour, zorder=3, label=label)
             ax.scatter(np.zeros(dont_know.sum()), y[dont_know] + shift, s=36, marker=marker,
                        facecolor="white", edgecolor=colour, linewidth=1.5, zorder=3)

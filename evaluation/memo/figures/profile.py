@@ -89,7 +89,7 @@ def plot_profile(
             # same marks as a scatter of area s at size sqrt(s), for a fraction
             # of the cost, which counts when a run draws a profile per municipality.
             ax.plot(part["x"], part["group_median"], linestyle="", marker="_", markersize=math.sqrt(180),
-                    markeredgewidth=2, color=PALETTE["neutral"], zorder=2)
+                    markeredgewidth=2, color=PALETTE["median"], zorder=2)
             valid = part[part["score"].notna()]
             ax.plot(valid["x"], valid["score"], color=PALETTE["neutral"], linewidth=0.8, zorder=3)
             for r, x, score, dont_know in zip(part["round"], part["x"], part["score"], part["dont_know"]):
@@ -112,7 +112,7 @@ def plot_profile(
                           for r in rounds)
         handles = [own, dont_know,
                    Line2D([], [], color=PALETTE["group"], linewidth=9),
-                   Line2D([], [], linestyle="", color=PALETTE["neutral"], marker="_", markersize=13,
+                   Line2D([], [], linestyle="", color=PALETTE["median"], marker="_", markersize=13,
                           markeredgewidth=2)]
         names = [municipality, "Ved ikke", "Gruppens spænd", "Gruppens median"]
         _decorate(fig, None, True, title=title, handles=handles, labels=names, handler_map=_tuple_handler(),

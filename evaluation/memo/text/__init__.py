@@ -35,7 +35,7 @@ from .levels import (
     profile_change_sentences,
 )
 from .participation import participation_counts, participation_sentence, municipality_mode_sentence
-from .alt_text import alt_means, alt_item, alt_plan_status, alt_distribution, alt_trend, alt_profile
+from .alt_text import scale_text, question_note, alt_means, alt_item, alt_plan_status, alt_distribution, alt_trend, alt_profile
 
 __all__ = [
     "participation_counts",
@@ -67,6 +67,8 @@ __all__ = [
     "ceiling_sentence",
     "summary_sentences",
     "mode_sentence",
+    "scale_text",
+    "question_note",
     "alt_means",
     "alt_item",
     "alt_plan_status",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from .wording import DASH, _genitive, _missing, esc, integer, join, number
 
 __all__ = [
+    "scale_text",
+    "question_note",
     "alt_means",
     "alt_item",
     "alt_plan_status",
@@ -15,17 +17,42 @@ __all__ = [
 
 
 # -------------------------------------------------------------- alt texts
-def alt_means(comparison, *, labels: dict, baseline: str, followup: str) -> str:
-    """Alt text of the figure of means."""
+def alt_means(comparison, *, labels: dict, baseline: str, followup: str, scale_labels: dict) -> str:
+    """Alt text of the figure of means: the scale, and each parameter's two
+    means with the number of municipalities behind them."""
     parts = [
-        f"{esc(labels[r['item']])} fra {number(r['mean_baseline'])} til {number(r['mean_followup'])}"
+        f"{esc(labels[r['item']])} fra {number(r['mean_baseline'])} til {number(r['mean_followup'])} "
+        f"(n = {integer(r['n_pairs'])})"
         for _, r in comparison.iterrows()
     ]
-    return f"Søjlediagram over gennemsnit ved {esc(baseline)} og {esc(followup)}: {join(parts)}."
+    return (f"Gennemsnit for hver parameter ved {esc(baseline)} og {esc(followup)} på skalaen "
+            f"{scale_text(scale_labels)}; n er antallet af kommuner med et gyldigt svar i begge målinger: "
+            f"{join(parts)}.")
 
 
-def alt_item(paired, *, label: str, baseline: str, followup: str) -> str:
-    """Alt text of a parameter figure: each municipality's two answers."""
+def scale_text(scale_labels: dict) -> str:
+    """The answer scale in words, from the lowest code to the highest; "ved ikke" (code 0) left out.
+
+    >>> scale_text({0: "Ved ikke", 1: "Slet ikke", 2: "Lidt", 3: "Noget", 4: "Meget"})
+    '1 = Slet ikke, 2 = Lidt, 3 = Noget, 4 = Meget'
+    """
+    return ", ".join(f"{int(c)} = {esc(scale_labels[c])}" for c in sorted(scale_labels) if int(c) != 0)
+
+
+def question_note(question: str, scale_labels: dict, *, extra: str = "") -> str:
+    """The visible note under a figure of one survey question: the question,
+    the scale and what else a reader needs to read the figure (``extra``,
+    already HTML-safe).
+
+    >>> question_note("Hvor godt?", {1: "Dårligt", 2: "Godt"}, extra="Ved ikke vises for sig.")
+    'Spørgsmål: »Hvor godt?« Skala: 1 = Dårligt, 2 = Godt. Ved ikke vises for sig.'
+    """
+    text = f"Spørgsmål: »{esc(question.strip())}« Skala: {scale_text(scale_labels)}."
+    return f"{text} {extra}" if extra else text
+
+
+def alt_item(paired, *, label: str, baseline: str, followup: str, question: str, scale_labels: dict) -> str:
+    """Alt text of a parameter figure: the question, the scale and each municipality's two answers."""
     def answer(score, dont_know):
         return "ved ikke" if dont_know else (DASH if _missing(score) else number(score, 0))
 
@@ -34,25 +61,33 @@ def alt_item(paired, *, label: str, baseline: str, followup: str) -> str:
         f"{answer(r['score_followup'], r['dont_know_followup'])}"
         for _, r in paired.iterrows()
     ]
-    return f"{esc(label)}: hver kommunes svar ved {esc(baseline)} og {esc(followup)} på skalaen 1-4: {'; '.join(parts)}."
+    return (f"{esc(label)}. Spørgsmål: »{esc(question.strip())}« Skala: {scale_text(scale_labels)}. "
+            f"Hver kommunes svar ved {esc(baseline)} og {esc(followup)}: {'; '.join(parts)}.")
 
 
-def alt_plan_status(summary, *, round_labels: dict, phase_labels: dict, status_labels: dict) -> str:
-    """Alt text of the plan status grid, from ``plan_status_summary``."""
+def alt_plan_status(summary, *, status, round_labels: dict, phase_labels: dict, status_labels: dict) -> str:
+    """Alt text of the plan status grid: for each round and phase, how many
+    municipalities have each status (``plan_status_summary`` rows) and which
+    they are (``status``: ``round``, ``municipality``, ``phase``,
+    ``status`` rows, in the figure's order)."""
+    names = {key: list(group["municipality"]) for key, group in status.groupby(["round", "phase", "status"], sort=False)}
     parts = []
     for (rnd, phase), group in summary.groupby(["round", "phase"], sort=False):
-        counts = [f"{integer(n)} {esc(status_labels[s].lower())}" for s, n in zip(group["status"], group["n"]) if n]
+        counts = [f"{integer(n)} {esc(status_labels[s].lower())} ({join(esc(m) for m in names.get((rnd, phase, s), []))})"
+                  for s, n in zip(group["status"], group["n"]) if n]
         parts.append(f"{esc(round_labels[rnd])}, {esc(phase_labels[phase].lower())}: {join(counts)}")
     return "Kommunernes status på handlingsplanen fordelt på faser: " + "; ".join(parts) + "."
 
 
-def alt_distribution(distribution, *, label: str, round_labels: dict, scale_labels: dict) -> str:
-    """Alt text of a distribution figure (``score_distribution`` rows)."""
+def alt_distribution(distribution, *, label: str, round_labels: dict, scale_labels: dict, question: str) -> str:
+    """Alt text of a distribution figure (``score_distribution`` rows): the
+    question and the number of answers in each category of each round."""
     parts = []
     for rnd, group in distribution.groupby("round", sort=False):
         counts = [f"{integer(n)} {esc(scale_labels[int(c)].lower())}" for c, n in zip(group["code"], group["n"]) if n]
-        parts.append(f"{esc(round_labels[rnd])}: {join(counts)}")
-    return f"{esc(label)}, antal svar i hver kategori. " + "; ".join(parts) + "."
+        parts.append(f"{esc(round_labels[rnd])}: {join(counts) if counts else 'ingen svar'}")
+    return (f"{esc(label)}. Spørgsmål: »{esc(question.strip())}« Antal kommuner i hver svarkategori. "
+            + "; ".join(parts) + ".")
 
 
 def alt_trend(trend, *, labels: dict, round_labels: dict) -> str:
@@ -65,13 +100,32 @@ def alt_trend(trend, *, labels: dict, round_labels: dict) -> str:
     return f"Gennemsnit for hver parameter ved {rounds}: " + "; ".join(parts) + "."
 
 
-def alt_profile(profile, *, labels: dict, municipality: str) -> str:
-    """Alt text of a municipality's profile figure (``group_profile`` rows)."""
+def alt_profile(profile, *, labels: dict, round_labels: dict, municipality: str) -> str:
+    """Alt text of a municipality's profile figure (``group_profile`` rows):
+    for each item and round the municipality's answer beside the other
+    municipalities' median and range, as a sighted reader takes them from
+    the figure."""
+    def value(x) -> str:
+        return number(x, 0) if float(x).is_integer() else number(x, 1)
+
+    def own(r) -> str:
+        if r["dont_know"]:
+            return "ved ikke"
+        if _missing(r["score"]):
+            # Took part but left it blank, or absent from the round.
+            return "ikke besvaret" if r.get("present", False) else "intet svar"
+        return value(r["score"])
+
+    def group(r) -> str:
+        if _missing(r["group_median"]):
+            return "ingen svar fra de øvrige"
+        low, high = value(r["group_min"]), value(r["group_max"])
+        span = low if low == high else f"{low}-{high}"
+        return f"median {value(r['group_median'])}, spænd {span}"
+
     parts = []
-    for item, group in profile.groupby("item", sort=False):
-        present = group["present"] if "present" in group else [False] * len(group)  # absent: a dash
-        answers = ", ".join("ved ikke" if dk else ("ikke besvaret" if here and _missing(s) else number(s, 0))
-                            for s, dk, here in zip(group["score"], group["dont_know"], present))
-        parts.append(f"{esc(labels[item])}: {answers}")
-    return (f"{esc(_genitive(municipality))} svar over målingerne sammenholdt med de øvrige kommuners median og spænd: "
-            + "; ".join(parts) + ".")
+    for item, rows in profile.groupby("item", sort=False):
+        rounds = "; ".join(f"{esc(round_labels[r['round']])} {own(r)} ({group(r)})" for _, r in rows.iterrows())
+        parts.append(f"{esc(labels[item])}: {rounds}")
+    return (f"{esc(_genitive(municipality))} svar i hver måling på skalaen 1-4, i parentes de øvrige kommuners "
+            "median og spænd. " + ". ".join(parts) + ".")

@@ -1,0 +1,99 @@
+"""Link texts of the published documents: every link says where it leads.
+
+A reader of a screen reader often hears links out of their context, so a
+link reads "Beregningen i notebook 04: beredskab" or "Tabel: Plads til
+forbedring (CSV-fil)", never a path.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from ..memo.outline import MEMO_TITLE
+from .plan import Job, describe_job
+from .publish import MANIFEST
+from .result import LOG_FILE
+
+__all__ = ["add_source_links", "describe_table", "index_entries"]
+
+# Danish names of the tables the notebooks write (tables/<name>.csv); a
+# name that ends in an item key is named after the item.
+_TABLES = {
+    "comparison": "Sammenligning af de to målinger",
+    "ceiling": "Andel svar i toppen og bunden af skalaen",
+    "headroom": "Plads til forbedring",
+    "by_mode": "Opdelt efter dataindsamling",
+    "trend": "Gennemsnit i alle målinger",
+    "friedman": "Friedmans test over alle målinger",
+    "plan_status": "Status på handlingsplanen",
+}
+_ITEM_TABLES = {"item_": "Hver kommunes svar: {}", "distribution_": "Fordelingen af svar: {}"}
+
+
+def describe_table(stem: str, labels: dict[str, str]) -> str:
+    """Say in Danish what the table ``tables/<stem>.csv`` holds.
+
+    >>> describe_table("headroom", {})
+    'Plads til forbedring'
+    >>> describe_table("item_beredskab", {"beredskab": "Beredskab"})
+    'Hver kommunes svar: beredskab'
+    >>> describe_table("something_new", {})
+    'something new'
+    """
+    if stem in _TABLES:
+        return _TABLES[stem]
+    for prefix, pattern in _ITEM_TABLES.items():
+        key = stem.removeprefix(prefix)
+        if stem.startswith(prefix) and key in labels:
+            label = labels[key]
+            return pattern.format(label if label[1:2].isupper() else label[:1].lower() + label[1:])
+    return stem.replace("_", " ")
+
+
+def add_source_links(nb, notebooks: list[tuple[str, str]]):
+    """After each part of a merged document, link the executed notebook that
+    computed it, so a reader can trace every number to its cell.
+
+    ``notebooks`` holds (href, description) per part; the link text says
+    where it leads ("Beregningen i notebook 04: beredskab"), not a path."""
+    import nbformat
+
+    cells, current = [], None
+    for cell in nb.cells + [None]:
+        part = cell.id.split("-")[0] if cell is not None else None
+        if current is not None and part != current:
+            index = int(current.lstrip("p")) - 1
+            href, description = notebooks[index]
+            cells.append(nbformat.v4.new_markdown_cell(
+                f'<p class="source"><a href="{escape(href)}">Beregningen i {escape(description)}</a></p>',
+                id=f"{current}-source"))
+        if cell is not None:
+            cells.append(cell)
+            current = part
+    nb.cells = cells
+    return nb
+
+
+def index_entries(work: Path, jobs: list[Job], labels: dict[str, str], *,
+                  profile_file: Callable[[Job], str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The sections of the run's index page: (heading, [(link text, href), ...]),
+    empty sections left out."""
+    tables = sorted((work / "tables").glob("*.csv")) if (work / "tables").exists() else []
+
+    def notebook(job: Job) -> str:
+        text = describe_job(job, labels)
+        return f"{text[:1].upper()}{text[1:]} (kørt notesbog)"
+
+    entries = [
+        ("Notat", [(f"Notatet som webside: {MEMO_TITLE}", "memo.html")]
+         + ([(f"Notatet som PDF: {MEMO_TITLE}", "memo.pdf")] if (work / "memo.pdf").exists() else [])),
+        ("Kommuneprofiler", [(f"Profil: {j.parameters['municipality']}", profile_file(j))
+                             for j in jobs if j.document.startswith("profile:")]),
+        ("Kørte notesbøger (til gennemgang)", [(notebook(j), f"notebooks/{j.name}.ipynb") for j in jobs]),
+        ("Tabeller", [(f"Tabel: {describe_table(t.stem, labels)} (CSV-fil)", t.relative_to(work).as_posix())
+                      for t in tables]),
+        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST),
+                    ("Kørselslog (hvad konsollen viste, og hver notesbogs tid)", LOG_FILE)]),
+    ]
+    return [e for e in entries if e[1]]
