@@ -3,8 +3,8 @@
 Each theme's counts (:func:`theme_block`), the statements linked to its
 codes, the triangulation sentence of a parameter section
 (:func:`triangulation_block`), the framework matrix of the appendix
-(:func:`matrix_blocks`, one table per theme, at most
-:data:`MATRIX_COLUMNS` sources side by side so it prints on A4), the table
+(:func:`matrix_blocks`, one table per theme, never more than
+:data:`MATRIX_COLUMNS` marks side by side so it prints on A4), the table
 ``tables/codings.csv`` (:func:`codings_table`) and a profile's codes
 (:func:`profile_codes`).  Numbers come from :mod:`evaluation.analysis.codings`,
 words from :mod:`evaluation.memo.text.codings`.
@@ -22,7 +22,8 @@ from .text.wording import esc, join
 __all__ = ["theme_block", "triangulation_block", "matrix_blocks", "codings_table", "profile_codes",
            "MATRIX_COLUMNS", "TABLE_COLUMNS", "CODED_MARK"]
 
-#: Sources shown side by side in one matrix table (more are split into further tables).
+#: Marks side by side in one matrix table: up to this many sources are columns;
+#: with more sources, they are rows and the codes columns, this many at a time.
 MATRIX_COLUMNS = 6
 #: Columns of ``tables/codings.csv``.
 TABLE_COLUMNS = ["theme", "code", "label", "n_sources", "n_interviewed", "sources"]
@@ -81,27 +82,47 @@ def _matrix_sources(ctx) -> list[str]:
     return list(ctx.interviewed) + ([CENTRE_SOURCE] if CENTRE_SOURCE in coded else [])
 
 
+def _matrix_table(wide: pd.DataFrame, rows_head: str, caption: str) -> report.Block:
+    """One matrix table: ``wide`` holds booleans, its index the row names, its columns the column names."""
+    frame = pd.DataFrame({rows_head: list(wide.index)})
+    for column in wide.columns:
+        frame[column] = [CODED_MARK if v else "" for v in wide[column]]
+    return report.table(frame, caption=caption)
+
+
 def matrix_blocks(ctx) -> list[report.Block]:
-    """The framework matrix: per theme, a table of codes (rows) by sources (columns), a mark where coded."""
+    """The framework matrix, one table per theme, a mark where a source was coded with a code.
+
+    With at most :data:`MATRIX_COLUMNS` sources, the codes are the rows and
+    the sources the columns; with more, the sources are the rows and a theme
+    with more than :data:`MATRIX_COLUMNS` codes is split into further tables,
+    so that no table is wider than the page, however many were interviewed.
+    """
     sources = _matrix_sources(ctx)
     if ctx.codings.empty or not sources:
         return []
     long = framework_matrix(ctx.codings, ctx.codebook.codes, sources)
     codes = ctx.codebook.codes.set_index("code")
     themes = dict(zip(ctx.codebook.themes["theme"], ctx.codebook.themes["label"]))
+    names = {s: ("Centret" if s == CENTRE_SOURCE else s) for s in sources}
     blocks = []
     for theme, rows in long.groupby("theme", sort=False):
         kinds = set(codes.loc[rows["code"].unique(), "sources"])
         shown = [s for s in sources if ("centre" if s == CENTRE_SOURCE else "municipalities") in kinds]
-        for start in range(0, len(shown), MATRIX_COLUMNS):
-            chunk = shown[start:start + MATRIX_COLUMNS]
-            wide = (rows[rows["source"].isin(chunk)].pivot(index="code", columns="source", values="coded")
-                    .reindex(index=list(pd.unique(rows["code"])), columns=chunk))
-            frame = pd.DataFrame({"Kode": [codes.loc[c, "label"] for c in wide.index]})
-            for s in chunk:
-                frame[s.capitalize() if s == CENTRE_SOURCE else s] = [CODED_MARK if v else "" for v in wide[s]]
-            part = f" ({start // MATRIX_COLUMNS + 1} af {-(-len(shown) // MATRIX_COLUMNS)})" if len(shown) > MATRIX_COLUMNS else ""
-            blocks.append(report.table(frame, caption=f"{themes[theme]}: kodede interview{part}"))
+        if not shown:
+            continue
+        order = list(pd.unique(rows["code"]))
+        wide = (rows[rows["source"].isin(shown)].pivot(index="source", columns="code", values="coded")
+                .reindex(index=shown, columns=order))
+        wide = wide.rename(index=names, columns=lambda c: codes.loc[c, "label"])
+        caption = f"{themes[theme]}: kodede interview"
+        if len(shown) <= MATRIX_COLUMNS:
+            blocks.append(_matrix_table(wide.T, "Kode", caption))
+            continue
+        parts = -(-len(order) // MATRIX_COLUMNS)
+        for part in range(parts):
+            chunk = wide.iloc[:, part * MATRIX_COLUMNS:(part + 1) * MATRIX_COLUMNS]
+            blocks.append(_matrix_table(chunk, "Kilde", caption + (f" ({part + 1} af {parts})" if parts > 1 else "")))
     return blocks
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..memo.outline import MEMO_TITLE
 from .plan import Job, describe_job
 from .publish import MANIFEST
+from .result import LOG_FILE
 
 __all__ = ["add_source_links", "describe_table", "index_entries"]
 
@@ -92,6 +93,7 @@ def index_entries(work: Path, jobs: list[Job], labels: dict[str, str], *,
         ("Kørte notesbøger (til gennemgang)", [(notebook(j), f"notebooks/{j.name}.ipynb") for j in jobs]),
         ("Tabeller", [(f"Tabel: {describe_table(t.stem, labels)} (CSV-fil)", t.relative_to(work).as_posix())
                       for t in tables]),
-        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]),
+        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST),
+                    ("Kørselslog (hvad konsollen viste, og hver notesbogs tid)", LOG_FILE)]),
     ]
     return [e for e in entries if e[1]]

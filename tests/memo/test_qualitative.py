@@ -113,14 +113,31 @@ def test_a_round_without_interviews(folder, tmp_path):
     assert len(blocks) == 1 and "Centrets arbejde" in blocks[0]
 
 
-def test_many_interviewed_sources_split_the_matrix(tmp_path):
+def test_many_interviewed_sources_turn_the_matrix(tmp_path):
     from evaluation.data.synth import write_synthetic
 
     data = write_synthetic(tmp_path / "synth", municipalities=20, rounds=2, seed=4)
     c = open_context(str(data), str(tmp_path / "out"))
-    per_theme = -(-len(c.interviewed) // qualitative.MATRIX_COLUMNS)
-    municipal_themes = c.codebook.themes["theme"].nunique() - 1
-    assert len(qualitative.matrix_blocks(c)) == municipal_themes * per_theme + 1
+    assert len(c.interviewed) > qualitative.MATRIX_COLUMNS
+    # More sources than fit side by side: sources are rows, a theme's codes columns, at most 6 at a time.
+    codes = c.codebook.codes
+    municipal = codes[codes["sources"] == "municipalities"].groupby("theme", sort=False).size()
+    blocks = qualitative.matrix_blocks(c)
+    assert len(blocks) == sum(-(-n // qualitative.MATRIX_COLUMNS) for n in municipal) + 1
+    code_of = dict(zip(codes["label"], codes["code"]))
+    marked = set()
+    for block in blocks:
+        t = soup(block).table
+        head = [th.get_text() for th in t.thead.find_all("th")]
+        assert len(head) <= qualitative.MATRIX_COLUMNS + 1
+        for tr in t.tbody.find_all("tr"):
+            cells = [td.get_text() for td in tr.find_all(["th", "td"])]
+            if head[0] == "Kilde":
+                marked |= {(cells[0], code_of[head[i]]) for i in range(1, len(cells)) if cells[i]}
+            else:
+                marked |= {(head[i].replace("Centret", "centret"), code_of[cells[0]]) for i in range(1, len(cells))
+                           if cells[i]}
+    assert marked == set(zip(c.codings["source"], c.codings["code"]))
     counts = c.code_counts
     assert (counts["n_sources"] <= counts["n_interviewed"]).all()
     assert (counts.loc[counts["about"] == "municipalities", "n_interviewed"] == len(c.interviewed)).all()

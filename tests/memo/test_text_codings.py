@@ -40,6 +40,14 @@ def test_count_sentence_for_none_one_several_all(n, total, expected):
     assert span["class"] == ["code-count"] and (span["data-code"], span["data-n"], span["data-of"]) == ("u", str(n), str(total))
 
 
+def test_many_coded_municipalities_are_counted_not_listed():
+    names = "; ".join(f"Kommune {i:03d}" for i in range(11))
+    assert text(tc.code_sentence(row("s", 11, 40, names), PHRASES)) == (
+        "11 af de 40 interviewede kommuner har nu en fast styregruppe.")
+    ten = "; ".join(f"Kommune {i:03d}" for i in range(10))
+    assert "(Kommune 000, Kommune 001" in text(tc.code_sentence(row("s", 10, 40, ten), PHRASES))
+
+
 def test_a_count_above_the_interviewed_is_refused():
     with pytest.raises(ValueError):
         tc.sources_phrase(6, 5)

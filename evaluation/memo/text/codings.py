@@ -16,8 +16,13 @@ from __future__ import annotations
 from .sentences import DIRECTION_WORDS
 from .wording import _capital, esc, join, number, signed
 
-__all__ = ["sources_phrase", "code_sentence", "theme_sentences", "centre_sentences", "triangulation_sentence",
+__all__ = ["NAMED_AT_MOST", "sources_phrase", "code_sentence", "theme_sentences", "centre_sentences", "triangulation_sentence",
            "no_interviews_sentence", "uncoded_sentence"]
+
+
+#: A count sentence names the coded municipalities when there are at most this
+#: many (and not all were coded); the framework matrix always shows who.
+NAMED_AT_MOST = 10
 
 
 def sources_phrase(n: int, total: int) -> str:
@@ -50,13 +55,13 @@ def code_sentence(row, phrases: dict[str, tuple[str, str]]) -> str:
 
     ``row`` is a row of ``code_counts``; ``phrases`` maps a code to its
     (plural, singular) phrase.  The coded municipalities are named when some
-    but not all were coded.
+    but not all were coded, and no more than :data:`NAMED_AT_MOST`.
     """
     n, total = int(row["n_sources"]), int(row["n_interviewed"])
     plural, singular = phrases[row["code"]]
     phrase = singular if _singular(n, total) else plural
     names = ""
-    if 0 < n < total:
+    if 0 < n < total and n <= NAMED_AT_MOST:
         names = f" ({join(esc(s) for s in str(row['sources']).split('; '))})"
     return _claim(f"{sources_phrase(n, total)}{names} {esc(phrase)}.", row["code"], n, total)
 
