@@ -11,8 +11,9 @@ Use::
     evaluation run [--data DIR] [--baseline KEY] [--followup KEY] [--out DIR] [--draft] ...
     evaluation synth --municipalities 98 --rounds 5 --seed 1 --out DIR
 
-Exit codes: 0 success, 1 a notebook failed, 2 bad input or arguments,
-3 another run holds the lock on the output folder.  Heavy libraries are
+Exit codes (``--help`` lists them): 0 success, 1 a notebook failed, 2 bad
+input or arguments, 3 another run holds the lock on the output folder, 124 a
+cell exceeded ``--timeout``, 130 Ctrl-C, 143 SIGTERM.  Heavy libraries are
 imported only by the subcommand that needs them.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import sys
 
 from .exceptions import EvaluationError
+from .run.command import add_run_arguments, exit_code_epilog, run_command, usage_error_result
 
 __all__ = ["main", "build_parser"]
 
@@ -99,9 +101,7 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from .run.pipeline import run_from_args
-
-    return run_from_args(args)
+    return run_command(args)
 
 
 def _cmd_synth(args) -> int:
@@ -113,7 +113,8 @@ def _cmd_synth(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="evaluation", description="Turn survey rounds into an evaluation memo.")
+    parser = argparse.ArgumentParser(prog="evaluation", description="Turn survey rounds into an evaluation memo.",
+                                     epilog=exit_code_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check the whole data folder against the data contract")
@@ -154,24 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality-column", metavar="NAME", help="the column naming the municipality (e.g. 'Custom Data 1')")
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("run", help="execute the notebooks and build the memo")
-    p.add_argument("--data", help="data folder (default: the bundled data/)")
-    p.add_argument("--baseline", help="baseline round key (default: the second-to-last round)")
-    p.add_argument("--followup", help="follow-up round key (default: the last round)")
-    p.add_argument("--out", help="output folder (default: outputs/)")
-    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: number of cores)")
-    p.add_argument("--force", action="store_true", help="re-execute every notebook even if its inputs are unchanged")
-    p.add_argument("--no-profiles", action="store_true", help="skip the municipality profiles")
-    p.add_argument("--municipality", action="append", help="build the profile of this municipality only (repeatable)")
-    p.add_argument("--timeout", type=float, default=300, help="seconds a cell may run (default: 300)")
-    p.add_argument("--pdf", action="store_true", help="also print the memo to memo.pdf with Chromium")
-    p.add_argument("--docx", action="store_true",
-                   help="also write the memo (memo.docx) and each profile as Word documents, through pandoc")
-    p.add_argument("--draft", action="store_true",
-                   help="build even when plan status, participation or narrative is missing: each missing part "
-                   "becomes a 'Mangler:' box and the memo, index and manifest say it is a draft")
-    p.add_argument("--show-names", action="store_true",
-                   help="profiles show real names from data/private/names.csv (the memo, index and tables never do)")
+    p = sub.add_parser("run", help="execute the notebooks and build the memo", epilog=exit_code_epilog(),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("synth", help="write a synthetic data folder for tests and benchmarks")
@@ -185,7 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        # argparse has printed the usage error; a --json run still gets its one object.
+        if exc.code == 2 and argv[:1] == ["run"] and "--json" in argv:
+            print(usage_error_result(), flush=True)
+        raise
     try:
         return args.func(args)
     except EvaluationError as exc:

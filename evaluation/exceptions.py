@@ -14,7 +14,22 @@ __all__ = [
     "ParameterError",
     "ExecutionError",
     "LockError",
+    "CellTimeout",
+    "Terminated",
+    "EXIT_CODES",
 ]
+
+#: Every exit code of the command line and what it means (``--help`` and the
+#: README show this table).
+EXIT_CODES = {
+    0: "success: built, or already up to date",
+    1: "a notebook failed (the message names the notebook, the cell and the error)",
+    2: "bad input or arguments (the message names file, row, column and value); nothing written",
+    3: "another run holds the lock on the same output (see --wait)",
+    124: "a cell ran longer than --timeout",
+    130: "interrupted (Ctrl-C, SIGINT)",
+    143: "terminated (SIGTERM)",
+}
 
 
 class EvaluationError(Exception):
@@ -83,3 +98,15 @@ class LockError(EvaluationError):
     """Another run holds the lock on the same output folder."""
 
     exit_code = 3
+
+
+class CellTimeout(ExecutionError):
+    """A notebook failed because one of its cells ran longer than the timeout."""
+
+    exit_code = 124
+
+
+class Terminated(KeyboardInterrupt):
+    """The run received SIGTERM; handled like an interrupt, with its own exit code."""
+
+    exit_code = 143

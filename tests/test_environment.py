@@ -154,8 +154,37 @@ def test_environment_python_satisfies_requires_python():
     python = [e for e in entries if isinstance(e, str) and re.match(r"^python\s*[=<>]", e)]
     assert len(python) == 1
     _, bounds = split_requirement(conda_to_pep440(python[0]))
-    version = re.sub(r"^==|\.\*$", "", bounds)
+    # The oldest version conda may pick: a fuzzy pin's release, or a range's lower bound.
+    version = re.sub(r"^==|\.\*$", "", bounds.split(",")[0]).removeprefix(">=")
     assert satisfies(version, requires), (version, requires)
+
+
+def _fake_python(tmp_path, version: str) -> str:
+    """An executable that answers every call like a Python of ``version`` asked for its version."""
+    fake = tmp_path / f"python-{version}"
+    fake.write_text(f"#!/bin/sh\necho {version}\n", encoding="utf-8")
+    fake.chmod(0o755)
+    return str(fake)
+
+
+@pytest.mark.parametrize("version, ok", [("3.11.2", False), ("3.11.4", False), ("3.11.5", True), ("3.12.0", True),
+                                         ("3.10.12", False), ("3.13.1", True)])
+def test_make_checks_the_interpreter_first_and_names_the_minimum(tmp_path, version, ok):
+    import subprocess
+
+    with open(PROJECT_ROOT / "pyproject.toml", "rb") as fh:
+        minimum = tomllib.load(fh)["project"]["requires-python"].removeprefix(">=")
+    res = subprocess.run(["make", "-s", "-C", str(PROJECT_ROOT), "check-python", f"PYTHON={_fake_python(tmp_path, version)}"],
+                         capture_output=True, text=True)
+    assert (res.returncode == 0) is ok, res
+    if not ok:
+        lines = res.stdout.strip().splitlines() + res.stderr.strip().splitlines()
+        assert any(f"Python {minimum} or newer is needed" in line and version in line for line in lines), lines
+    # The venv is set up only after the check: it is the recipe's first command.
+    dry = subprocess.run(["make", "-n", "-B", "-C", str(PROJECT_ROOT), ".venv/.installed",
+                          f"PYTHON={_fake_python(tmp_path, version)}"], capture_output=True, text=True)
+    commands = [line for line in dry.stdout.splitlines() if not line.startswith("make")]
+    assert "sort -V" in commands[0] and "-m venv" in commands[1], commands
 
 
 def test_lock_pins_every_dependency_inside_its_bounds(pyproject, lock):

@@ -13,7 +13,6 @@ import contextlib
 import csv
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -64,6 +63,16 @@ def notebooks_with(tmp: Path, source: str, notebook: str = "01_introduktion.ipyn
     return folder
 
 
+def gated(started: Path, gate: Path) -> str:
+    """Cell source that touches ``started``, then waits until ``gate`` exists."""
+    return (
+        "import pathlib, time\n"
+        f"pathlib.Path({str(started)!r}).touch()\n"
+        f"while not pathlib.Path({str(gate)!r}).exists():\n"
+        "    time.sleep(0.05)\n"
+    )
+
+
 def injected(nb) -> dict:
     """The values of papermill's injected-parameters cell, evaluated."""
     cells = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
@@ -91,12 +100,7 @@ def contested(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("contested")
     out = tmp / "outputs"
     started, gate = tmp / "started", tmp / "gate-open"
-    folder = notebooks_with(tmp, (
-        "import pathlib, time\n"
-        f"pathlib.Path({str(started)!r}).touch()\n"
-        f"while not pathlib.Path({str(gate)!r}).exists():\n"
-        "    time.sleep(0.05)\n"
-    ))
+    folder = notebooks_with(tmp, gated(started, gate))
     first = subprocess.Popen([sys.executable, "-c", WITH_NOTEBOOKS, str(folder), "run", "--out", str(out),
                               "--no-profiles"], cwd=config.PROJECT_ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
@@ -131,15 +135,16 @@ def test_a_second_run_on_the_same_output_is_refused_with_exit_code_3(contested):
 def test_the_first_run_finishes_and_publishes(contested):
     out, _, (code, err) = contested
     assert code == 0, err
-    assert (out / PAIR).is_symlink() and (out / PAIR / "memo.html").is_file()
-    assert json.loads((out / PAIR / "manifest.json").read_text(encoding="utf-8"))["complete"] is True
+    assert (out / PAIR).is_dir() and not (out / PAIR).is_symlink() and (out / PAIR / "memo.html").is_file()
+    manifest = json.loads((out / PAIR / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "built" and manifest["scope"]["subset"] is True
 
 
 # ------------------------------------------------ failures publish nothing
-FAILURES = {
-    "cell-error": ('raise RuntimeError("boom")', [], "RuntimeError: boom"),
-    "cell-timeout": ("import time\ntime.sleep(60)", ["--timeout", "1"], "timed out after 1 s"),
-    "kernel-death": ("import os\nos._exit(1)", [], "kernel died"),
+FAILURES = {  # source, options, message, exit code
+    "cell-error": ('raise RuntimeError("boom")', [], "RuntimeError: boom", 1),
+    "cell-timeout": ("import time\ntime.sleep(60)", ["--timeout", "1"], "timed out after 1 s", 124),
+    "kernel-death": ("import os\nos._exit(1)", [], "kernel died", 1),
 }
 
 
@@ -147,17 +152,17 @@ FAILURES = {
 def test_a_failed_notebook_publishes_nothing_and_is_kept(kind, contested, tmp_path, monkeypatch, capsys):
     out = contested[0]
     assert contested[2][0] == 0, "no previous complete output to protect"
-    source, extra, message = FAILURES[kind]
+    source, extra, message, expected = FAILURES[kind]
     monkeypatch.setattr(config, "NOTEBOOKS_DIR", notebooks_with(tmp_path, source))
     final = out / PAIR
-    link, before, versions = os.readlink(final), snapshot(final), sorted((out / RUNS_SUBDIR).iterdir())
+    inode, before, versions = final.stat().st_ino, snapshot(final), sorted((out / RUNS_SUBDIR).iterdir())
 
     code = main(["run", "--out", str(out), "--no-profiles", "--jobs", "1", *extra])
 
     err = capsys.readouterr().err
-    assert code == 1, err
+    assert code == expected, err
     assert f"notebook failed: {config.NOTEBOOKS_DIR / '01_introduktion.ipynb'}, cell 3: {message}" in err
-    assert os.readlink(final) == link
+    assert final.stat().st_ino == inode, "the published folder was replaced"
     assert snapshot(final) == before, "the published output changed"
     assert sorted((out / RUNS_SUBDIR).iterdir()) == versions, "a new version was left in .runs"
     kept = out / FAILED_SUBDIR / PAIR / "notebooks" / "01_introduktion.ipynb"
@@ -233,7 +238,7 @@ def test_two_forced_runs_give_identical_bytes(twice):
     assert sorted(first) == sorted(second)
     kinds = {Path(p).suffix for p in first}
     assert {".png", ".svg", ".csv", ".ipynb", ".html", ".json"} <= kinds
-    differ = [p for p in first if p != "manifest.json" and first[p] != second[p]]
+    differ = [p for p in first if p not in ("manifest.json", "run.log") and first[p] != second[p]]
     assert differ == []
     m1, m2 = json.loads(first["manifest.json"]), json.loads(second["manifest.json"])
     assert _without_timing(m1) == _without_timing(m2)

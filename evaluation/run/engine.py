@@ -39,7 +39,7 @@ from papermill.exceptions import PapermillExecutionError
 from traitlets.config import Config
 
 from .kernels import server as forkserver
-from ..exceptions import ExecutionError, ParameterError
+from ..exceptions import CellTimeout, ExecutionError, ParameterError
 from .kernels.server import ForkServer, fork_server
 from .kernels.client import ForkKernelManager, IpcKernelManager
 from .nbnormalize import normalize_notebook
@@ -269,8 +269,12 @@ def run_notebook(input_path, output_path, parameters=None, *, cwd=None, timeout=
         number = sum(1 for c in cells[: exc.cell_index + 1] if c.cell_type == "code")
         raise ExecutionError(name, number, f"{exc.ename}: {exc.evalue}") from None
     except (CellTimeoutError, DeadKernelError) as exc:
-        text = f"timed out after {timeout:g} s" if isinstance(exc, CellTimeoutError) else "kernel died"
-        raise _failure(name, output_path, tracker, type(exc).__name__, text) from None
+        timed_out = isinstance(exc, CellTimeoutError)
+        text = f"timed out after {timeout:g} s" if timed_out else "kernel died"
+        error = _failure(name, output_path, tracker, type(exc).__name__, text)
+        if timed_out:
+            error = CellTimeout(error.notebook, error.cell, error.error)
+        raise error from None
     except Exception as exc:
         text = f"{type(exc).__name__}: {exc}".strip()
         raise _failure(name, output_path, tracker, type(exc).__name__, text) from None

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..memo.outline import MEMO_TITLE
 from .plan import Job, describe_job
 from .publish import CHANGES, MANIFEST
+from .result import LOG_FILE
 from .word import with_word_copies
 
 __all__ = ["add_source_links", "describe_table", "index_entries"]
@@ -99,7 +100,8 @@ def index_entries(work: Path, jobs: list[Job], labels: dict[str, str], *,
             (f"{notebook(j)} (notesbogsfil til JupyterLab)", f"notebooks/{j.name}.ipynb"))]),
         ("Tabeller", [(f"Tabel: {describe_table(t.stem, labels)} (CSV-fil)", t.relative_to(work).as_posix())
                       for t in tables]),
-        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST)]
+        ("Kørsel", [("Manifest (input, parametre, versioner, tider)", MANIFEST),
+                    ("Kørselslog (hvad konsollen viste, og hver notesbogs tid)", LOG_FILE)]
          + ([("Ændringer siden den forrige kørsel", CHANGES)] if (work / CHANGES).exists() else [])),
     ]
     return [e for e in entries if e[1]]

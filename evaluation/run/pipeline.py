@@ -8,36 +8,36 @@
    imported on this path.
 2. Check the options and validate the data folder (bad input stops here,
    before anything is written), then take the pair's lock (a second run on
-   the same output is refused).
+   the same output is refused, or waits ``--wait`` seconds for it).
 3. Build the new version in a private work folder: reuse the executed
    notebooks and files of unchanged jobs, execute the others in parallel
    through papermill (:mod:`evaluation.run.engine`), export the memo and the
    profiles with nbconvert (:mod:`evaluation.memo.export`), write the index and
-   the manifest.
-4. Publish by atomically replacing the symlink ``outputs/<pair>`` with one
-   to the new version.  On any failure nothing is published, the previous
-   output stays as it was, and the work folder is kept under
-   ``outputs/failed/<pair>/`` for inspection.
+   the manifest and ``run.log``.  A run that builds part of the profiles
+   keeps the others (:mod:`evaluation.run.scope`).
+4. Publish by atomically exchanging the folder ``outputs/<pair>`` with the
+   new version (:mod:`evaluation.run.publish`).  On any failure nothing is
+   published, the previous output stays as it was, and the work folder is
+   kept under ``outputs/failed/<pair>/`` with its ``run.log``.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import sys
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from ..exceptions import DataError, EvaluationError, ExecutionError, ParameterError, Problem
+from ..exceptions import DataError, EvaluationError, ParameterError, Problem
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair
+from .caches import use_tool_caches
+from .documents import export_documents, export_profile, profile_file, write_index
 from .fingerprint import DataFolder, job_key
-from ..memo.outline import MEMO_TITLE
-from .linking import add_source_links, index_entries
-from .plan import Job, describe_job, plan_jobs
+from .plan import Job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
     MANIFEST,
@@ -49,10 +49,11 @@ from .publish import (
     publish_folder,
     read_manifest,
 )
-from .listing import profile_file
+from .result import RunReport
+from .scope import describe_scope, kept_profiles, up_to_date
 from .word import write_word_documents
 
-__all__ = ["RunOptions", "run", "run_from_args"]
+__all__ = ["RunOptions", "run", "SOURCE_DATE_EPOCH"]
 
 
 #: Fixed timestamp for file metadata that would otherwise carry the run's time.
@@ -76,43 +77,19 @@ class RunOptions:
     quiet: bool = False
     show_names: bool = False
     draft: bool = False
-
-
-def run_from_args(args) -> int:
-    """Entry point of ``evaluation run``."""
-    opts = RunOptions(
-        data=config.data_dir(args.data),
-        out=Path(args.out).resolve() if args.out else config.OUTPUTS_DIR,
-        baseline=args.baseline or "",
-        followup=args.followup or "",
-        jobs=args.jobs,
-        force=args.force,
-        profiles=not args.no_profiles,
-        municipalities=tuple(args.municipality or ()),
-        timeout=args.timeout,
-        pdf=args.pdf,
-        docx=args.docx,
-        show_names=args.show_names,
-        draft=getattr(args, "draft", False),
-    )
-    result = run(opts)
-    print(result["message"])
-    return 0
-
-
-# ------------------------------------------------------------------ helpers
-def _log(opts: RunOptions, text: str) -> None:
-    if not opts.quiet:
-        print(text, file=sys.stderr, flush=True)
+    wait: float = 0.0
 
 
 # --------------------------------------------------------------------- run
-def run(opts: RunOptions) -> dict:
+def run(opts: RunOptions, report: RunReport | None = None) -> dict:
     """Build (or confirm up to date) the outputs of one pair of rounds.
 
-    Returns a dict with ``message``, ``folder`` (the published path),
-    ``executed`` and ``reused`` (job names).
+    ``report`` (default: a new one) receives the console lines and what the
+    run did.  Returns a dict with ``status`` (``built`` or ``up-to-date``),
+    ``message``, ``folder`` (the published path), ``executed`` and
+    ``reused`` (job names).
     """
+    report = report if report is not None else RunReport(quiet=opts.quiet)
     _check_options(opts)
     data = DataFolder(opts.data)
     if not (opts.data / "rounds.yml").is_file():
@@ -121,6 +98,7 @@ def run(opts: RunOptions) -> dict:
     try:
         baseline, followup = resolve_pair(data.round_keys, opts.baseline, opts.followup)
         final = opts.out / pair_name(baseline, followup)
+        report.pair, report.baseline, report.followup = final.name, baseline, followup
         jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
                          municipalities=list(opts.municipalities) or None, show_names=opts.show_names)
         keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
@@ -132,14 +110,10 @@ def run(opts: RunOptions) -> dict:
         # validation names the file, row and value.
         _validate(opts.data)
         raise
-    previous = read_manifest(final) if final.exists() else {}
-    prev_keys = {name: entry.get("key") for name, entry in previous.get("notebooks", {}).items()}
-    # A published draft is up to date only for another draft run: a final run
-    # must see the missing material and refuse.
-    if (not opts.force and prev_keys == keys and previous.get("complete") and previous.get("pdf", False) >= opts.pdf
-            and previous.get("docx", False) >= opts.docx and (opts.draft or not previous.get("draft", False))):
-        return {"message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
-                "folder": final, "executed": [], "reused": list(keys)}
+    subset = not opts.profiles or bool(opts.municipalities)
+    done = _if_up_to_date(opts, report, final, keys, subset)
+    if done:
+        return done
     ds = _validate(opts.data)  # bad input stops here, before anything is written
     missing = _check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
@@ -147,8 +121,27 @@ def run(opts: RunOptions) -> dict:
 
         require_chromium()  # fail before any work, not after every notebook ran
     check_writable(opts.out)
-    with pair_lock(opts.out / f".{final.name}.lock"):
-        return _build(opts, data, jobs, keys, previous, final, missing)
+    with pair_lock(opts.out / f".{final.name}.lock", wait=opts.wait, on_wait=report.say):
+        # Another run may have published while this one waited for the lock.
+        done = _if_up_to_date(opts, report, final, keys, subset)
+        if done:
+            return done
+        previous = read_manifest(final) if final.exists() else {}
+        kept, kept_keys, stale = kept_profiles(previous, jobs, final, data, baseline, followup,
+                                               show_names=opts.show_names)
+        scope = describe_scope(data, jobs, kept, stale, subset=subset)
+        use_tool_caches(opts.out)
+        return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
+
+
+def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict, subset: bool) -> dict | None:
+    previous = read_manifest(final) if final.exists() else {}
+    if opts.force or not up_to_date(previous, keys, subset=subset, pdf=opts.pdf, draft=opts.draft, docx=opts.docx):
+        return None
+    report.status, report.folder = "up-to-date", final
+    report.draft, report.scope, report.reused = bool(previous.get("draft")), previous.get("scope"), list(keys)
+    return {"status": "up-to-date", "message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
+            "folder": final, "executed": [], "reused": list(keys)}
 
 
 def _check_options(opts: RunOptions) -> None:
@@ -185,7 +178,8 @@ def _check_material(ds, baseline: str, followup: str, *, draft: bool) -> list:
     return missing
 
 
-def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
+def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=((), {}, None)) -> dict:
+    kept_jobs, kept_keys, scope = kept
     os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     work = opts.out / RUNS_SUBDIR / f"{final.name}.{uuid.uuid4().hex[:12]}"
     (work / "notebooks").mkdir(parents=True)
@@ -195,20 +189,31 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
         and (final / "notebooks" / f"{j.name}.ipynb").exists()
     ]
     pending = [j for j in jobs if j not in reuse]
+    report.executed, report.reused = [j.name for j in pending], [j.name for j in reuse]
+    report.draft, report.scope = bool(missing), scope
+    if kept_jobs:
+        report.say(f"keeping {len(kept_jobs)} profile(s) of the previous publication that this run does not build")
+    if scope and scope["profiles_stale"]:
+        report.warn(f"{len(scope['profiles_stale'])} kept profile(s) were built from earlier inputs "
+                    f"({', '.join(scope['profiles_stale'][:5])}{', ...' if len(scope['profiles_stale']) > 5 else ''}); "
+                    "a run without --municipality and --no-profiles rebuilds them")
     entries = {}
     try:
-        for job in reuse:
+        for job in [*reuse, *kept_jobs]:
             entry = dict(prev_entries[job.name])
-            for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", [])]:
+            for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", []),
+                        *([profile_file(job)] if job in kept_jobs else [])]:
                 link_file(final / rel, work / rel)
             _review_page(job, work, final)
             entries[job.name] = entry
-        entries.update(_execute(opts, pending, work, final))
+        entries.update(_execute(opts, report, pending, work, final))
+        every = _in_data_order(data, [*jobs, *kept_jobs])
         labels = data.item_labels()
-        documents = _export(opts, jobs, pending, work, final, previous, labels, draft=bool(missing))
-        manifest = build_manifest(opts, data, jobs, keys, entries, documents, final)
-        manifest["draft"] = bool(missing)
-        manifest["missing"] = [m.describe() for m in missing]
+        documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing))
+        documents.update({profile_file(j): [j.name] for j in kept_jobs})
+        manifest = build_manifest(opts, data, every, {**keys, **kept_keys}, entries, documents, final)
+        manifest.update(status="built", draft=bool(missing), missing=[m.describe() for m in missing],
+                        scope=scope, complete=bool(scope and scope["complete"]))
         if opts.pdf:
             from ..memo.browser import print_pdf
 
@@ -221,25 +226,39 @@ def _build(opts, data, jobs, keys, previous, final, missing=()) -> dict:
 
             write_change_report(final, work, previous, manifest)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _write_index(work, jobs, labels, draft=bool(missing))  # last: it links the PDF and the change report
-    except BaseException:
+        write_index(work, every, labels, draft=bool(missing))  # last: it links the PDF and the change report
+        report.say(f"publishing {final}")
+        report.write_log(work)
+    except BaseException as exc:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
         failed.parent.mkdir(parents=True, exist_ok=True)
+        report.status = "failed"
         if work.exists():
             os.rename(work, failed)
-            _log(opts, f"nothing published; the partial run is kept in {failed}")
+            report.folder = failed
+            report.say(f"nothing published; the partial run is kept in {failed}")
+            report.lines.append(f"error: {exc}" if str(exc) else f"error: {type(exc).__name__}")
+            report.write_log(failed)
         raise
     publish_folder(work, final)
     shutil.rmtree(opts.out / FAILED_SUBDIR / final.name, ignore_errors=True)
+    report.status, report.folder = "built", final
     message = (f"wrote {'a DRAFT to ' if missing else ''}{final} "
                f"({len(pending)} notebook(s) executed, {len(reuse)} reused"
                f"{f'; {len(missing)} missing part(s) shown as Mangler' if missing else ''}): "
                f"{final / 'memo.html'}, index: {final / 'index.html'}")
-    return {"message": message, "folder": final, "executed": [j.name for j in pending], "reused": [j.name for j in reuse]}
+    return {"status": "built", "message": message, "folder": final, "executed": report.executed,
+            "reused": report.reused}
 
 
-def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
+def _in_data_order(data: DataFolder, jobs: list[Job]) -> list[Job]:
+    """The memo's jobs in plan order, then the profiles in the data's order of municipalities."""
+    order = {f"profile:{m}": i for i, m in enumerate(data.municipalities())}
+    return sorted(jobs, key=lambda j: -1 if j.document == "memo" else order.get(j.document, len(order)))
+
+
+def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Path) -> dict:
     """Execute ``pending`` in parallel; return their manifest entries."""
     if not pending:
         return {}
@@ -256,7 +275,7 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
         )
         for j in pending
     ]
-    progress = Progress(total=len(tasks), quiet=opts.quiet)
+    progress = Progress(total=len(tasks), quiet=report.quiet, record=report.event)
     by_name = {j.name: j for j in pending}
     # Each finished notebook is finalised (and a profile exported) in a
     # background thread while the kernels go on, instead of all at the end.
@@ -280,7 +299,7 @@ def _execute(opts, pending: list[Job], work: Path, final: Path) -> dict:
         first = failures[0].error
         if len(failures) > 1:
             others = ", ".join(r.name for r in failures[1:])
-            raise ExecutionError(first.notebook, first.cell, f"{first.error} (also failed: {others})")
+            raise type(first)(first.notebook, first.cell, f"{first.error} (also failed: {others})")
         raise first
     entries = {}
     for r in results:
@@ -303,7 +322,7 @@ def _after_job(job: Job, work: Path, final: Path) -> tuple[list[str], dict]:
     writes, timing = _finalise_notebook(work / "notebooks" / f"{job.name}.ipynb", work, final)
     _review_page(job, work)
     if job.document.startswith("profile:"):
-        _export_profile(job, work)
+        export_profile(job, work)
     return writes, timing
 
 
@@ -339,54 +358,3 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
             writes += output.get("metadata", {}).get("evaluation", {}).get("writes", [])
     write_text_atomically(path, nbformat.writes(nb) + "\n")
     return sorted(set(writes)), timing
-
-
-def _export(opts, jobs: list[Job], pending: list[Job], work: Path, final: Path, previous: dict,
-            labels: dict[str, str], *, draft: bool = False) -> dict:
-    """Export the memo and the profiles; reuse unchanged ones.
-
-    Cells tagged ``review`` are left out by :func:`evaluation.memo.export.export_html`."""
-    from ..memo import export
-
-    changed = {j.name for j in pending}
-    memo_jobs = [j for j in jobs if j.document == "memo"]
-    documents = {}
-    if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
-        title = ("Udkast: " if draft else "") + MEMO_TITLE
-        merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
-        merged = add_source_links(merged, [(f"notebooks/{j.name}.ipynb", describe_job(j, labels)) for j in memo_jobs])
-        export.export_html(merged, work / "memo.html", title=title,
-                           links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
-    else:
-        link_file(final / "memo.html", work / "memo.html")
-    documents["memo.html"] = [j.name for j in memo_jobs]
-    profile_jobs = [j for j in jobs if j.document.startswith("profile:")]
-    for job in profile_jobs:
-        rel = profile_file(job)
-        if job.name in changed or not (final / rel).exists():
-            if not (work / rel).exists():  # normally exported as soon as it finished
-                _export_profile(job, work)
-        else:
-            link_file(final / rel, work / rel)
-        documents[rel] = [job.name]
-    return documents
-
-
-def _export_profile(job: Job, work: Path) -> None:
-    """Export one executed profile notebook as ``profiles/<slug>.html``."""
-    from ..memo import export
-
-    rel = profile_file(job)
-    nb = export.merge_notebooks([work / "notebooks" / f"{job.name}.ipynb"], title=job.parameters["municipality"])
-    nb = add_source_links(nb, [(f"../notebooks/{job.name}.ipynb", describe_job(job, {}))])  # a profile names its municipality, no item
-    (work / "profiles").mkdir(exist_ok=True)
-    export.export_html(nb, work / rel, title=f"Profil: {job.parameters['municipality']} – {MEMO_TITLE}",
-                       links=[("Oversigt over alle filer fra kørslen", "../index.html"), (f"Notatet: {MEMO_TITLE}", "../memo.html")])
-
-
-
-def _write_index(work: Path, jobs: list[Job], labels: dict[str, str], *, draft: bool = False) -> None:
-    from ..memo import export
-
-    title = ("Udkast: " if draft else "") + f"Oversigt over kørslen: {MEMO_TITLE}"
-    export.render_index(index_entries(work, jobs, labels, profile_file=profile_file), work / "index.html", title=title)

@@ -20,10 +20,12 @@ _WORDS = {"start": "started", "finish": "done", "fail": "FAILED"}
 class Progress:
     """Receives ``event(kind, name, **info)`` calls from the executor.
 
-    ``kind`` is ``"start"``, ``"finish"`` or ``"fail"``.
+    ``kind`` is ``"start"``, ``"finish"`` or ``"fail"``.  ``record``, if
+    given, is called as ``record(kind, name, line, **info)`` with the plain
+    log line of every event, also when quiet or drawing a bar.
     """
 
-    def __init__(self, total: int, *, stream=None, quiet: bool = False, width: int = 24):
+    def __init__(self, total: int, *, stream=None, quiet: bool = False, width: int = 24, record=None):
         self.total = total
         self.stream = stream or sys.stderr
         self.quiet = quiet
@@ -32,6 +34,7 @@ class Progress:
         self.running: list[str] = []
         self.start = time.monotonic()
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.record = record
         self._lock = threading.Lock()
 
     def elapsed(self) -> str:
@@ -47,12 +50,15 @@ class Progress:
                 if name in self.running:
                     self.running.remove(name)
                 self.done += 1
+            line = f"[{self.done}/{self.total} {self.elapsed()}] {_WORDS[kind]}: {name}"
+            if self.record is not None:
+                self.record(kind, name, line, **info)
             if self.quiet:
                 return
             if self.tty:
                 self._draw()
             else:
-                print(f"[{self.done}/{self.total} {self.elapsed()}] {_WORDS[kind]}: {name}", file=self.stream, flush=True)
+                print(line, file=self.stream, flush=True)
 
     def _draw(self) -> None:
         filled = int(self.width * self.done / max(self.total, 1))

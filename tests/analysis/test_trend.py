@@ -116,6 +116,32 @@ def test_friedman_complete_cases_only_and_matches_scipy(toy):
     assert out.loc["b", "n_complete"] == 5 and math.isnan(out.loc["b", "p_value"])
 
 
+def test_friedman_on_a_large_panel_batches_its_resamples_without_changing_p(responses_from, monkeypatch):
+    """Many municipalities: scipy's default computes all 9,999 resamples at
+    once (about 3 GB at 1,000); in batches the p-value is the same (the same
+    seeded permutations in the same order), compared with one call in larger batches."""
+    from evaluation.analysis import trend as trend_module
+
+    rng = np.random.default_rng(7)
+    codes = {(r, "x"): {f"M{i}": int(c) for i, c in enumerate(rng.integers(1, 5, 400))} for r in ("r1", "r2", "r3")}
+    batches = []
+    real = trend_module.stats.permutation_test
+
+    def recording(*args, **kwargs):
+        batches.append(kwargs["batch"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trend_module.stats, "permutation_test", recording)
+    row = friedman(responses_from(codes), ["r1", "r2", "r3"]).iloc[0]
+    assert batches == [500] and 500 * 400 <= trend_module.PERMUTATION_BATCH_VALUES
+    names = sorted(codes[("r1", "x")])  # the order friedman's wide table has
+    samples = [np.array([codes[(r, "x")][m] for m in names], dtype=float) for r in ("r1", "r2", "r3")]
+    whole = real(samples, lambda *s, axis: sps.friedmanchisquare(*s, axis=axis).statistic, permutation_type="samples",
+                 vectorized=True, n_resamples=trend_module.PERMUTATION_RESAMPLES, alternative="greater",
+                 rng=np.random.default_rng(trend_module.PERMUTATION_SEED), batch=2000)
+    assert row["p_permutation"] == whole.pvalue
+
+
 def test_friedman_needs_three_rounds_and_two_municipalities(toy, responses_from):
     two = friedman(toy, ["r1", "r2"], "a").iloc[0]
     assert two["n_rounds"] == 2 and math.isnan(two["statistic"])

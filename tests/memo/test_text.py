@@ -414,15 +414,23 @@ def test_summary_sentences_rose_held_fell():
 
 def test_summary_sentences_significant_changes_carry_their_direction_and_the_family():
     comparison = make_comparison([
-        {"item": "a", "significant": True, "n_family": 2},
-        {"item": "b", "direction": "fell", "mean_change": -0.6, "significant": True, "n_family": 2},
+        {"item": "a", "significant": True, "n_family": 3},
+        {"item": "b", "direction": "fell", "mean_change": -0.6, "significant": True, "n_family": 3},
+        {"item": "c", "significant": True, "n_family": 3},
     ])
     assert summary(comparison) == [
-        "Ved opfølgningen lå kommunernes gennemsnit højere på alfa og lavere på beta sammenlignet med slutmålingen.",
-        "Fremgangen gælder altså ikke begge parametre: beta lå lavere end før.",
-        "Efter Holm-korrektion for 2 sammenligninger er stigningen på alfa og faldet på beta statistisk "
+        "Ved opfølgningen lå kommunernes gennemsnit højere på alfa og gamma og lavere på beta sammenlignet med "
+        "slutmålingen.",
+        "Fremgangen gælder altså ikke alle 3 parametre: beta lå lavere end før.",
+        "Efter Holm-korrektion for 3 sammenligninger er stigningerne på alfa og gamma og faldet på beta statistisk "
         "signifikante på 5 %-niveau.",
     ]
+
+
+def test_summary_sentences_two_parameters_say_begge():
+    comparison = make_comparison([{"item": "a", "n_family": 2},
+                                  {"item": "b", "direction": "fell", "mean_change": -0.6, "n_family": 2}])
+    assert "Fremgangen gælder altså ikke begge parametre: beta lå lavere end før." in summary(comparison)
 
 
 def test_summary_sentences_held_and_fell_do_not_speak_of_progress():

@@ -289,9 +289,12 @@ def check_summary(sentences, f_by_label):
         said = next((s for s in sentences if s.startswith(lead)), None)
         if sig:
             listed = said[len(lead):said.index(" statistisk signifikant")]
-            nouns = {"rose": "stigningen", "fell": "faldet", "small": "den lille ændring", "mixed": "ændringen"}
-            assert listed == tx.join(f"{nouns[f_by_label[lab]['kind']]} på {lab}" for lab in f_by_label
-                                     if lab in sig), (said, sig)
+            nouns = {"rose": ("stigningen", "stigningerne"), "fell": ("faldet", "faldene"),
+                     "small": ("den lille ændring", "de små ændringer"), "mixed": ("ændringen", "ændringerne")}
+            groups = [[lab for lab in f_by_label if lab in sig and f_by_label[lab]["kind"] == kind] for kind in nouns]
+            assert listed == tx.join(f"{nouns[kind][len(g) > 1]} på {tx.join(g)}"
+                                     for kind, g in zip(nouns, groups) if g), (said, sig)
+            assert said.endswith(f"statistisk {'signifikante' if len(sig) > 1 else 'signifikant'} på 5 %-niveau.")
         else:
             assert said is None
             assert (f"efter Holm-korrektion for {m_family} sammenligninger, så de kan skyldes" in text if m_family > 1

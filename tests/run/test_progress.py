@@ -98,3 +98,18 @@ def test_unknown_event_kind_is_refused_before_counting():
         progress.event("retry", "a")
     assert progress.done == 0
     assert stream.getvalue() == ""
+
+
+@pytest.mark.parametrize("stream, quiet", [(io.StringIO(), False), (TtyStream(), False), (io.StringIO(), True)])
+def test_every_event_is_recorded_as_a_plain_line_also_on_a_terminal_or_when_quiet(stream, quiet):
+    recorded = []
+    progress = Progress(total=3, stream=stream, quiet=quiet,
+                        record=lambda kind, name, line, **info: recorded.append((kind, name, line, info)))
+    run_events(progress)
+    assert [(k, n) for k, n, _, _ in recorded] == [
+        ("start", "01_introduktion"), ("start", "02_konklusion"), ("finish", "01_introduktion"),
+        ("fail", "02_konklusion"), ("start", "03_planstatus"), ("finish", "03_planstatus")]
+    assert re.fullmatch(rf"\[3/3{ELAPSED}\] done: 03_planstatus", recorded[-1][2])
+    assert all("\r" not in line for _, _, line, _ in recorded)
+    if quiet:
+        assert stream.getvalue() == ""

@@ -43,6 +43,13 @@ DIRECTION_WORDS = {
 }
 #: The noun for a change of each direction ("Stigningen er ...").
 _CHANGE_NOUN = {"rose": "stigningen", "fell": "faldet", "held": "ændringen"}
+#: Singular and plural nouns for the significant changes of each kind, in the order they are named.
+_KIND_NOUNS = {
+    "rose": ("stigningen", "stigningerne"),
+    "fell": ("faldet", "faldene"),
+    "small": ("den lille ændring", "de små ændringer"),
+    "mixed": ("ændringen", "ændringerne"),
+}
 _TOLERANCE = 1e-9
 
 
@@ -218,13 +225,12 @@ def _significance_summary(compared, labels, alpha, held_band) -> list[str]:
     if not (changed > 0).any():
         return []
     level = f"{percent(alpha)}-niveau"
-    described = []
+    by_kind = {kind: [] for kind in _KIND_NOUNS}
     for _, row in compared[compared["significant"].astype(bool)].iterrows():
-        kind = held_kind(row, held_band)
-        noun = {"small": "den lille ændring", "mixed": "ændringen"}.get(kind, _CHANGE_NOUN[row["direction"]])
-        described.append(f"{noun} på {esc(labels[row['item']].lower())}")
+        by_kind[held_kind(row, held_band) or row["direction"]].append(esc(labels[row["item"]].lower()))
+    described = [f"{_KIND_NOUNS[kind][len(names) > 1]} på {join(names)}" for kind, names in by_kind.items() if names]
     if described:
-        adjective = "signifikant" if len(described) == 1 else "signifikante"
+        adjective = "signifikant" if sum(map(len, by_kind.values())) == 1 else "signifikante"
         lead = f"Efter Holm-korrektion for {m} sammenligninger er " if m > 1 else "Her er "
         return [f"{lead}{join(described)} statistisk {adjective} på {level}."]
     if m > 1:

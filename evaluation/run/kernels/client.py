@@ -171,6 +171,16 @@ class IpcKernelManager(AsyncKernelManager):
         # process has ended; a killed kernel ends within milliseconds.
         await super()._async_wait(pollinterval=min(pollinterval, EXIT_POLL_SECONDS))
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts a kernel before it shuts it down.  Ours
+        # are stopped once their last cell has replied, so the interrupt only
+        # made some kernels log "KeyboardInterrupt caught in kernel" as an
+        # ERROR on a successful run.  Interrupts at any other time (a cell
+        # timeout) go through.
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.kernel_env:
             kw["env"] = {**kw.get("env", os.environ), **self.kernel_env}

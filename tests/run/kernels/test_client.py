@@ -85,3 +85,27 @@ def test_waiting_for_a_stopped_kernel_checks_often(monkeypatch):
     monkeypatch.setattr(jc_manager.asyncio, "sleep", sleep)
     asyncio.run(manager._async_wait())
     assert sleeps == [EXIT_POLL_SECONDS] * 3
+
+
+def test_shutting_down_sends_no_interrupt_but_a_timeout_still_may(monkeypatch):
+    """jupyter_client interrupts before every shutdown; the kernel then logged
+    "KeyboardInterrupt caught in kernel" on successful runs."""
+    manager = IpcKernelManager()
+    interrupts, killed = [], []
+
+    async def interrupt(self):
+        interrupts.append(self.shutting_down)
+
+    async def kill(*args, **kwargs):
+        killed.append(True)
+
+    monkeypatch.setattr(jc_manager.KernelManager, "_async_interrupt_kernel", interrupt)
+    monkeypatch.setattr(IpcKernelManager, "has_kernel", property(lambda self: True))
+    monkeypatch.setattr(manager, "_async_kill_kernel", kill)
+    monkeypatch.setattr(manager, "_async_wait", lambda *a, **k: asyncio.sleep(0))
+    monkeypatch.setattr(manager, "cleanup_resources", lambda *a, **k: None)
+    monkeypatch.setattr(manager, "_async_cleanup_resources", lambda *a, **k: asyncio.sleep(0), raising=False)
+    asyncio.run(manager._async_interrupt_kernel())  # as after a cell timeout
+    assert interrupts == [False]
+    asyncio.run(manager._async_shutdown_kernel(now=True))
+    assert killed == [True] and interrupts == [False]

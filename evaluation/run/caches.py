@@ -1,0 +1,61 @@
+"""Where the libraries a run uses keep their caches and configuration.
+
+Matplotlib (its font list) and IPython (its profile and history) write into
+the user's home by default.  A run points them at a folder this tool owns:
+``$XDG_CACHE_HOME/evaluation`` (default ``~/.cache/evaluation``) when that
+can be written, else ``<output folder>/.cache``.  So a read-only home (a
+container, a CI runner) costs no warnings, no time and no files in the
+temporary folder.  A variable the user has set already is left alone.
+
+Matplotlib builds its font list on first use, with a timer thread that
+would keep the kernels from forking off a preloaded server; a fresh cache
+folder therefore gets its font list from a short child process first.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["cache_dir", "use_tool_caches", "CACHE_VARIABLES"]
+
+#: The variable each library reads, and the sub-folder it gets.
+CACHE_VARIABLES = {"MPLCONFIGDIR": "matplotlib", "IPYTHONDIR": "ipython"}
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def cache_dir(out: Path) -> Path:
+    """The tool's cache folder: under the platform's cache folder, else ``out/.cache``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "evaluation"
+    if os.path.isabs(base) and _writable(folder):
+        return folder
+    return out / ".cache"
+
+
+def use_tool_caches(out: Path) -> dict[str, str]:
+    """Set the cache variables of this process (inherited by its kernels) where unset.
+
+    Returns the variables set.
+    """
+    unset = [name for name in CACHE_VARIABLES if not os.environ.get(name)]
+    if not unset:
+        return {}
+    root = cache_dir(out)
+    chosen = {}
+    for name in unset:
+        folder = root / CACHE_VARIABLES[name]
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ[name] = chosen[name] = str(folder)
+    if "MPLCONFIGDIR" in chosen and not any(Path(chosen["MPLCONFIGDIR"]).glob("fontlist-*.json")):
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=os.environ.copy(),
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return chosen

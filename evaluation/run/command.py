@@ -1,0 +1,153 @@
+"""``evaluation run`` on the command line: its options, console, exit codes and ``--json``.
+
+Standard output carries the result: one line saying what was written (or
+nothing with ``--quiet``), or with ``--json`` exactly one JSON object (see
+:mod:`evaluation.run.result`) for every outcome.  Progress, warnings and
+errors go to standard error; ``--quiet`` leaves only errors there.
+SIGTERM is handled like Ctrl-C (the partial work is kept in ``failed/``)
+and exits 143; Ctrl-C exits 130.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from .. import config
+from ..exceptions import EXIT_CODES, EvaluationError, ExecutionError, ParameterError, Terminated
+
+__all__ = ["add_run_arguments", "exit_code_epilog", "run_command", "usage_error_result"]
+
+
+def exit_code_epilog() -> str:
+    """The exit-code table shown at the end of ``--help``."""
+    width = max(len(str(code)) for code in EXIT_CODES)
+    return "exit codes:\n" + "\n".join(f"  {str(code).rjust(width)}  {text}" for code, text in EXIT_CODES.items())
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of ``evaluation run``."""
+    p.add_argument("--data", help="data folder (default: the bundled data/)")
+    p.add_argument("--baseline", help="baseline round key (default: the second-to-last round)")
+    p.add_argument("--followup", help="follow-up round key (default: the last round)")
+    p.add_argument("--out", help="output folder (default: outputs/)")
+    p.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="re-execute every notebook even if its inputs are unchanged")
+    p.add_argument("--no-profiles", action="store_true",
+                   help="skip the municipality profiles (profiles already published are kept)")
+    p.add_argument("--municipality", action="append",
+                   help="build the profile of this municipality only (repeatable; the other published "
+                   "profiles are kept)")
+    p.add_argument("--timeout", type=float, default=300,
+                   help="seconds a cell may run (default: 300); exceeding it exits 124")
+    p.add_argument("--pdf", action="store_true", help="also print the memo to memo.pdf with Chromium")
+    p.add_argument("--docx", action="store_true",
+                   help="also write the memo (memo.docx) and each profile as Word documents, through pandoc")
+    p.add_argument("--draft", action="store_true",
+                   help="build even when plan status, participation or narrative is missing: each missing part "
+                   "becomes a 'Mangler:' box and the memo, index and manifest say it is a draft")
+    p.add_argument("--show-names", action="store_true",
+                   help="profiles show real names from data/private/names.csv (the memo, index and tables never do)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object describing the outcome on standard output, and nothing else there")
+    p.add_argument("--quiet", action="store_true", help="print only errors")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait up to SECONDS for another run's lock on the same output (default: 0, exit 3 at once)")
+    p.add_argument("--archive", metavar="FILE.zip",
+                   help="also write the published folder as one zip file (e.g. for an artifact upload)")
+
+
+def _options(args):
+    from .pipeline import RunOptions
+
+    if not args.wait >= 0:
+        raise ParameterError(f"--wait must be a number of seconds of at least 0; got {args.wait!r}")
+    if args.archive is not None:
+        archive = Path(args.archive)
+        if archive.suffix.lower() != ".zip":
+            raise ParameterError(f"--archive must name a .zip file; got {args.archive!r}")
+        if not archive.resolve().parent.is_dir():
+            raise ParameterError(f"--archive: the folder {archive.resolve().parent} does not exist")
+    return RunOptions(
+        data=config.data_dir(args.data),
+        out=Path(args.out).resolve() if args.out else config.OUTPUTS_DIR,
+        baseline=args.baseline or "",
+        followup=args.followup or "",
+        jobs=args.jobs,
+        force=args.force,
+        profiles=not args.no_profiles,
+        municipalities=tuple(args.municipality or ()),
+        timeout=args.timeout,
+        pdf=args.pdf,
+        docx=args.docx,
+        quiet=args.quiet,
+        show_names=args.show_names,
+        draft=args.draft,
+        wait=args.wait,
+    )
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def _exit_code(exc: BaseException) -> int:
+    if isinstance(exc, KeyboardInterrupt):
+        return getattr(exc, "exit_code", 130)
+    if isinstance(exc, EvaluationError):
+        return exc.exit_code
+    return 1
+
+
+def run_command(args) -> int:
+    """Entry point of ``evaluation run``: returns the exit code."""
+    from .result import RunReport, result_object
+
+    report = RunReport(quiet=args.quiet)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous_handler = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    error, message = None, ""
+    try:
+        opts = _options(args)
+        from .pipeline import run
+
+        message = run(opts, report)["message"]
+        if args.archive:
+            from .publish import write_archive
+
+            report.archive = write_archive(report.folder, Path(args.archive).resolve())
+    except BaseException as exc:  # every outcome ends in an exit code and, with --json, a result
+        if isinstance(exc, SystemExit):
+            raise
+        error = exc
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous_handler)
+    code = 0 if error is None else _exit_code(error)
+    if error is not None:
+        if isinstance(error, (KeyboardInterrupt, ExecutionError)) or code == 1:
+            report.status = "failed"
+        if not isinstance(error, (EvaluationError, KeyboardInterrupt)):
+            traceback.print_exception(error, file=sys.stderr)
+        text = "interrupted" if isinstance(error, KeyboardInterrupt) and code == 130 else \
+            "terminated" if isinstance(error, Terminated) else f"error: {error}"
+        print(text, file=sys.stderr, flush=True)
+    if args.json:
+        if message:
+            report.say(message)
+        print(json.dumps(result_object(report, code, error), ensure_ascii=False, indent=2), flush=True)
+    elif message and not args.quiet:
+        print(message, flush=True)
+    return code
+
+
+def usage_error_result() -> str:
+    """The ``--json`` result of a command line argparse refused (exit 2)."""
+    from .result import RunReport, result_object
+
+    return json.dumps(result_object(RunReport(), 2, ParameterError("invalid arguments (the message is on standard error)")),
+                      ensure_ascii=False, indent=2)

@@ -1,0 +1,264 @@
+"""``evaluation run`` as automation runs it: headless, ``--json``, exit codes, copies.
+
+The headless run goes as a CI job would start it: no terminal, ``CI=true``,
+standard input from /dev/null, another working directory, a home that
+cannot be written to (a file, so even root cannot), an empty temporary
+folder of its own, and no cache variables.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from evaluation import config
+from evaluation.cli import build_parser
+from evaluation.exceptions import EXIT_CODES
+from evaluation.run.result import LOG_FILE, load_schema
+from test_reliability import WITH_NOTEBOOKS, gated, notebooks_with
+
+PAIR = "opfoelgning-2019_vs_slutmaaling-2018"
+PATIENCE = 600
+
+
+def validate(obj: dict) -> dict:
+    jsonschema.Draft202012Validator(load_schema()).validate(obj)
+    return obj
+
+
+def headless_env(tmp: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_CACHE_HOME", "MPLCONFIGDIR", "IPYTHONDIR")}
+    home = tmp / "home-is-a-file"
+    home.write_text("", encoding="utf-8")
+    (tmp / "tmp").mkdir(exist_ok=True)
+    env.update(HOME=str(home), TMPDIR=str(tmp / "tmp"), CI="true")
+    return env
+
+
+def evaluation(args: list[str], env: dict, cwd: Path, notebooks: Path | None = None, **kw):
+    """Start ``evaluation`` as a separate process (with other notebooks if given)."""
+    if notebooks is None:
+        cmd = [sys.executable, "-m", "evaluation", *args]
+    else:
+        cmd = [sys.executable, "-c", WITH_NOTEBOOKS, str(notebooks), *args]
+    return subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+
+
+def finished(proc) -> tuple[int, str, str]:
+    out, err = proc.communicate(timeout=PATIENCE)
+    return proc.returncode, out, err
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def headless(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("headless")
+    env, out, cwd = headless_env(tmp), tmp / "outputs", tmp / "elsewhere"
+    cwd.mkdir()
+    built = finished(evaluation(["run", "--out", str(out), "--no-profiles", "--json"], env, cwd))
+    return tmp, env, out, cwd, built
+
+
+def test_a_build_prints_one_json_object_and_nothing_else_on_stdout(headless):
+    _, _, out, _, (code, stdout, stderr) = headless
+    assert code == 0, stderr
+    result = validate(json.loads(stdout))  # the whole of stdout is the object
+    final = out / PAIR
+    assert result["status"] == "built" and result["exit_code"] == 0 and result["draft"] is False
+    assert result["paths"]["folder"] == str(final)
+    assert result["paths"]["memo"] == {"html": str(final / "memo.html")}
+    assert result["paths"]["index"] == str(final / "index.html")
+    assert result["paths"]["log"] == str(final / LOG_FILE)
+    assert len(result["paths"]["notebooks"]) == 11 == len(result["notebooks"]["executed"])
+    assert str(final / "tables" / "comparison.csv") in result["paths"]["tables"]
+    assert all(Path(p).is_file() for p in [result["paths"]["manifest"], *result["paths"]["figures"]])
+    assert result["scope"]["subset"] is True and result["scope"]["profiles"] == []
+    assert result["scope"]["complete"] is False and len(result["scope"]["profiles_missing"]) == 10
+
+
+def test_the_manifest_records_status_draft_and_scope(headless):
+    _, _, out, _, (_, stdout, _) = headless
+    manifest = json.loads((out / PAIR / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "built" and manifest["draft"] is False
+    assert manifest["scope"] == json.loads(stdout)["scope"]
+    assert manifest["complete"] is False  # no profiles: not the whole publication
+
+
+def test_a_read_only_home_costs_no_warnings_and_leaves_nothing_in_tmp(headless):
+    tmp, _, out, cwd, (code, _, stderr) = headless
+    assert code == 0
+    noisy = [line for line in stderr.splitlines() if any(w in line.lower() for w in ("warn", "error", "not a writable"))]
+    assert noisy == [], stderr
+    assert sorted(os.listdir(tmp / "tmp")) == []
+    assert list((out / ".cache" / "matplotlib").glob("fontlist-*.json")), "the caches went elsewhere"
+    assert (out / ".cache" / "ipython").is_dir()
+    assert sorted(p.name for p in cwd.iterdir()) == []
+    assert sorted(p.name for p in (out / ".runs").iterdir()) == []
+    assert not (out / "failed").exists()
+
+
+def test_run_log_holds_the_console_lines_and_timings(headless):
+    _, _, out, _, (_, _, stderr) = headless
+    log = (out / PAIR / LOG_FILE).read_text(encoding="utf-8")
+    for line in stderr.splitlines():
+        if not line.startswith("wrote "):  # said after publishing
+            assert line in log
+    assert "notebook timings (seconds):" in log and "07_metode" in log.split("timings")[1]
+
+
+def test_a_noop_reports_up_to_date_and_quiet_prints_nothing(headless):
+    tmp, env, out, cwd, _ = headless
+    code, stdout, stderr = finished(evaluation(["run", "--out", str(out), "--no-profiles", "--json"], env, cwd))
+    result = validate(json.loads(stdout))
+    assert code == 0 and result["status"] == "up-to-date" and result["notebooks"]["executed"] == []
+    assert result["paths"]["folder"] == str(out / PAIR) and len(result["notebooks"]["reused"]) == 11
+    assert finished(evaluation(["run", "--out", str(out), "--no-profiles", "--quiet"], env, cwd)) == (0, "", "")
+
+
+def test_the_publication_is_a_folder_that_copies_and_archives_whole(headless):
+    tmp, env, out, cwd, _ = headless
+    final = out / PAIR
+    assert final.is_dir() and not final.is_symlink()
+    expected = files(final)
+    with tarfile.open(tmp / "memo.tgz", "w:gz") as tar:
+        tar.add(final, arcname=PAIR)  # what `tar czf memo.tgz outputs/<pair>` stores
+    with tarfile.open(tmp / "memo.tgz") as tar:
+        tar.extractall(tmp / "untar", filter="data")
+    assert files(tmp / "untar" / PAIR) == expected
+    shutil.copytree(final, tmp / "copy", symlinks=True)  # cp -r
+    assert files(tmp / "copy") == expected
+    archive = tmp / "memo.zip"
+    code, stdout, _ = finished(evaluation(["run", "--out", str(out), "--no-profiles", "--json", "--archive",
+                                           str(archive)], env, cwd))
+    assert code == 0 and validate(json.loads(stdout))["paths"]["archive"] == str(archive)
+    with zipfile.ZipFile(archive) as zf:
+        assert {n: zf.read(n) for n in zf.namelist()} == {f"{PAIR}/{k}": v for k, v in expected.items()}
+
+
+def test_bad_input_is_refused_with_json_and_nothing_written(tmp_path, data_copy):
+    (data_copy / "rounds" / "opfoelgning-2019" / "responses.csv").write_text(
+        "municipality,item,score\nKommune A,beredskab,9\n", encoding="utf-8")
+    env = headless_env(tmp_path)
+    code, stdout, stderr = finished(evaluation(["run", "--data", str(data_copy), "--out", str(tmp_path / "o"),
+                                                "--json"], env, tmp_path))
+    result = validate(json.loads(stdout))
+    assert code == 2 and result["status"] == "refused" and result["error"]["kind"] == "data"
+    assert result["error"]["problems"] and "responses.csv" in result["error"]["problems"][0]
+    assert not (tmp_path / "o").exists() and "responses.csv" in stderr
+
+
+def test_a_usage_error_still_gives_one_json_object(capsys):
+    from evaluation.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--json", "--jobs", "many"])
+    assert info.value.code == 2
+    captured = capsys.readouterr()
+    result = validate(json.loads(captured.out))
+    assert result["status"] == "refused" and result["error"]["kind"] == "usage" and "--jobs" in captured.err
+
+
+def test_help_lists_every_exit_code():
+    text = build_parser()._subparsers._group_actions[0].choices["run"].format_help()
+    lines = [line.strip() for line in text.splitlines()]
+    table = lines[lines.index("exit codes:") + 1:]
+    assert [line.split(None, 1) for line in table] == [[str(c), m] for c, m in EXIT_CODES.items()]
+
+
+def test_readme_documents_every_exit_code():
+    readme = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| exit code |", 1)[1].split("\n\n", 1)[0]
+    assert [row.split("|")[1].strip() for row in table.splitlines()[2:]] == [str(c) for c in EXIT_CODES]
+
+
+# ------------------------------------------------------------- lock and --wait
+def test_a_held_lock_exits_3_and_wait_gives_up_after_the_time(tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    env = headless_env(tmp_path)
+    with open(out / f".{PAIR}.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code, stdout, stderr = finished(evaluation(["run", "--out", str(out), "--no-profiles", "--json"], env, tmp_path))
+        assert code == 3 and validate(json.loads(stdout))["error"]["kind"] == "lock"
+        assert "--wait" in stderr
+        code, stdout, stderr = finished(evaluation(["run", "--out", str(out), "--no-profiles", "--json", "--wait", "1"],
+                                                   env, tmp_path))
+        assert code == 3 and "waiting up to 1 s" in stderr and "waited 1 s" in stderr
+    assert sorted(p.name for p in out.iterdir()) == [f".{PAIR}.lock"]
+
+
+def test_wait_outlasts_a_concurrent_run_and_finds_its_output(tmp_path):
+    """The second run waits for the first one's lock, then finds its output up to date."""
+    started, gate = tmp_path / "started", tmp_path / "gate-open"
+    notebooks = notebooks_with(tmp_path, gated(started, gate))
+    env, out = headless_env(tmp_path), tmp_path / "o"
+    first = evaluation(["run", "--out", str(out), "--no-profiles"], env, tmp_path, notebooks)
+    try:
+        while not started.exists():
+            assert first.poll() is None, first.communicate()
+            time.sleep(0.05)
+        with open(tmp_path / "second.err", "w") as err:
+            second = subprocess.Popen([sys.executable, "-c", WITH_NOTEBOOKS, str(notebooks), "run", "--out", str(out),
+                                       "--no-profiles", "--json", "--wait", str(PATIENCE)], cwd=tmp_path, env=env,
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err, text=True)
+            while "waiting up to" not in (tmp_path / "second.err").read_text(encoding="utf-8"):
+                assert second.poll() is None, second.communicate()
+                time.sleep(0.05)
+    finally:
+        gate.touch()
+    assert finished(first)[0] == 0
+    stdout, _ = second.communicate(timeout=PATIENCE)
+    result = validate(json.loads(stdout))
+    assert second.returncode == 0 and result["status"] == "up-to-date", (tmp_path / "second.err").read_text()
+
+
+# ------------------------------------------------ failures, timeouts, signals
+@pytest.mark.parametrize("source, extra, code, kind", [
+    ('raise RuntimeError("boom")', [], 1, "notebook"),
+    ("import time\ntime.sleep(60)", ["--timeout", "1"], 124, "timeout"),
+])
+def test_a_failed_or_timed_out_notebook_has_its_own_exit_code_and_log(source, extra, code, kind, tmp_path):
+    notebooks = notebooks_with(tmp_path, source)
+    env, out = headless_env(tmp_path), tmp_path / "o"
+    rc, stdout, stderr = finished(evaluation(["run", "--out", str(out), "--no-profiles", "--jobs", "1", "--json",
+                                              *extra], env, tmp_path, notebooks))
+    result = validate(json.loads(stdout))
+    assert rc == code and result["exit_code"] == code and result["status"] == "failed", stderr
+    assert result["error"]["kind"] == kind and result["error"]["cell"] == 3
+    failed = out / "failed" / PAIR
+    assert result["paths"]["folder"] == str(failed) and result["paths"]["log"] == str(failed / LOG_FILE)
+    log = (failed / LOG_FILE).read_text(encoding="utf-8")
+    assert "FAILED: 01_introduktion" in log and result["error"]["message"] in log
+    assert not (out / PAIR).exists()
+
+
+@pytest.mark.parametrize("signum, code, kind", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_a_signal_ends_the_run_with_its_exit_code(signum, code, kind, tmp_path):
+    started = tmp_path / "started"
+    notebooks = notebooks_with(tmp_path, f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(600)\n")
+    env, out = headless_env(tmp_path), tmp_path / "o"
+    proc = evaluation(["run", "--out", str(out), "--no-profiles", "--jobs", "1", "--json"], env, tmp_path, notebooks)
+    while not started.exists():
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    rc, stdout, stderr = finished(proc)
+    result = validate(json.loads(stdout))
+    assert rc == code and result["status"] == "failed" and result["error"]["kind"] == kind, stderr
+    assert not (out / PAIR).exists() and (out / "failed" / PAIR / LOG_FILE).is_file()
+    assert sorted(os.listdir(tmp_path / "tmp")) == []
