@@ -221,7 +221,7 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             manifest["pdf"] = True
         if opts.docx:
             write_word_documents(work, final, manifest)
-        if previous.get("complete"):  # a run replaces a publication of the same pair
+        if previous.get("notebooks"):  # a run replaces a publication of the same pair
             from .changes import write_change_report
 
             write_change_report(final, work, previous, manifest)
