@@ -227,7 +227,7 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             write_change_report(final, work, previous, manifest)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         write_index(work, every, labels, draft=bool(missing))  # last: it links the PDF and the change report
-        report.say(f"publishing {final}")
+        report.say(f"publishing {config.project_relative(final)}")  # the log names no absolute folder
         report.write_log(work)
     except BaseException as exc:
         failed = opts.out / FAILED_SUBDIR / final.name
