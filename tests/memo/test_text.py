@@ -18,9 +18,8 @@ import pytest
 from evaluation import config
 from evaluation.memo import text as tx
 from evaluation.analysis.ceiling import ceiling_explains, ceiling_municipalities, ceiling_table, headroom
-from evaluation.analysis.compare import (
-    answer_moves, compare_by_mode, compare_rounds, paired_scores, score_distribution,
-)
+from evaluation.analysis.compare import compare_by_mode, compare_rounds, paired_scores
+from evaluation.analysis.distribution import answer_moves, score_distribution
 from evaluation.memo.context import MODE_LABELS, PHASE_LABELS, STATUS_LABELS
 from evaluation.data import load_dataset
 from evaluation.analysis.trend import group_profile, plan_status_summary, trend

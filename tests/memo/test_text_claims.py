@@ -26,7 +26,8 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.ceiling import ceiling_explains, ceiling_table, headroom
-from evaluation.analysis.compare import answer_moves, compare_by_mode, compare_rounds, paired_scores, score_distribution
+from evaluation.analysis.compare import compare_by_mode, compare_rounds, paired_scores
+from evaluation.analysis.distribution import answer_moves, score_distribution
 from evaluation.analysis.stats import min_changed
 from evaluation.data import load_dataset
 from evaluation.memo import text as tx

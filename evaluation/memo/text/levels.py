@@ -179,7 +179,7 @@ def distribution_sentence(distribution, *, label: str, baseline: str, followup: 
     ``distribution`` holds ``score_distribution`` rows of the two rounds;
     ``moves`` (optional) counts the municipalities answering both rounds:
     ``n_up``, ``n_down`` (valid answers both times) and ``n_dont_know_changed``
-    (moved to or from "ved ikke"), as :func:`evaluation.analysis.compare.answer_moves`
+    (moved to or from "ved ikke"), as :func:`evaluation.analysis.distribution.answer_moves`
     returns them.  A distribution can stay the same while municipalities swap
     answers; the sentence then says both.
     """
