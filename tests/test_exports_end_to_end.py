@@ -83,6 +83,6 @@ def test_plan_status_and_participation_from_the_export_reach_the_memo(imported, 
                  "--baseline", keys[-1], "--followup", "runde-2027"]) == 0
     text = re.sub(r"<[^>]+>", "", (out / f"runde-2027_vs_{keys[-1]}" / "memo.html").read_text(encoding="utf-8"))
     # The bundled follow-up's participation.csv: A-E interviewed, F-J answered the survey.
-    assert "Ved runden 2027 deltog 10 kommuner: 5 blev interviewet, og 5 besvarede spørgeskemaet." in text
+    assert "Ved runden 2027 deltog ti kommuner: fem blev interviewet, og fem besvarede spørgeskemaet." in text
     assert "Mangler: deltagelsen" not in text
     assert "Mangler: planstatus for runden 2027" not in text
