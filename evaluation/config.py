@@ -26,6 +26,9 @@ __all__ = [
     "project_relative",
     "CODEBOOK_FILE",
     "codebook_path",
+    "ROOT_VARIABLE",
+    "kernel_environment",
+    "check_kernel_package",
 ]
 
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
@@ -38,6 +41,10 @@ ROUNDS_SUBDIR = "rounds"
 PRIVATE_SUBDIR = "private"
 #: The codebook of the interview codings, at the top of the data folder.
 CODEBOOK_FILE = "codebook.yml"
+
+#: The variable through which ``evaluation run`` tells its kernels which
+#: checkout's package it fingerprinted (see :func:`kernel_environment`).
+ROOT_VARIABLE = "EVALUATION_PROJECT_ROOT"
 
 #: The answer code that means "ved ikke" (don't know): a missing answer.
 DONT_KNOW_CODE = 0
@@ -89,3 +96,27 @@ def project_relative(path: str | os.PathLike) -> str:
     True
     """
     return PurePath(os.path.relpath(Path(path).absolute(), PROJECT_ROOT)).as_posix()
+
+
+def kernel_environment() -> dict[str, str]:
+    """Variables that make a kernel import this checkout's package.
+
+    A kernel finds ``evaluation`` on its own ``sys.path``, which, for an
+    interpreter shared by two checkouts, may lead to the other checkout.
+    ``PYTHONPATH`` puts this project's root first, and :data:`ROOT_VARIABLE`
+    lets the kernel check it (:func:`check_kernel_package`).
+    """
+    before = os.environ.get("PYTHONPATH")
+    return {"PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT), *([before] if before else [])]),
+            ROOT_VARIABLE: str(PROJECT_ROOT)}
+
+
+def check_kernel_package() -> None:
+    """Refuse to go on in a kernel that imports another checkout's package than its run fingerprinted."""
+    expected = os.environ.get(ROOT_VARIABLE)
+    if expected and Path(expected).resolve() != PROJECT_ROOT:
+        from .exceptions import ParameterError
+
+        raise ParameterError(
+            f"this kernel imports the evaluation package of {PROJECT_ROOT}, but the run that started it "
+            f"fingerprinted the one of {expected}; run each checkout with its own interpreter (its .venv)")

@@ -5,6 +5,8 @@ and carries the exit code the command line uses for it.
 """
 from __future__ import annotations
 
+import errno
+import signal
 from dataclasses import dataclass
 
 __all__ = [
@@ -16,6 +18,8 @@ __all__ = [
     "LockError",
     "CellTimeout",
     "Terminated",
+    "DiskFull",
+    "is_disk_full",
     "EXIT_CODES",
 ]
 
@@ -23,12 +27,13 @@ __all__ = [
 #: README show this table).
 EXIT_CODES = {
     0: "success: built, or already up to date",
-    1: "a notebook failed (the message names the notebook, the cell and the error)",
+    1: "a notebook failed (the message names the notebook, the cell and the error), or the disk is full",
     2: "bad input or arguments (the message names file, row, column and value); nothing written",
     3: "another run holds the lock on the same output (see --wait)",
     124: "a cell ran longer than --timeout",
+    129: "hung up (SIGHUP: the terminal closed)",
     130: "interrupted (Ctrl-C, SIGINT)",
-    143: "terminated (SIGTERM)",
+    143: "terminated (SIGTERM: e.g. a cancelled CI job)",
 }
 
 
@@ -107,6 +112,40 @@ class CellTimeout(ExecutionError):
 
 
 class Terminated(KeyboardInterrupt):
-    """The run received SIGTERM; handled like an interrupt, with its own exit code."""
+    """The run received SIGTERM (or SIGHUP); handled like an interrupt, with
+    its own exit code, 128 + the signal's number as a shell reports it."""
 
     exit_code = 143
+
+    def __init__(self, signum: int = signal.SIGTERM):
+        self.signum = int(signum)
+        self.exit_code = 128 + self.signum
+        what = "hung up" if self.signum == signal.SIGHUP else "terminated"
+        super().__init__(f"{what} ({signal.Signals(self.signum).name})")
+
+
+#: The errors of a file system that has no room left (full, or over quota).
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+class DiskFull(EvaluationError):
+    """A file could not be written because the file system holding it is full."""
+
+    exit_code = 1
+
+    def __init__(self, folder):
+        self.folder = str(folder)
+        super().__init__(f"no space left on {folder}: nothing was published, and the partial run was "
+                         "removed to free the space; make room and run again")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says that a file system is full: an :class:`OSError`
+    with that error number, or a notebook that failed with one."""
+    if isinstance(exc, DiskFull):
+        return True
+    if isinstance(exc, OSError):
+        return exc.errno in _NO_SPACE
+    if isinstance(exc, ExecutionError):
+        return any(f"[Errno {number}]" in exc.error for number in _NO_SPACE)
+    return False

@@ -1,8 +1,12 @@
-"""Paths as outputs name them (evaluation.config.project_relative / project_path)."""
+"""Paths as outputs name them (evaluation.config.project_relative / project_path), and
+which checkout's package a run's kernels import."""
 import os
 from pathlib import Path
 
+import pytest
+
 from evaluation import config
+from evaluation.exceptions import ParameterError
 
 
 def test_paths_inside_the_project_are_relative_to_its_root():
@@ -30,3 +34,20 @@ def test_project_path_reads_relative_paths_from_the_root_and_round_trips():
     assert config.project_path("/abs/olute") == Path("/abs/olute")
     for path in (config.DATA_DIR / "rounds", Path("/tmp/elsewhere/out")):
         assert config.project_path(config.project_relative(path)).resolve() == path.resolve()
+
+
+def test_kernels_are_pointed_at_this_checkouts_package(monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    env = config.kernel_environment()
+    assert env["PYTHONPATH"].split(os.pathsep) == [str(config.PROJECT_ROOT), "/elsewhere"]
+    assert env[config.ROOT_VARIABLE] == str(config.PROJECT_ROOT)
+
+
+def test_a_kernel_with_another_checkouts_package_refuses(monkeypatch, tmp_path):
+    monkeypatch.setenv(config.ROOT_VARIABLE, str(tmp_path))
+    with pytest.raises(ParameterError, match=f"fingerprinted the one of {tmp_path}"):
+        config.check_kernel_package()
+    monkeypatch.setenv(config.ROOT_VARIABLE, str(config.PROJECT_ROOT))
+    config.check_kernel_package()  # the same checkout
+    monkeypatch.delenv(config.ROOT_VARIABLE)
+    config.check_kernel_package()  # not started by a run (JupyterLab)

@@ -219,6 +219,7 @@ def open_context(data_dir: str = "", output_dir: str = "", baseline: str = "", f
     """
     from .figures import set_theme
 
+    config.check_kernel_package()  # the package the run fingerprinted, or nothing
     ds = load_dataset(config.project_path(data_dir) if data_dir else None)
     baseline, followup = resolve_pair(ds.round_keys, baseline, followup)
     out = config.project_path(output_dir) if output_dir else config.OUTPUTS_DIR / "scratch"

@@ -4,8 +4,10 @@ Standard output carries the result: one line saying what was written (or
 nothing with ``--quiet``), or with ``--json`` exactly one JSON object (see
 :mod:`evaluation.run.result`) for every outcome.  Progress, warnings and
 errors go to standard error; ``--quiet`` leaves only errors there.
-SIGTERM is handled like Ctrl-C (the partial work is kept in ``failed/``)
-and exits 143; Ctrl-C exits 130.
+SIGTERM and SIGHUP are handled like Ctrl-C: the kernels are stopped, the
+partial work is kept in ``failed/``, one line says what happened, and the
+exit code is 143, 129 or 130 (128 + the signal).  A second signal during
+that clean-up is ignored, so it is never cut short.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import traceback
 from pathlib import Path
 
 from .. import config
-from ..exceptions import EXIT_CODES, EvaluationError, ExecutionError, ParameterError, Terminated
+from ..exceptions import EXIT_CODES, DiskFull, EvaluationError, ExecutionError, ParameterError, Terminated, is_disk_full
 
 __all__ = ["add_run_arguments", "exit_code_epilog", "run_command", "usage_error_result"]
 
@@ -91,8 +93,16 @@ def _options(args):
     )
 
 
-def _terminate(signum, frame):
-    raise Terminated()
+#: The signals that stop a run cleanly.
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop(signum, frame):
+    for other in SIGNALS:  # the clean-up that follows is not interrupted
+        signal.signal(other, signal.SIG_IGN)
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt()
+    raise Terminated(signum)
 
 
 def _exit_code(exc: BaseException) -> int:
@@ -109,7 +119,9 @@ def run_command(args) -> int:
 
     report = RunReport(quiet=args.quiet)
     in_main = threading.current_thread() is threading.main_thread()
-    previous_handler = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    # A signal already ignored stays ignored (``nohup`` ignores SIGHUP, a shell's background job SIGINT).
+    previous = {s: signal.signal(s, _stop) for s in SIGNALS if signal.getsignal(s) is not signal.SIG_IGN} \
+        if in_main else {}
     error, message = None, ""
     try:
         opts = _options(args)
@@ -123,18 +135,19 @@ def run_command(args) -> int:
     except BaseException as exc:  # every outcome ends in an exit code and, with --json, a result
         if isinstance(exc, SystemExit):
             raise
-        error = exc
+        error = exc if not is_disk_full(exc) or isinstance(exc, DiskFull) else \
+            DiskFull(Path(args.out).resolve() if args.out else config.OUTPUTS_DIR)
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, previous_handler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     code = 0 if error is None else _exit_code(error)
     if error is not None:
         if isinstance(error, (KeyboardInterrupt, ExecutionError)) or code == 1:
             report.status = "failed"
         if not isinstance(error, (EvaluationError, KeyboardInterrupt)):
             traceback.print_exception(error, file=sys.stderr)
-        text = "interrupted" if isinstance(error, KeyboardInterrupt) and code == 130 else \
-            "terminated" if isinstance(error, Terminated) else f"error: {error}"
+        text = str(error) if isinstance(error, Terminated) else \
+            "interrupted" if isinstance(error, KeyboardInterrupt) else f"error: {error}"
         print(text, file=sys.stderr, flush=True)
     if args.json:
         if message:

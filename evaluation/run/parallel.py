@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import engine as _engine
 from .kernels import server as forkserver
-from ..exceptions import ExecutionError, ParameterError
+from ..exceptions import ExecutionError, ParameterError, is_disk_full
 
 __all__ = ["Job", "JobResult", "execute_many"]
 
@@ -144,6 +144,7 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
     jobs = list(jobs)
     _check(jobs, workers, engine, cwd)
     stop = threading.Event()
+    interrupted = threading.Event()  # the caller was interrupted: end quietly
     event_lock = threading.Lock()
 
     def emit(kind: str, job: Job, **info) -> None:
@@ -167,8 +168,11 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
                 env=env, server=address,
             )
         except Exception as exc:
+            if interrupted.is_set():  # its kernel was stopped on purpose
+                return JobResult(job, "skipped", None, time.perf_counter() - start)
             if not isinstance(exc, ExecutionError):
-                log.error("unexpected failure of %s", job.name, exc_info=exc)
+                if not is_disk_full(exc):  # reported as such by the caller, without a traceback
+                    log.error("unexpected failure of %s", job.name, exc_info=exc)
                 exc = ExecutionError(job.name, None, f"{type(exc).__name__}: {exc}")
             seconds = time.perf_counter() - start
             if fail_fast:
@@ -196,8 +200,15 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
         try:
             results = [future.result() for future in futures]
         except BaseException:
+            # Interrupted (Ctrl-C, SIGTERM): start nothing more, stop the fork
+            # server (it kills every kernel it forked, so the running jobs
+            # end at once) and wait for the workers, so that none writes
+            # into the output after this returns.
             stop.set()
+            interrupted.set()
             pool.shutdown(wait=False, cancel_futures=True)
+            stack.close()
+            pool.shutdown(wait=True)
             raise
         pool.shutdown()
     return results

@@ -25,30 +25,31 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from ..exceptions import DataError, EvaluationError, ParameterError, Problem
+from ..exceptions import DataError, DiskFull, EvaluationError, ParameterError, Problem, is_disk_full
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair
 from .caches import use_tool_caches
 from .documents import export_documents, export_profile, profile_file, write_index
 from .fingerprint import DataFolder, job_key
+from .inputs import INPUTS_SUBDIR, drop_private, input_hashes, snapshot_inputs
 from .plan import Job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
     MANIFEST,
-    RUNS_SUBDIR,
     build_manifest,
     check_writable,
     link_file,
+    new_work_folder,
     pair_lock,
     publish_folder,
     read_manifest,
 )
+from .leftovers import remove_orphaned_work
 from .result import RunReport
 from .scope import describe_scope, kept_profiles, up_to_date
 from .word import write_word_documents
@@ -101,7 +102,7 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         report.pair, report.baseline, report.followup = final.name, baseline, followup
         jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
                          municipalities=list(opts.municipalities) or None, show_names=opts.show_names)
-        keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
+        keys = _keys(jobs, data)
     except ParameterError:
         # A name the plan cannot use (two municipalities with one file
         # name): the full validation names its file and row.
@@ -127,6 +128,7 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         require_chromium()  # fail before any work, not after every notebook ran
     check_writable(opts.out)
     with pair_lock(opts.out / f".{final.name}.lock", wait=opts.wait, on_wait=report.say):
+        remove_orphaned_work(opts.out, final.name)  # of runs that were killed
         # Another run may have published while this one waited for the lock.
         done = _if_up_to_date(opts, report, final, keys, subset)
         if done:
@@ -137,6 +139,23 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         scope = describe_scope(data, jobs, kept, stale, subset=subset)
         use_tool_caches(opts.out)
         return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
+
+
+def _keys(jobs: list[Job], data: DataFolder) -> dict[str, str]:
+    return {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
+
+
+def _snapshot(opts: RunOptions, data: DataFolder, jobs: list[Job], keys: dict, work: Path):
+    """Copy the inputs into ``work``; return the snapshot as a DataFolder and the jobs' keys over it.
+
+    The data folder was read and validated before the lock; a file edited
+    since then is validated again, in the snapshot the notebooks will read.
+    """
+    snapshot = DataFolder(snapshot_inputs(opts.data, work))
+    if input_hashes(snapshot) != input_hashes(data):
+        _validate(snapshot.path)
+        keys = _keys(jobs, snapshot)
+    return snapshot, keys
 
 
 def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict, subset: bool) -> dict | None:
@@ -186,8 +205,7 @@ def _check_material(ds, baseline: str, followup: str, *, draft: bool) -> list:
 def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=((), {}, None)) -> dict:
     kept_jobs, kept_keys, scope = kept
     os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-    work = opts.out / RUNS_SUBDIR / f"{final.name}.{uuid.uuid4().hex[:12]}"
-    (work / "notebooks").mkdir(parents=True)
+    work = new_work_folder(opts.out, final.name)
     prev_entries = previous.get("notebooks", {}) if previous else {}
     reuse = [] if opts.force else [
         j for j in jobs if prev_entries.get(j.name, {}).get("key") == keys[j.name]
@@ -204,6 +222,7 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
                     "a run without --municipality and --no-profiles rebuilds them")
     entries = {}
     try:
+        data, keys = _snapshot(opts, data, jobs, keys, work)
         for job in [*reuse, *kept_jobs]:
             entry = dict(prev_entries[job.name])
             for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", []),
@@ -232,14 +251,22 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             write_change_report(final, work, previous, manifest)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         write_index(work, every, labels, draft=bool(missing))  # last: it links the PDF and the change report
+        drop_private(work)
         report.say(f"publishing {config.project_relative(final)}")  # the log names no absolute folder
         report.write_log(work)
     except BaseException as exc:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
+        if is_disk_full(exc):
+            # Keeping the partial run would keep the disk full, and a file
+            # cut off by the full disk must not stay under its name.
+            shutil.rmtree(work, ignore_errors=True)
+            report.status = "failed"
+            raise DiskFull(opts.out) from None
         failed.parent.mkdir(parents=True, exist_ok=True)
         report.status = "failed"
         if work.exists():
+            drop_private(work)
             os.rename(work, failed)
             report.folder = failed
             report.say(f"nothing published; the partial run is kept in {failed}")
@@ -275,7 +302,9 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
         parallel.Job(
             input_path=j.source,
             output_path=work / "notebooks" / f"{j.name}.ipynb",
-            parameters={**j.parameters, "output_dir": config.project_relative(work)},
+            # Every notebook reads the run's snapshot of the inputs.
+            parameters={**j.parameters, "output_dir": config.project_relative(work),
+                        "data_dir": config.project_relative(work / INPUTS_SUBDIR)},
             name=j.name,
         )
         for j in pending
@@ -294,7 +323,8 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
 
     try:
         results = parallel.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
-                                      cwd=config.NOTEBOOKS_DIR, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+                                      cwd=config.NOTEBOOKS_DIR,
+                                      env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, **config.kernel_environment()},
                                       on_event=on_event)
     finally:
         progress.close()

@@ -25,6 +25,7 @@ from pathlib import Path
 from .. import config
 from ..exceptions import LockError, ParameterError
 from .fingerprint import DataFolder, package_versions, sha256_file
+from .leftovers import RUNS_SUBDIR
 
 __all__ = [
     "MANIFEST",
@@ -32,6 +33,7 @@ __all__ = [
     "RUNS_SUBDIR",
     "FAILED_SUBDIR",
     "pair_lock",
+    "new_work_folder",
     "read_manifest",
     "check_writable",
     "link_file",
@@ -44,7 +46,6 @@ __all__ = [
 MANIFEST = "manifest.json"
 #: The change report a run writes when it replaces a publication (:mod:`evaluation.run.changes`).
 CHANGES = "changes.html"
-RUNS_SUBDIR = ".runs"
 FAILED_SUBDIR = "failed"
 
 
@@ -88,6 +89,17 @@ def pair_lock(path: Path, wait: float = 0.0, on_wait=None):
     finally:
         fcntl.flock(fh, fcntl.LOCK_UN)
         fh.close()
+
+
+def new_work_folder(out: Path, pair: str) -> Path:
+    """Create and return a private work folder for a run of ``pair``.
+
+    Its name, ``.runs/<pair>.<pid>.<random>``, carries the run's process id,
+    so that :func:`evaluation.run.leftovers.remove_orphaned_work` can tell a dead run's folder.
+    """
+    work = out / RUNS_SUBDIR / f"{pair}.{os.getpid()}.{uuid.uuid4().hex[:12]}"
+    (work / "notebooks").mkdir(parents=True)
+    return work
 
 
 def read_manifest(folder: Path) -> dict:
@@ -197,7 +209,7 @@ def build_manifest(opts, data: DataFolder, jobs, keys, entries, documents, final
         "complete": True,
         "pair": final.name,
         "data": config.project_relative(opts.data),
-        "inputs": {p.relative_to(opts.data).as_posix(): sha256_file(p) for p in data.files()},
+        "inputs": {p.relative_to(data.path).as_posix(): sha256_file(p) for p in data.files()},
         "notebook_sources": {n: sha256_file(config.NOTEBOOKS_DIR / n) for n in sorted({j.notebook for j in jobs})},
         "package_versions": package_versions(),
         "python": sys.version.split()[0],

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..exceptions import EXIT_CODES, CellTimeout, DataError, EvaluationError, ExecutionError, LockError, Terminated
+from ..exceptions import EXIT_CODES, CellTimeout, DataError, DiskFull, EvaluationError, ExecutionError, LockError, Terminated
 
 __all__ = ["RunReport", "result_object", "SCHEMA_PATH", "SCHEMA_ID", "LOG_FILE", "load_schema"]
 
@@ -97,6 +97,7 @@ def _error(exc: BaseException | None) -> dict | None:
     kind = ("terminated" if isinstance(exc, Terminated) else "interrupted" if isinstance(exc, KeyboardInterrupt)
             else "timeout" if isinstance(exc, CellTimeout) else "notebook" if isinstance(exc, ExecutionError)
             else "lock" if isinstance(exc, LockError) else "data" if isinstance(exc, DataError)
+            else "disk" if isinstance(exc, DiskFull)
             else "usage" if isinstance(exc, EvaluationError) else "internal")
     return {
         "kind": kind,

@@ -247,18 +247,151 @@ def test_a_failed_or_timed_out_notebook_has_its_own_exit_code_and_log(source, ex
     assert not (out / PAIR).exists()
 
 
-@pytest.mark.parametrize("signum, code, kind", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
-def test_a_signal_ends_the_run_with_its_exit_code(signum, code, kind, tmp_path):
+def processes_with(marker: str) -> dict[int, str]:
+    """pid -> command line of the processes whose environment holds ``marker``
+    (the run, its fork server, its kernels and anything else it started)."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker.encode() in Path(f"/proc/{pid}/environ").read_bytes():
+                found[int(pid)] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # gone meanwhile, or not ours
+            pass
+    return found
+
+
+def until(condition, proc) -> None:
+    while not condition():
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("signum, code, kind, line", [
+    (signal.SIGINT, 130, "interrupted", "interrupted"),
+    (signal.SIGTERM, 143, "terminated", "terminated (SIGTERM)"),
+    (signal.SIGHUP, 129, "terminated", "hung up (SIGHUP)"),
+])
+def test_a_signal_ends_the_run_cleanly_with_its_exit_code(signum, code, kind, line, tmp_path):
+    # Two notebooks run at once: 01 waits in its first cell, 02 is at work
+    # (and its worker would write into the work folder) when the signal comes.
     started = tmp_path / "started"
     notebooks = notebooks_with(tmp_path, f"import pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(600)\n")
     env, out = headless_env(tmp_path), tmp_path / "o"
-    proc = evaluation(["run", "--out", str(out), "--no-profiles", "--jobs", "1", "--json"], env, tmp_path, notebooks)
-    while not started.exists():
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.05)
+    env["EVALUATION_TEST_MARK"] = marker = f"signal-{signum}-{os.getpid()}"
+    proc = evaluation(["run", "--out", str(out), "--no-profiles", "--jobs", "2", "--json"], env, tmp_path, notebooks)
+    until(started.exists, proc)
     proc.send_signal(signum)
     rc, stdout, stderr = finished(proc)
     result = validate(json.loads(stdout))
-    assert rc == code and result["status"] == "failed" and result["error"]["kind"] == kind, stderr
-    assert not (out / PAIR).exists() and (out / "failed" / PAIR / LOG_FILE).is_file()
-    assert sorted(os.listdir(tmp_path / "tmp")) == []
+    assert rc == code and result["exit_code"] == code and result["status"] == "failed", stderr
+    assert result["error"]["kind"] == kind
+    # One line says what happened: no traceback, nothing after it.
+    assert "Traceback" not in stderr and stderr.strip().splitlines()[-1] == line, stderr
+    failed = out / "failed" / PAIR
+    assert not (out / PAIR).exists() and (failed / LOG_FILE).is_file()
+    for notebook in (failed / "notebooks").glob("*.ipynb"):  # whatever was saved is whole
+        json.loads(notebook.read_text(encoding="utf-8"))
+    assert os.listdir(out / ".runs") == []  # no work folder
+    assert os.listdir(tmp_path / "tmp") == []  # no fork-server socket
+    assert processes_with(marker) == {}  # no fork server, no kernel
+
+
+def test_a_signal_while_the_fork_server_starts_leaves_nothing(tmp_path):
+    env, out = headless_env(tmp_path), tmp_path / "o"
+    env["EVALUATION_TEST_MARK"] = marker = f"starting-{os.getpid()}"
+    proc = evaluation(["run", "--out", str(out), "--no-profiles", "--jobs", "1"], env, tmp_path)
+    until(lambda: any(p.startswith("evfork-") for p in os.listdir(tmp_path / "tmp")), proc)
+    proc.send_signal(signal.SIGINT)  # the server is importing pandas and matplotlib now
+    rc, stdout, stderr = finished(proc)
+    assert rc == 130 and "Traceback" not in stderr and stderr.strip().splitlines()[-1] == "interrupted", stderr
+    time.sleep(0.5)  # a server that outlived its caller would now write its status line
+    assert os.listdir(tmp_path / "tmp") == [] and os.listdir(out / ".runs") == []
+    assert processes_with(marker) == {}
+
+
+def test_the_next_run_removes_what_a_killed_run_left(tmp_path):
+    # SIGKILL cannot be handled: the run, its fork server and its kernels all
+    # die at once and leave the work folder and the server's socket folder.
+    started, gate = tmp_path / "started", tmp_path / "gate-open"
+    notebooks = notebooks_with(tmp_path, gated(started, gate))
+    env, out = headless_env(tmp_path), tmp_path / "o"
+    env["EVALUATION_TEST_MARK"] = marker = f"killed-{os.getpid()}"
+    args = ["run", "--out", str(out), "--no-profiles", "--jobs", "2"]
+    proc = evaluation(args, env, tmp_path, notebooks)
+    until(started.exists, proc)
+    # The server and the kernels first, so that the server cannot clean up after its caller.
+    for pid in sorted(processes_with(marker), key=lambda pid: pid == proc.pid):
+        os.kill(pid, signal.SIGKILL)
+    proc.communicate(timeout=PATIENCE)
+    left = os.listdir(out / ".runs")
+    assert [name.split(".")[:2] for name in left] == [[PAIR, str(proc.pid)]]
+    # The fork server's socket folder, and the kernels' sockets and connection files.
+    assert sorted(name.split("-")[:2] for name in os.listdir(tmp_path / "tmp")) == [["evfork", str(proc.pid)],
+                                                                                   ["evk", str(proc.pid)]]
+    gate.touch()
+    rc, _, stderr = finished(evaluation(args, env, tmp_path, notebooks))
+    assert rc == 0, stderr
+    assert os.listdir(out / ".runs") == [] and os.listdir(tmp_path / "tmp") == []
+    assert (out / PAIR / "memo.html").is_file() and processes_with(marker) == {}
+
+
+
+def test_a_second_checkout_run_by_this_interpreter_has_kernels_import_its_own_package(tmp_path):
+    # The interpreter (and its editable install) belongs to this checkout; the
+    # command runs from a copy, which is what the run fingerprints.
+    second = tmp_path / "second"
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "private")
+    for part in ("evaluation", "notebooks", "data"):
+        shutil.copytree(config.PROJECT_ROOT / part, second / part, ignore=ignore)
+    notebooks_with(tmp_path, "import pathlib\nfrom evaluation import config\n"
+                   "print('own package:', config.PROJECT_ROOT == pathlib.Path.cwd().parent)")
+    shutil.rmtree(second / "notebooks")
+    shutil.move(tmp_path / "notebooks", second / "notebooks")
+    env = headless_env(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "evaluation", "run", "--out", str(tmp_path / "o"), "--no-profiles",
+                             "--jobs", "2", "--json"], cwd=second, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    rc, stdout, stderr = finished(proc)
+    assert rc == 0, stderr
+    nb = json.loads((tmp_path / "o" / PAIR / "notebooks" / "01_introduktion.ipynb").read_text(encoding="utf-8"))
+    printed = ["".join(o["text"]) for c in nb["cells"] if c.get("id") == "provoked" for o in c["outputs"]]
+    assert printed == ["own package: True\n"]
+
+
+
+# ------------------------------------------------------------------ a full disk
+def test_a_full_disk_in_a_kernel_is_named_and_leaves_nothing(tmp_path):
+    # The cell fails as writing a figure fails on a full disk.
+    notebooks = notebooks_with(tmp_path, "raise OSError(28, 'No space left on device', 'figures/figur-1.png')")
+    env, out = headless_env(tmp_path), tmp_path / "o"
+    rc, stdout, stderr = finished(evaluation(["run", "--out", str(out), "--no-profiles", "--jobs", "2", "--json"],
+                                             env, tmp_path, notebooks))
+    result = validate(json.loads(stdout))
+    assert rc == 1 and result["status"] == "failed" and result["error"]["kind"] == "disk", stderr
+    assert stderr.strip().splitlines()[-1].startswith(f"error: no space left on {out}: nothing was published")
+    assert "Traceback" not in stderr
+    # Nothing kept that would keep the disk full, or be cut off: no failed/, no work folder, no socket.
+    assert sorted(os.listdir(out)) == [".runs", f".{PAIR}.lock"] and os.listdir(out / ".runs") == []
+    assert os.listdir(tmp_path / "tmp") == []
+
+
+def test_a_full_disk_while_exporting_keeps_the_publication_and_leaves_no_cut_off_file(headless, tmp_path, monkeypatch,
+                                                                                      capsys):
+    from evaluation.cli import main
+    from evaluation.run import pipeline
+
+    _, _, published, _, _ = headless
+    out = tmp_path / "o"
+    shutil.copytree(published, out, ignore=shutil.ignore_patterns(".runs", "failed"))
+    before = files(out / PAIR)
+
+    def full(work, final, manifest):  # --docx: the Word export finds the disk full half-way through a file
+        (work / "memo.docx").write_bytes(b"PK\x03\x04 cut off")
+        raise OSError(28, "No space left on device", str(work / "memo.docx"))
+
+    monkeypatch.setattr(pipeline, "write_word_documents", full)
+    assert main(["run", "--out", str(out), "--no-profiles", "--docx"]) == 1  # the notebooks are reused
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].startswith(f"error: no space left on {out}: ") and "Traceback" not in err
+    assert files(out / PAIR) == before  # the publication is untouched
+    assert not (out / "failed").exists() and os.listdir(out / ".runs") == []

@@ -72,7 +72,8 @@ def test_executed_notebooks_show_published_paths_and_no_errors(bundled_run):
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and ".runs" not in injected[0].source
     assert f'output_dir = "{config.project_relative(bundled_run)}"' in injected[0].source
-    assert 'data_dir = "data"' in injected[0].source
+    # The notebooks read the run's snapshot of the data, published beside them.
+    assert f'data_dir = "{config.project_relative(bundled_run)}/inputs"' in injected[0].source
     assert '= "/' not in injected[0].source  # no parameter is an absolute path
     assert str(config.PROJECT_ROOT) not in nbformat.writes(nb)
     for cell in nb.cells:

@@ -102,3 +102,13 @@ def test_a_lock_released_while_waiting_is_taken(tmp_path):
     finally:
         release.cancel()
         held.close()
+
+
+# ------------------------------------------------------ orphans of killed runs
+def test_a_work_folder_names_its_owner(tmp_path):
+    work = publish.new_work_folder(tmp_path, "b_vs_a")
+    pair, pid, token = work.name.split(".")
+    assert (pair, int(pid)) == ("b_vs_a", os.getpid()) and len(token) == 12
+    assert (work / "notebooks").is_dir() and work.parent == tmp_path / publish.RUNS_SUBDIR
+
+

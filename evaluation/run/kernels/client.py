@@ -63,7 +63,9 @@ def socket_folder() -> str:
     global _folder
     with _folder_lock:
         if _folder is None:
-            _folder = tempfile.mkdtemp(prefix="evk-")
+            # The owner's pid in the name lets a later run remove it after a SIGKILL
+            # (evaluation.run.leftovers); the kernels' connection files live here too.
+            _folder = tempfile.mkdtemp(prefix=f"evk-{os.getpid()}-")
             atexit.register(shutil.rmtree, _folder, True)
         return _folder
 
@@ -159,6 +161,10 @@ class IpcKernelManager(AsyncKernelManager):
     @default("transport")
     def _transport_default(self) -> str:
         return "ipc" if zmq.has("ipc") else "tcp"
+
+    @default("connection_file")
+    def _connection_file_default(self) -> str:
+        return os.path.join(socket_folder(), f"kernel-{uuid.uuid4().hex[:16]}.json")
 
     @default("ip")
     def _ip_default(self) -> str:

@@ -95,6 +95,7 @@ class _Server:
         self.children: dict[int, socket.socket | None] = {}
         self.buffers: dict[socket.socket, bytes] = {}
         self.pid_of: dict[socket.socket, int] = {}
+        self.path = path
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(path)
         self.listener.listen(64)
@@ -131,7 +132,14 @@ class _Server:
                         self._on_readable(key.fileobj)
                 self._reap()
         finally:
-            self._kill_all()
+            self.close()
+
+    def close(self) -> None:
+        """Kill every kernel, remove the socket and its folder: a caller that died leaves nothing."""
+        self._kill_all()
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+            os.rmdir(os.path.dirname(self.path))
 
     def _on_readable(self, conn: socket.socket) -> None:
         try:
@@ -394,9 +402,12 @@ def _serve(path: str, status_fd: int, modules: list[str]) -> None:
     preloaded = Preloaded(modules)
     preloaded.load()
     server = _Server(path, preloaded, base_env)
-    with os.fdopen(status_fd, "w") as status:
-        status.write(json.dumps({"pid": os.getpid(), "problems": preloaded.problems,
-                                 "seconds": preloaded.seconds}) + "\n")
+    try:
+        with os.fdopen(status_fd, "w") as status:
+            status.write(json.dumps({"pid": os.getpid(), "problems": preloaded.problems,
+                                     "seconds": preloaded.seconds}) + "\n")
+    except BrokenPipeError:  # the caller stopped waiting (interrupted): leave quietly
+        return server.close()
     server.run()
 
 

@@ -36,6 +36,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -46,6 +47,7 @@ import tempfile
 import threading
 from typing import Iterator
 
+from ..leftovers import SOCKET_FOLDER_PREFIX, remove_orphaned_sockets
 from .loop import READ_SIZE, send
 
 __all__ = [
@@ -182,7 +184,9 @@ class ForkServer:
         """Start the server and wait until its imports are done."""
         if self.process is not None:
             raise RuntimeError("the fork server is already running")
-        self.folder = tempfile.mkdtemp(prefix="evfork-")
+        remove_orphaned_sockets()
+        # The owner's pid in the name lets a later run remove the folder once the owner is gone.
+        self.folder = tempfile.mkdtemp(prefix=f"{SOCKET_FOLDER_PREFIX}{os.getpid()}-")
         status_r, status_w = os.pipe()
         cmd = [sys.executable, "-c", _BOOTSTRAP, _LOOP, self.address, str(status_w), *self.preload]
         try:
@@ -190,12 +194,16 @@ class ForkServer:
                                             env=self.env, cwd=self.folder, start_new_session=True)
         finally:
             os.close(status_w)
-        with os.fdopen(status_r) as status:
-            selector = selectors.DefaultSelector()
-            selector.register(status, selectors.EVENT_READ)
-            ready = selector.select(timeout=self.startup_timeout)
-            selector.close()
-            line = status.readline() if ready else ""
+        try:
+            with os.fdopen(status_r) as status:
+                selector = selectors.DefaultSelector()
+                selector.register(status, selectors.EVENT_READ)
+                ready = selector.select(timeout=self.startup_timeout)
+                selector.close()
+                line = status.readline() if ready else ""
+        except BaseException:  # interrupted while the server imports: stop it, leave no socket
+            self.stop()
+            raise
         if not line:
             self.stop()
             raise ForkServerUnavailable("the fork server did not start (see its output above)")
@@ -208,6 +216,8 @@ class ForkServer:
         """Stop the server; it kills kernels that are still running."""
         process, self.process = self.process, None
         if process is not None:
+            if not self.info:  # still importing: nothing to wait for
+                process.kill()
             with contextlib.suppress(OSError):
                 process.stdin.close()
             try:

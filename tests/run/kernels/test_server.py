@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 from evaluation.run.engine import execute
+from evaluation.run.kernels import server as server_module
 from evaluation.run.kernels.server import ForkServer, active_server, fork_server
 from evaluation.run.kernels.client import ForkKernelManager
 
@@ -155,3 +156,12 @@ def test_the_kernel_modules_are_preloaded_quietly_and_their_traces_recorded():
     assert thread_names == 1
     # and its start-up note does not reach the terminal of the run
     assert "Debugger warning" not in done.stderr
+
+
+def test_a_stopped_server_leaves_no_socket_and_names_its_owner(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(server_module.tempfile, "tempdir", None)
+    with server_module.fork_server(preload=()) as srv:
+        folder = os.path.dirname(srv.address)
+        assert os.path.basename(folder).startswith(f"evfork-{os.getpid()}-") and os.path.exists(srv.address)
+    assert list(tmp_path.iterdir()) == []
