@@ -76,7 +76,7 @@ def test_codings_table_and_matrix_equal_the_codings(ctx):
 
 def test_profile_codes(ctx):
     j = soup(qualitative.profile_codes(ctx, "Kommune J")).get_text()
-    assert "kodet med 8 koder" in j and "»Planen er ikke færdig«" in j
+    assert "kodet med otte koder" in j and "»Planen er ikke færdig«" in j
     c = soup(qualitative.profile_codes(ctx, "Kommune C")).get_text()
     assert c == "Kommunen blev ikke interviewet ved opfølgningen, så der er ingen kodede udsagn."
 

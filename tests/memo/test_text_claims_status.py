@@ -221,6 +221,12 @@ def items_of(frame):
     return list(dict.fromkeys(frame["item"]))
 
 
+def compared(frame):
+    """The items, their labels, the answers and the comparison of the first two rounds."""
+    items = items_of(frame)
+    return items, dict(zip(items, LABELS)), answers_of(frame), compare_rounds(frame, "r1", "r2", items)
+
+
 # ----------------------------------------------------------------- profiles
 PROFILE_UP = re.compile(r"Fra før til efter vurderede (?P<who>Kommune \d+) sig højere på (?P<list>.+)\.")
 PROFILE_DOWN = re.compile(r"(?:Til gengæld vurderede kommunen sig|Fra før til efter vurderede (?P<who>Kommune \d+) sig) "
@@ -308,10 +314,7 @@ def check_alt_profile(alt, frame, municipality, items, labels):
 @CHECK
 @given(panels(max_n=30))
 def test_alt_texts_of_the_figures_hold(frame):
-    items = items_of(frame)
-    labels = dict(zip(items, LABELS))
-    answers = answers_of(frame)
-    table = compare_rounds(frame, "r1", "r2", items)
+    items, labels, answers, table = compared(frame)
     alt = tx.alt_means(table, labels=labels, baseline="før", followup="efter", scale_labels=SCALE)
     for item in items:
         pairs = [(answers[("r1", m, i)], answers[("r2", m, i)]) for (r, m, i) in answers
@@ -365,10 +368,7 @@ def test_alt_texts_of_the_figures_hold(frame):
 @CHECK
 @given(panels(max_n=30))
 def test_level_and_ceiling_municipalities_sentences_hold(frame):
-    items = items_of(frame)
-    labels = dict(zip(items, LABELS))
-    answers = answers_of(frame)
-    table = compare_rounds(frame, "r1", "r2", items)
+    items, labels, answers, table = compared(frame)
     text = tx.level_sentence(table, labels=labels, definite="første måling")
     assert text.startswith("Der findes ingen måling før første måling, så udgangspunktet beskrives alene ved "
                            "niveauet."), text
