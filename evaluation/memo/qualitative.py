@@ -47,7 +47,9 @@ def theme_block(ctx, theme: str) -> report.Block:
     if not counts.empty:
         about = set(counts["about"])
         if ctx.codings.empty:
-            parts.append(report.paragraph(tc.uncoded_sentence(_definite(ctx))))
+            # Nothing coded yet; or nothing to code, when no municipality was interviewed.
+            lacking = ("municipalities" in about and not ctx.interviewed)
+            parts.append(report.paragraph((tc.no_interviews_sentence if lacking else tc.uncoded_sentence)(_definite(ctx))))
         else:
             if "municipalities" in about:
                 if ctx.interviewed:

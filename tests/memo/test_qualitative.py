@@ -97,6 +97,18 @@ def test_a_round_without_codings_says_so_and_shows_its_statements(folder, tmp_pa
     assert qualitative.matrix_blocks(c) == [] and qualitative.triangulation_block(c, "beredskab", {}) == ""
 
 
+def test_a_round_without_interviews_or_codings_does_not_call_them_uncoded(folder, tmp_path):
+    # Everybody answered the survey and nothing is coded: there are no interviews to code, not uncoded ones.
+    round_dir = folder / "rounds" / "opfoelgning-2019"
+    text = (round_dir / "participation.csv").read_text(encoding="utf-8").replace(",interview", ",survey")
+    (round_dir / "participation.csv").write_text(text, encoding="utf-8")
+    (round_dir / "quotes.csv").write_text("id,theme,role,municipality,text\n", encoding="utf-8")
+    (round_dir / "codings.csv").write_text("source,code,quote\n", encoding="utf-8")
+    c = open_context(str(folder), str(tmp_path / "out"))
+    s = soup(qualitative.theme_block(c, "kompetencer")).get_text()
+    assert s == "Ved opfølgningen blev ingen kommuner interviewet, så der er ingen kodede interview med kommunerne at tælle."
+
+
 def test_a_round_without_interviews(folder, tmp_path):
     round_dir = folder / "rounds" / "opfoelgning-2019"
     text = (round_dir / "participation.csv").read_text(encoding="utf-8").replace(",interview", ",survey")
