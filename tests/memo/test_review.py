@@ -79,12 +79,26 @@ def test_every_executed_notebook_of_a_run_has_a_page_linked_from_memo_and_index(
     memo_notebooks = json.loads((bundled_run / "manifest.json").read_text(encoding="utf-8"))["documents"]["memo.html"]
     assert len(sources) == len(memo_notebooks) == 11  # 01-03, 04 for each of 5 parameters, 05 once, 06, 07
     for line in sources:
-        page, download = [a["href"] for a in line.find_all("a")]
+        link, download = [a["href"] for a in line.find_all("a")]
         assert line.get_text().startswith("Beregningen i notebook ")
+        page, _, cell = link.partition("#")
         assert (bundled_run / page).is_file() and download == page[:-5] + ".ipynb"
+        _assert_links_to_a_computing_cell(bundled_run / page, cell)
     profile = BeautifulSoup((bundled_run / "profiles" / "kommune-a.html").read_text(encoding="utf-8"), "html.parser")
-    page = profile.select_one("p.source a")["href"]
+    page, _, cell = profile.select_one("p.source a")["href"].partition("#")
     assert page.startswith("../notebooks/profil-") and (bundled_run / "profiles" / page).is_file()
+    _assert_links_to_a_computing_cell(bundled_run / "profiles" / page, cell)
+
+
+def _assert_links_to_a_computing_cell(page, cell: str):
+    """``cell`` is the id of a code cell of the executed notebook that shows an output,
+    and the reviewer page gives that cell the id."""
+    nb = nbformat.read(page.with_suffix(".ipynb"), as_version=4)
+    source = {c.id: c for c in nb.cells}
+    assert cell in source and source[cell].cell_type == "code" and source[cell].outputs, (page.name, cell)
+    element = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id=cell)
+    assert element is not None and "cell" in element["class"], (page.name, cell)
+    assert source[cell].source.splitlines()[0] in element.get_text()
 
 
 def test_a_real_page_shows_the_injected_parameters_and_the_raw_comparison(bundled_run):

@@ -63,6 +63,8 @@ def review_notebook(nb: nbformat.NotebookNode, *, name: str) -> nbformat.Noteboo
     rest = [c for c in out.cells if not _has_tag(c, {_INJECTED, _DEFAULTS})]
     for cell in shown:
         cell.metadata["tags"] = [_SHOWN_PARAMETERS]
+    for cell in [*shown, *rest]:
+        cell.metadata["anchor"] = True  # the page gives the cell its id: links lead to it
     intro = (f'<h1 id="top">Notesbog: {html.escape(name)}</h1>'
              '<p class="subtitle">Kode og resultater fra kørslen; først de parametre, kørslen brugte.</p>')
     out.cells = [nbformat.v4.new_markdown_cell(intro, id="review-title"), *shown, *rest]
