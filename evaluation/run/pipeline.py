@@ -130,8 +130,9 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         if done:
             return done
         previous = read_manifest(final) if final.exists() else {}
+        damaged = set(damaged_files(final, previous) or ()) if previous else set()
         kept, kept_keys, stale = kept_profiles(previous, jobs, final, data, baseline, followup,
-                                               show_names=opts.show_names)
+                                               show_names=opts.show_names, damaged=damaged)
         scope = describe_scope(data, jobs, kept, stale, subset=subset)
         use_tool_caches(opts.out)
         return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))

@@ -127,3 +127,19 @@ def test_run_republishes_a_changed_publication(tmp_path, capsys):
     assert check_publication(folder).intact
     assert main([*args[:-1], "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["status"] == "up-to-date"
+
+
+def test_a_subset_run_never_carries_an_edited_profile_over(tmp_path, capsys):
+    out = tmp_path / "outputs"
+    base = ["run", "--out", str(out), "--no-profiles", "--municipality", "Kommune A", "--json"]
+    base.remove("--no-profiles")
+    assert main([*base, "--municipality", "Kommune B"]) == 0
+    folder = out / PAIR
+    capsys.readouterr()
+    edited = folder / "profiles" / "kommune-b.html"
+    _writable(edited).write_text("<p>edited</p>", encoding="utf-8")
+    assert main(base) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["status"] == "built"
+    assert "Kommune B" in result["scope"]["profiles_missing"] and result["scope"]["profiles"] == ["Kommune A"]
+    assert not edited.exists() and check_publication(folder).intact
