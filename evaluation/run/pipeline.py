@@ -27,7 +27,7 @@ import os
 import shutil
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import config
@@ -37,6 +37,7 @@ from ..names import pair_name, resolve_pair
 from .caches import use_tool_caches
 from .documents import export_documents, export_profile, profile_file, write_index
 from .fingerprint import DataFolder, job_key
+from .kernelinfo import record_installed_kernel
 from .plan import Job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
@@ -51,6 +52,7 @@ from .publish import (
 )
 from .result import RunReport
 from .scope import describe_scope, kept_profiles, up_to_date
+from .verify import damaged_files, seal
 from .word import write_word_documents
 
 __all__ = ["RunOptions", "run", "SOURCE_DATE_EPOCH"]
@@ -102,6 +104,11 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
                          municipalities=list(opts.municipalities) or None, show_names=opts.show_names)
         keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
+    except ParameterError:
+        # A name the plan cannot use (two municipalities with one file
+        # name): the full validation names its file and row.
+        _validate(opts.data)
+        raise
     except EvaluationError:
         raise
     except Exception:
@@ -114,6 +121,7 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
     done = _if_up_to_date(opts, report, final, keys, subset)
     if done:
         return done
+    opts = _rebuild_if_damaged(opts, report, final)
     ds = _validate(opts.data)  # bad input stops here, before anything is written
     missing = _check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
@@ -127,8 +135,9 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         if done:
             return done
         previous = read_manifest(final) if final.exists() else {}
+        damaged = set(damaged_files(final, previous) or ()) if previous else set()
         kept, kept_keys, stale = kept_profiles(previous, jobs, final, data, baseline, followup,
-                                               show_names=opts.show_names)
+                                               show_names=opts.show_names, damaged=damaged)
         scope = describe_scope(data, jobs, kept, stale, subset=subset)
         use_tool_caches(opts.out)
         return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
@@ -138,10 +147,23 @@ def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict,
     previous = read_manifest(final) if final.exists() else {}
     if opts.force or not up_to_date(previous, keys, subset=subset, pdf=opts.pdf, draft=opts.draft, docx=opts.docx):
         return None
+    if damaged_files(final, previous) != []:  # edited since, or published before files were hashed
+        return None
     report.status, report.folder = "up-to-date", final
     report.draft, report.scope, report.reused = bool(previous.get("draft")), previous.get("scope"), list(keys)
     return {"status": "up-to-date", "message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
             "folder": final, "executed": [], "reused": list(keys)}
+
+
+def _rebuild_if_damaged(opts: RunOptions, report: RunReport, final: Path) -> RunOptions:
+    """A publication that differs from its manifest is rebuilt whole: nothing of it is reused."""
+    damaged = damaged_files(final, read_manifest(final)) if final.is_dir() else []
+    if not damaged or opts.force:
+        return opts
+    report.warn(f"{len(damaged)} file(s) of {config.project_relative(final)} differ from its manifest "
+                f"({', '.join(damaged[:3])}{', ...' if len(damaged) > 3 else ''}); rebuilding it "
+                "('evaluation verify' lists them)")
+    return replace(opts, force=True)
 
 
 def _check_options(opts: RunOptions) -> None:
@@ -229,6 +251,7 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
         write_index(work, every, labels, draft=bool(missing))  # last: it links the PDF and the change report
         report.say(f"publishing {config.project_relative(final)}")  # the log names no absolute folder
         report.write_log(work)
+        seal(work, manifest)  # every file's hash into the manifest; files read-only
     except BaseException as exc:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -352,6 +375,7 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
         raw = raw.replace(json.dumps(str(before))[1:-1], json.dumps(str(after))[1:-1])
     nb = nbformat.reads(raw, as_version=4)
     nb, timing = normalize_notebook(nb, name=path.stem, root=config.PROJECT_ROOT)
+    record_installed_kernel(nb)  # JupyterLab then opens it unchanged
     writes = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
