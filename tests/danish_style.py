@@ -25,6 +25,27 @@ SLIPS = [
 ]
 
 
+#: A count from two to twelve written in digits before what it counts (``3 kommuner``,
+#: ``Af de 10 svarede``): Danish style writes it as a word in running text, unless it
+#: stands beside a count above twelve (``3 af de 40``).
+_SMALL_COUNT = re.compile(
+    r"(?<![\d,.=/+\-§])(?<!n = )(?<!Kommune )\b([2-9]|1[0-2])\b(?= (?:kommuner|af de|svarede|højere|lavere|det samme|"
+    r"sammenligninger|parametre|målinger|ændringer|interviewede|blev interviewet|besvarede|gennemført|i proces|"
+    r"op,|uændret,|var uændrede|faldt|steg|i toppen|»))")
+#: A whole number in a sentence that is not a decimal, a year or a part of a name.
+_WHOLE = re.compile(r"(?<![\d,.])(?<!Kommune )\b\d{1,3}(?:\.\d{3})*\b(?![,.]\d)")
+
+
+def _small_counts(text: str) -> list[tuple[str, str]]:
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        big = [m for m in _WHOLE.finditer(sentence) if int(m.group(0).replace(".", "")) > 12
+               and not re.fullmatch(r"(19|20)\d\d", m.group(0))]
+        if not big:
+            out += [("small count as digits: a word", m.group(0) + " …") for m in _SMALL_COUNT.finditer(sentence)]
+    return out
+
+
 def style_slips(text: str) -> list[tuple[str, str]]:
     """Every slip in ``text``: (kind, the text that matched)."""
-    return [(why, m.group(0)) for pattern, why in SLIPS for m in re.finditer(pattern, text)]
+    return [(why, m.group(0)) for pattern, why in SLIPS for m in re.finditer(pattern, text)] + _small_counts(text)

@@ -67,7 +67,7 @@ def test_run_builds_the_memo_and_reports_blanks_apart_from_ved_ikke(imported, tm
     # both keep Kommune D's "ved ikke" on kompetencer.
     assert "Ved runden 2026 besvarede én kommune ikke spørgsmålet" in text  # indsatser
     assert "Ved runden 2025 svarede én kommune »ved ikke«, og ved runden 2026 svarede én kommune »ved ikke«" in text
-    assert "i de to målinger er der 2 »ved ikke«-svar og ét ubesvaret spørgsmål, som heller ikke tæller" in text
+    assert "i de to målinger er der to »ved ikke«-svar og ét ubesvaret spørgsmål, som heller ikke tæller" in text
     # The context question: Kommune H left it blank at the baseline; the distribution counts 9 answers then.
     assert ("Ved runden 2025 besvarede én kommune ikke spørgsmålet; et ubesvaret spørgsmål er et manglende svar "
             "og indgår ikke i fordelingen.") in text
@@ -83,6 +83,6 @@ def test_plan_status_and_participation_from_the_export_reach_the_memo(imported, 
                  "--baseline", keys[-1], "--followup", "runde-2027"]) == 0
     text = re.sub(r"<[^>]+>", "", (out / f"runde-2027_vs_{keys[-1]}" / "memo.html").read_text(encoding="utf-8"))
     # The bundled follow-up's participation.csv: A-E interviewed, F-J answered the survey.
-    assert "Ved runden 2027 deltog 10 kommuner: 5 blev interviewet, og 5 besvarede spørgeskemaet." in text
+    assert "Ved runden 2027 deltog ti kommuner: fem blev interviewet, og fem besvarede spørgeskemaet." in text
     assert "Mangler: deltagelsen" not in text
     assert "Mangler: planstatus for runden 2027" not in text

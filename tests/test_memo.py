@@ -97,7 +97,7 @@ def test_ceiling_note_wherever_a_ceiling_explains_something(memo, bundled_run):
                 break
             if "note" in (sib.get("class") or []):
                 notes.append(sib.get_text(" "))
-        has_note = any("Lofteffekt" in n and f"{tx.amount(row['n_top'])} af de {row['n_valid']} kommuner" in n
+        has_note = any("Lofteffekt" in n and tx.of_total(row['n_top'], row['n_valid'], "kommune", "kommuner") in n
                        for n in notes)
         assert has_note == explains[row["item"]], row["item"]
 
@@ -175,8 +175,8 @@ def test_every_code_count_in_the_memo_is_rederived_from_the_codings(memo):
         assert of == len(interviewed) == 5
         assert n == len(coded) and coded <= interviewed, code
         text = span.get_text()
-        assert text.startswith(words.get(n, f"{n} af de")), text
-        assert f"{of} interviewede kommuner" in text
+        assert text.startswith(words.get(n, f"{tx.capital(tx.amount(n))} af de")), text
+        assert f"{tx.amount(of)} interviewede kommuner" in text
         if 0 < n < of:
             assert all(m in text for m in coded)
 

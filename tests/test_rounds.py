@@ -118,7 +118,7 @@ def test_the_new_pair_says_who_took_part(world):
     _, _, pub = world
     memo = (pub / "memo.html").read_text(encoding="utf-8")
     # 11 listed, Kommune E took no part: 4 interviewed, 6 answered the survey.
-    assert "Ved opfølgningen 2020 deltog 10 af de 11 kommuner: 4 blev interviewet, og 6 besvarede spørgeskemaet." in memo
+    assert "Ved opfølgningen 2020 deltog ti af de elleve kommuner: fire blev interviewet, og seks besvarede spørgeskemaet." in memo
     assert f"{MARK} i sec:purpose: 4 kommuner blev interviewet ved opfølgningen 2020." in memo
     manifest = json.loads((pub / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["draft"] is False and manifest["missing"] == []
@@ -210,7 +210,7 @@ def test_a_narrative_with_code_counts_needs_the_codings(world, tmp_path, capsys)
           [["Kommune B", "registrering"], ["Kommune A", "registrering"], ["centret", "scenarietraening"]])
     assert main(args) == 0
     memo = (out / f"{NEW}_vs_opfoelgning-2019" / "memo.html").read_text(encoding="utf-8")
-    assert "Ifølge kodningen har 2 af de 4 interviewede kommuner (2) en fast praksis for registrering." in memo
+    assert "Ifølge kodningen har to af de fire interviewede kommuner (2) en fast praksis for registrering." in memo
     assert "Mangler:" not in memo and "Centret tilbyder kommunerne scenarietræning." in memo
 
 

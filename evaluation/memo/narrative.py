@@ -25,7 +25,6 @@ from ..analysis.codings import code_counts
 from ..data.contract import CODE_PLACEHOLDER, INTERVIEW_MODES, Dataset
 from ..data.narrative import PLACEHOLDER
 from . import text as tx
-from .text import codings as tc
 
 __all__ = ["render", "placeholder_values"]
 
@@ -102,6 +101,6 @@ def _code_values(ds: Dataset, followup: str, interviewed: list[str]) -> dict[str
         elif row.n_interviewed == 0:
             out[f"{name}.sources"] = "ingen interviewede kommuner"
         else:
-            words = tc.sources_phrase(row.n_sources, row.n_interviewed)
-            out[f"{name}.sources"] = words[0].lower() + words[1:]
+            out[f"{name}.sources"] = tx.of_total(row.n_sources, row.n_interviewed, "interviewede kommune",
+                                                 "interviewede kommuner")
     return out

@@ -13,7 +13,6 @@ from evaluation.analysis.compare import (
     compare_rounds,
     default_pair,
     paired_scores,
-    score_distribution,
 )
 from evaluation.data import load_dataset
 from evaluation.exceptions import ParameterError
@@ -249,25 +248,6 @@ def test_compare_by_mode_rejects_unknown_keyword(panel):
         compare_by_mode(panel, munis, "r1", "r2", held=0.1)
 
 
-# ---------------------------------------------------------------- score_distribution
-def test_score_distribution_by_hand(toy):
-    before = toy.copy(deep=True)
-    dist = score_distribution(toy, ["r1", "r2"], items="a")
-    pd.testing.assert_frame_equal(toy, before)
-    assert list(dist.columns) == ["item", "round", "code", "n", "share"]
-    # r1: codes 4,3,2,0,3 -> n at 0..4 = 1,0,1,2,1 of 5.
-    # r2: codes 4,4,3,3,2,4 -> 0,0,1,2,3 of 6.
-    assert dist["n"].tolist() == [1, 0, 1, 2, 1, 0, 0, 1, 2, 3]
-    np.testing.assert_allclose(dist["share"], [0.2, 0, 0.2, 0.4, 0.2, 0, 0, 1 / 6, 2 / 6, 3 / 6])
-
-
-def test_score_distribution_checks_rounds_and_codes(toy):
-    with pytest.raises(ParameterError, match="round='r7'"):
-        score_distribution(toy, ["r1", "r7"])
-    with pytest.raises(ParameterError, match="scale_codes"):
-        score_distribution(toy, ["r1"], scale_codes=(0, 1, 2, 3))
-
-
 # ---------------------------------------------------------------- bundled data
 def test_bundled_data_memo_facts(ds):
     params = ds.instrument.parameters
@@ -307,18 +287,6 @@ def test_bundled_data_tests_match_plain_scipy_and_hand(ds):
     # r = 27/55; 3 changes -> min p 0.25, the exact p also 2/8 = 0.25.
     assert table.loc["beredskab", "rank_biserial"] == pytest.approx(27 / 55)
     assert table.loc["beredskab", "min_p"] == table.loc["beredskab", "p_wilcoxon"] == pytest.approx(0.25)
-
-
-def test_bundled_data_distributions(ds):
-    dist = score_distribution(ds.responses, [BASE, FOLLOW]).set_index(["item", "round", "code"])["n"]
-    # F5: at least 6 at 4 on beredskab at follow-up.
-    assert dist[("beredskab", FOLLOW, 4)] >= 6
-    # F7: at follow-up everyone answers 3 or 4 on eksternt samarbejde.
-    assert dist[("eksternt_samarbejde", FOLLOW, 3)] + dist[("eksternt_samarbejde", FOLLOW, 4)] == 10
-    # F8: radicalisation as a challenge: exactly 4 at 3, 6 at 1 or 2, both rounds.
-    for key in (BASE, FOLLOW):
-        assert dist[("radikalisering_udfordring", key, 3)] == 4
-        assert dist[("radikalisering_udfordring", key, 1)] + dist[("radikalisering_udfordring", key, 2)] == 6
 
 
 def test_bundled_data_by_mode(ds):

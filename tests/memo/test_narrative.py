@@ -69,9 +69,9 @@ def test_code_count_values_of_the_bundled_pair():
     values = placeholder_values(ds, "slutmaaling-2018", "opfoelgning-2019")
     # Counted by hand from rounds/opfoelgning-2019/codings.csv.
     assert values["codes.registrering"] == "4"
-    assert values["codes.registrering.sources"] == "4 af de 5 interviewede kommuner"
-    assert values["codes.udveksling_uklar.sources"] == "én af de 5 interviewede kommuner"
-    assert values["codes.infohus.sources"] == "alle 5 interviewede kommuner"
+    assert values["codes.registrering.sources"] == "fire af de fem interviewede kommuner"
+    assert values["codes.udveksling_uklar.sources"] == "én af de fem interviewede kommuner"
+    assert values["codes.infohus.sources"] == "alle fem interviewede kommuner"
     assert values["codes.procesfacilitering.sources"] == "centret"
     # The 2018 round has no codings: every code count is a dash, never a made-up 0.
     early = placeholder_values(ds, "udgangsmaaling-2017", "slutmaaling-2018")

@@ -18,9 +18,8 @@ import pytest
 from evaluation import config
 from evaluation.memo import text as tx
 from evaluation.analysis.ceiling import ceiling_explains, ceiling_municipalities, ceiling_table, headroom
-from evaluation.analysis.compare import (
-    answer_moves, compare_by_mode, compare_rounds, paired_scores, score_distribution,
-)
+from evaluation.analysis.compare import compare_by_mode, compare_rounds, paired_scores
+from evaluation.analysis.distribution import answer_moves, score_distribution
 from evaluation.memo.context import MODE_LABELS, PHASE_LABELS, STATUS_LABELS
 from evaluation.data import load_dataset
 from evaluation.analysis.trend import group_profile, plan_status_summary, trend
@@ -127,13 +126,13 @@ def test_join_and_count():
     assert tx.count(0, "kommune", "kommuner") == "ingen kommuner"
     assert tx.count(1, "kommune", "kommuner") == "én kommune"
     assert tx.count(1, "svar", "svar", neuter=True) == "ét svar"
-    assert tx.count(np.int64(3), "kommune", "kommuner") == "3 kommuner"
+    assert tx.count(np.int64(3), "kommune", "kommuner") == "tre kommuner"
     assert tx.count(1200, "kommune", "kommuner") == "1.200 kommuner"
 
 
 @pytest.mark.parametrize("k, total, expected", [
-    (10, 10, "alle 10 kommuner"), (2, 2, "begge kommuner"), (1, 1, "den ene kommune"), (0, 10, "ingen af de 10 kommuner"),
-    (1, 10, "én af de 10 kommuner"), (7, 10, "7 af de 10 kommuner"), (0, 1, "ingen kommuner"),
+    (10, 10, "alle ti kommuner"), (2, 2, "begge kommuner"), (1, 1, "den ene kommune"), (0, 10, "ingen af de ti kommuner"),
+    (1, 10, "én af de ti kommuner"), (7, 10, "syv af de ti kommuner"), (0, 1, "ingen kommuner"),
     (1000, 1200, "1.000 af de 1.200 kommuner"),
 ])
 def test_of_total(k, total, expected):
@@ -141,7 +140,11 @@ def test_of_total(k, total, expected):
 
 
 def test_amount_and_number_words():
-    assert [tx.amount(n) for n in (0, 1, 2, 1200)] == ["ingen", "én", "2", "1.200"]
+    assert [tx.amount(n) for n in (0, 1, 2, 12, 13, 1200)] == ["ingen", "én", "to", "tolv", "13", "1.200"]
+    # Beside a count above twelve, counts above one are digits; none and one stay words.
+    assert [tx.amount(n, digits=True) for n in (0, 1, 2, 12)] == ["ingen", "én", "2", "12"]
+    assert [tx.ordinal(n) for n in (1, 2, 3, 12, 13, 1000)] == ["første", "anden", "tredje", "tolvte", "13.", "1.000."]
+    assert (tx.sentence_start("tre af de ti"), tx.sentence_start("40 af de 98")) == ("Tre af de ti", "I alt 40 af de 98")
     assert tx.amount(1, neuter=True) == "ét"
     assert [tx.number_word(n) for n in (2, 3, 12, 13)] == ["to", "tre", "tolv", "13"]
 
@@ -205,7 +208,7 @@ def change(row, label="Beredskab"):
 def test_change_sentence_rose():
     assert change(make_row()) == (
         "For beredskab steg gennemsnittet fra 2,5 ved slutmålingen til 3,1 ved opfølgningen (ændring +0,60, 95 %-interval +0,30 til +0,90; "
-        "10 kommuner med gyldige svar begge gange). Af de 10 svarede 7 højere, 2 det samme og én lavere "
+        "ti kommuner med gyldige svar begge gange). Af de ti svarede syv højere, to det samme og én lavere "
         "(op: Kommune A, Kommune B, Kommune C, Kommune D, Kommune E, Kommune F, Kommune G; ned: Kommune J)."
     )
 
@@ -215,7 +218,7 @@ def test_change_sentence_held():
                    ci_low=-0.2, ci_high=0.2, n_up=1, n_same=8, n_down=1, municipalities_up="Kommune B", municipalities_down="Kommune C")
     assert change(row, "Internt samarbejde") == (
         "For internt samarbejde var gennemsnittet stort set uændret: 3,0 ved slutmålingen og 3,0 ved opfølgningen "
-        "(ændring 0,00, 95 %-interval -0,20 til +0,20; 10 kommuner med gyldige svar begge gange). Af de 10 svarede én højere, 8 det samme og "
+        "(ændring 0,00, 95 %-interval -0,20 til +0,20; ti kommuner med gyldige svar begge gange). Af de ti svarede én højere, otte det samme og "
         "én lavere (op: Kommune B; ned: Kommune C)."
     )
 
@@ -223,7 +226,7 @@ def test_change_sentence_held():
 def test_change_sentence_held_with_no_one_moving_says_all():
     row = make_row(direction="held", mean_baseline=4.0, mean_followup=4.0, mean_change=0.0, n_up=0, n_same=10,
                    n_down=0, municipalities_up="", municipalities_down="")
-    assert change(row).endswith("med gyldige svar begge gange). Alle 10 svarede det samme.")
+    assert change(row).endswith("med gyldige svar begge gange). Alle ti svarede det samme.")
 
 
 def test_change_sentence_mean_up_but_more_municipalities_down_has_no_clear_direction():
@@ -234,8 +237,8 @@ def test_change_sentence_mean_up_but_more_municipalities_down_has_no_clear_direc
     assert change(row) == (
         "For beredskab steg gennemsnittet fra 2,0 ved slutmålingen til 2,3 ved opfølgningen (ændring +0,30, "
         "95 %-interval +0,30 til +0,90; "
-        "10 kommuner med gyldige svar begge gange), men flere kommuner svarede lavere end højere, så retningen er "
-        "uklar. Af de 10 svarede én højere, 7 det samme og 2 lavere (op: Kommune B; ned: Kommune C, Kommune D)."
+        "ti kommuner med gyldige svar begge gange), men flere kommuner svarede lavere end højere, så retningen er "
+        "uklar. Af de ti svarede én højere, syv det samme og to lavere (op: Kommune B; ned: Kommune C, Kommune D)."
     )
 
 
@@ -245,7 +248,7 @@ def test_change_sentence_fell():
                    municipalities_up="", municipalities_down="Kommune A, Kommune E")
     assert change(row, "Kompetencer") == (
         "For kompetencer faldt gennemsnittet fra 3,0 ved slutmålingen til 2,8 ved opfølgningen (ændring -0,22, 95 %-interval -0,44 til 0,00; "
-        "9 kommuner med gyldige svar begge gange). Af de 9 svarede ingen højere, 7 det samme og 2 lavere "
+        "ni kommuner med gyldige svar begge gange). Af de ni svarede ingen højere, syv det samme og to lavere "
         "(ned: Kommune A, Kommune E)."
     )
 
@@ -256,7 +259,7 @@ def test_change_sentence_one_and_two_municipalities():
                                 "Kommunen svarede højere (op: Kommune A).")
     two = make_row(n_pairs=2, n_up=2, n_same=0, n_down=0, municipalities_up="Kommune A, Kommune B",
                    municipalities_down="")
-    assert change(two).endswith("2 kommuner med gyldige svar begge gange). Begge svarede højere "
+    assert change(two).endswith("to kommuner med gyldige svar begge gange). Begge svarede højere "
                                 "(op: Kommune A, Kommune B).")
 
 
@@ -286,9 +289,9 @@ def test_change_sentence_escapes_label_rounds_and_names():
 
 def test_significance_not_significant_names_the_family_and_the_unadjusted_p():
     assert tx.significance_sentence(make_row()) == (
-        "Stigningen er ikke statistisk signifikant på 5 %-niveau efter Holm-korrektion for 5 sammenligninger "
+        "Stigningen er ikke statistisk signifikant på 5 %-niveau efter Holm-korrektion for fem sammenligninger "
         "(Wilcoxon-test: p = 0,023; korrigeret p = 0,094) og kan skyldes tilfældig variation. Uden korrektion for "
-        "de 5 sammenligninger ville p-værdien have ligget under 5 %."
+        "de fem sammenligninger ville p-værdien have ligget under 5 %."
     )
 
 
@@ -296,7 +299,7 @@ def test_significance_not_significant_names_the_family_and_the_unadjusted_p():
 def test_significance_significant_reads_with_its_direction(direction, noun):
     row = make_row(direction=direction, p_wilcoxon=0.002, p_holm=0.01, significant=True, n_family=3)
     assert tx.significance_sentence(row) == (
-        f"{noun} er statistisk signifikant på 5 %-niveau efter Holm-korrektion for 3 sammenligninger "
+        f"{noun} er statistisk signifikant på 5 %-niveau efter Holm-korrektion for tre sammenligninger "
         "(Wilcoxon-test: p = 0,002; korrigeret p = 0,010)."
     )
     alone = make_row(direction=direction, p_wilcoxon=0.002, p_holm=0.002, significant=True, n_family=1)
@@ -307,7 +310,7 @@ def test_significance_small_but_significant_is_one_coherent_claim():
     row = make_row(direction="held", mean_change=0.05, p_wilcoxon=0.00002, p_holm=0.0001, significant=True)
     text = tx.significance_sentence(row)
     assert text.startswith("Ændringen er lille (under 0,15 skalapoint), men statistisk signifikant på 5 %-niveau "
-                           "efter Holm-korrektion for 5 sammenligninger (Wilcoxon-test: p < 0,001; korrigeret p < 0,001)")
+                           "efter Holm-korrektion for fem sammenligninger (Wilcoxon-test: p < 0,001; korrigeret p < 0,001)")
     assert "= <" not in text and "uændret" not in text
     bullet = tx.item_bullet(row, label="B", ceiling=False)
     assert bullet.endswith("– lille, men statistisk signifikant ændring.") and "uændret, statistisk" not in bullet
@@ -318,18 +321,18 @@ def test_significance_not_detectable_says_how_low_p_could_go():
     row = make_row(n_up=0, n_down=2, n_same=8, min_p=0.5, min_p_holm=1.0, detectable=False, p_wilcoxon=0.5,
                    p_holm=1.0)
     assert tx.significance_sentence(row) == (
-        "Af de 10 kommuner ændrede 2 deres svar; med 2 ændringer kan p-værdien ikke komme under 0,500, så en ændring "
+        "Af de ti kommuner ændrede to deres svar; med to ændringer kan p-værdien ikke komme under 0,500, så en ændring "
         "kan ikke påvises på 5 %-niveau."
     )
     # Six up, none down among ten: p = 1/32 < 0.05, but Holm over 5 gives at best 5/32.
     six = make_row(n_up=6, n_down=0, n_same=4, min_p=0.03125, min_p_holm=0.15625, p_wilcoxon=0.03125,
                    p_holm=0.15625, detectable=False)
     assert tx.significance_sentence(six) == (
-        "Af de 10 kommuner ændrede 6 deres svar; med 6 ændringer kan p-værdien ikke komme under 0,031, efter "
-        "Holm-korrektion for 5 sammenligninger ikke under 0,156, så en ændring kan ikke påvises på 5 %-niveau."
+        "Af de ti kommuner ændrede seks deres svar; med seks ændringer kan p-værdien ikke komme under 0,031, efter "
+        "Holm-korrektion for fem sammenligninger ikke under 0,156, så en ændring kan ikke påvises på 5 %-niveau."
     )
     all_three = make_row(n_pairs=3, n_up=3, n_down=0, n_same=0, min_p=0.25, min_p_holm=1.0, detectable=False)
-    assert tx.significance_sentence(all_three).startswith("Alle 3 kommuner ændrede svar; med 3 ændringer")
+    assert tx.significance_sentence(all_three).startswith("Alle tre kommuner ændrede svar; med tre ændringer")
     one = make_row(n_pairs=1, n_up=1, n_down=0, n_same=0, min_p=1.0, min_p_holm=1.0, detectable=False)
     assert tx.significance_sentence(one, alpha=0.1) == (
         "Den ene kommune ændrede svar; med én ændring kan p-værdien ikke komme under 1,000, så en ændring kan "
@@ -349,7 +352,7 @@ def test_missing_sentence():
     assert tx.missing_sentence(make_row(), baseline=B_DEF, followup=F_DEF) == ""
     row = make_row(n_dont_know_baseline=1, n_dont_know_followup=2)
     assert tx.missing_sentence(row, baseline=B_DEF, followup=F_DEF) == (
-        "Ved slutmålingen svarede én kommune »ved ikke«, og ved opfølgningen svarede 2 kommuner »ved ikke«; "
+        "Ved slutmålingen svarede én kommune »ved ikke«, og ved opfølgningen svarede to kommuner »ved ikke«; "
         "»ved ikke« er et manglende svar og indgår ikke i gennemsnit og test."
     )
     only_after = make_row(n_dont_know_followup=1)
@@ -365,8 +368,8 @@ def test_missing_sentence_counts_not_answered_apart_from_ved_ikke():
     )
     row = make_row(n_dont_know_baseline=2, n_not_answered_baseline=1, n_not_answered_followup=3)
     assert tx.missing_sentence(row, baseline=B_DEF, followup=F_DEF) == (
-        "Ved slutmålingen svarede 2 kommuner »ved ikke« og én kommune besvarede ikke spørgsmålet, og ved "
-        "opfølgningen besvarede 3 kommuner ikke spørgsmålet; både »ved ikke« og et ubesvaret spørgsmål er "
+        "Ved slutmålingen svarede to kommuner »ved ikke« og én kommune besvarede ikke spørgsmålet, og ved "
+        "opfølgningen besvarede tre kommuner ikke spørgsmålet; både »ved ikke« og et ubesvaret spørgsmål er "
         "manglende svar og indgår ikke i gennemsnit og test."
     )
     # A plain mapping with only the blanks (the context item's distribution).
@@ -405,8 +408,8 @@ def test_summary_sentences_rose_held_fell():
     assert summary(comparison) == [
         "Ved opfølgningen lå kommunernes gennemsnit højere på alfa, stort set på samme niveau på beta og lavere på "
         "gamma sammenlignet med slutmålingen.",
-        "Fremgangen gælder altså ikke alle 3 parametre: gamma lå lavere end før.",
-        "Ingen af ændringerne er statistisk signifikante på 5 %-niveau efter Holm-korrektion for 3 sammenligninger, "
+        "Fremgangen gælder altså ikke alle tre parametre: gamma lå lavere end før.",
+        "Ingen af ændringerne er statistisk signifikante på 5 %-niveau efter Holm-korrektion for tre sammenligninger, "
         "så de kan skyldes tilfældig variation.",
         "For beta ændrede for få kommuner svar til, at nogen test kunne påvise en ændring på 5 %-niveau.",
     ]
@@ -421,8 +424,8 @@ def test_summary_sentences_significant_changes_carry_their_direction_and_the_fam
     assert summary(comparison) == [
         "Ved opfølgningen lå kommunernes gennemsnit højere på alfa og gamma og lavere på beta sammenlignet med "
         "slutmålingen.",
-        "Fremgangen gælder altså ikke alle 3 parametre: beta lå lavere end før.",
-        "Efter Holm-korrektion for 3 sammenligninger er stigningerne på alfa og gamma og faldet på beta statistisk "
+        "Fremgangen gælder altså ikke alle tre parametre: beta lå lavere end før.",
+        "Efter Holm-korrektion for tre sammenligninger er stigningerne på alfa og gamma og faldet på beta statistisk "
         "signifikante på 5 %-niveau.",
     ]
 
@@ -472,7 +475,7 @@ def test_summary_sentences_mixed_and_small_significant():
         "Ved opfølgningen lå kommunernes gennemsnit stort set på samme niveau på beta sammenlignet med slutmålingen.",
         "For alfa flyttede gennemsnittet sig, men uden klar retning: lige så mange eller flere kommuner bevægede "
         "sig den modsatte vej.",
-        "Efter Holm-korrektion for 5 sammenligninger er den lille ændring på beta statistisk signifikant på "
+        "Efter Holm-korrektion for fem sammenligninger er den lille ændring på beta statistisk signifikant på "
         "5 %-niveau.",
     ]
 
@@ -496,12 +499,12 @@ def test_summary_sentences_escape():
 
 def test_item_bullet():
     assert tx.item_bullet(make_row(), label="Beredskab", ceiling=False) == (
-        "<strong>Beredskab</strong>: 2,5 → 3,1 (+0,60, 95 %-interval +0,30 til +0,90; n = 10; 7 op, 2 uændret, én ned) – steg."
+        "<strong>Beredskab</strong>: 2,5 → 3,1 (+0,60, 95 %-interval +0,30 til +0,90; n = 10; syv op, to uændret, én ned) – steg."
     )
     row = make_row(direction="fell", mean_change=-0.6, mean_baseline=3.1, mean_followup=2.5, significant=True,
                    n_up=0, n_same=9)
     assert tx.item_bullet(row, label="Beredskab", ceiling=True) == (
-        "<strong>Beredskab</strong>: 3,1 → 2,5 (-0,60, 95 %-interval +0,30 til +0,90; n = 10; ingen op, 9 uændret, én ned) – faldt, "
+        "<strong>Beredskab</strong>: 3,1 → 2,5 (-0,60, 95 %-interval +0,30 til +0,90; n = 10; ingen op, ni uændret, én ned) – faldt, "
         "statistisk signifikant; lofteffekt ved udgangspunktet."
     )
     held = make_row(direction="held", mean_change=0.1)
@@ -541,26 +544,26 @@ def test_mode_sentence():
 def test_detectable_sentence_counts_changes_not_participants_and_applies_holm():
     kw = dict(fewest_alone=8, fewest_at_best=6, n_tests=5, alpha=0.05)
     rule = ("Om en ændring kan påvises, afhænger af, hvor mange kommuner der ændrer svar, ikke af, hvor mange der "
-            "deltager. Med Holm-korrektion for 5 sammenligninger skal mindst 8 kommuner ændre svar i samme retning "
+            "deltager. Med Holm-korrektion for fem sammenligninger skal mindst otte kommuner ændre svar i samme retning "
             "(og ingen i den modsatte), før en parameter er statistisk signifikant på 5 %-niveau uanset de øvrige; "
-            "er de øvrige selv tydeligt signifikante, kan 6 være nok.")
+            "er de øvrige selv tydeligt signifikante, kan seks være nok.")
     tail = " Mindre ændringer kan være reelle, men kan ikke skelnes fra tilfældig variation."
     assert tx.detectable_sentence(10, **kw) == rule + tail
     assert tx.detectable_sentence(7, **kw) == (
-        rule + " Med 7 kommuner med gyldige svar begge gange kan en parameter kun blive signifikant, hvis de øvrige "
+        rule + " Med syv kommuner med gyldige svar begge gange kan en parameter kun blive signifikant, hvis de øvrige "
         "også er det." + tail)
     assert tx.detectable_sentence(4, **kw) == (
-        rule + " Med 4 kommuner med gyldige svar begge gange kan ingen ændring derfor blive statistisk signifikant, "
+        rule + " Med fire kommuner med gyldige svar begge gange kan ingen ændring derfor blive statistisk signifikant, "
         "uanset hvordan svarene falder." + tail)
     assert tx.detectable_sentence(1, fewest_alone=6, fewest_at_best=6, n_tests=1, alpha=0.05).startswith(
         "Om en ændring kan påvises, afhænger af, hvor mange kommuner der ændrer svar, ikke af, hvor mange der "
-        "deltager. Mindst 6 kommuner skal ændre svar i samme retning (og ingen i den modsatte), før ændringen kan "
+        "deltager. Mindst seks kommuner skal ændre svar i samme retning (og ingen i den modsatte), før ændringen kan "
         "blive statistisk signifikant på 5 %-niveau. Med én kommune med gyldige svar begge gange kan ingen")
 
 
 def test_step_caveat():
     assert tx.step_caveat([10, 9, 10]) == (
-        "Få kommuner: med mellem 9 og 10 kommuner med gyldige svar begge gange flytter ét trins ændring hos én "
+        "Få kommuner: med mellem ni og ti kommuner med gyldige svar begge gange flytter ét trins ændring hos én "
         "kommune gennemsnittet med 0,10 til 0,11 skalapoint, og kun ensrettede ændringer hos flere kommuner kan "
         "påvises statistisk.")
     assert tx.step_caveat([1000]) == (
@@ -634,7 +637,7 @@ def test_alt_plan_status_counts_and_names_each_status():
     text = tx.alt_plan_status(summary, status=status, round_labels={"r1": "Slutmåling"}, phase_labels=PHASE_LABELS,
                               status_labels=STATUS_LABELS)
     assert text == ("Kommunernes status på handlingsplanen fordelt på faser: Slutmåling, udarbejdet: "
-                    "2 gennemført (Kommune B og Kommune A) og 1 i proces (Kommune C).")
+                    "to gennemført (Kommune B og Kommune A) og én i proces (Kommune C).")
     hostile = tx.alt_plan_status(summary, status=status.assign(municipality=[SCRIPT, ATTR, "x"]),
                                  round_labels={"r1": SCRIPT}, phase_labels={"udarbejdet": ATTR},
                                  status_labels={"gennemfoert": SCRIPT, "i_proces": ATTR, "ikke_paabegyndt": "x"})
@@ -651,7 +654,7 @@ def test_alt_distribution():
                                round_labels={"r1": "Slutmåling", "r2": "Opfølgning", "r3": "Senere"},
                                scale_labels=scale)
     assert text == ("Radikalisering. Spørgsmål: »Er det en udfordring?« Antal kommuner i hver svarkategori. "
-                    "Slutmåling: 1 ved ikke og 4 i nogen grad; Opfølgning: 5 i mindre grad; Senere: ingen svar.")
+                    "Slutmåling: én ved ikke og fire i nogen grad; Opfølgning: fem i mindre grad; Senere: ingen svar.")
     hostile = tx.alt_distribution(dist, label=SCRIPT, round_labels={"r1": ATTR, "r2": SCRIPT, "r3": "x"},
                                   scale_labels={0: SCRIPT, 2: ATTR, 3: "x", 4: "y"}, question=ATTR)
     assert_escaped(hostile, SCRIPT, ATTR)
@@ -718,10 +721,10 @@ def ceiling_note(head, ceil, **kw):
 
 def test_ceiling_sentence_says_what_the_ceiling_explains():
     assert ceiling_note(make_head(), make_ceil()) == (
-        "Lofteffekt: 4 af de 10 kommuner (40 %) svarede allerede »i høj grad« ved slutmålingen og kunne ikke "
-        "svare højere (grænsen for en lofteffekt er 15 % i toppen). Af dem blev 3 i toppen, og én faldt. "
-        "De 3 kommuner, der blev i toppen, tæller med som uændrede, selv om de ikke kunne svare højere. "
-        "Af de 6 kommuner med plads til forbedring steg 3, 2 var uændrede, og én faldt."
+        "Lofteffekt: fire af de ti kommuner (40 %) svarede allerede »i høj grad« ved slutmålingen og kunne ikke "
+        "svare højere (grænsen for en lofteffekt er 15 % i toppen). Af dem blev tre i toppen, og én faldt. "
+        "De tre kommuner, der blev i toppen, tæller med som uændrede, selv om de ikke kunne svare højere. "
+        "Af de seks kommuner med plads til forbedring steg tre, to var uændrede, og én faldt."
     )
 
 
@@ -744,7 +747,7 @@ def test_ceiling_sentence_everyone_at_the_top():
     head = make_head(n_at_top=10, n_top_kept=10, n_top_fell=0, n_below_top=0, n_below_rose=0, n_below_held=0,
                      n_below_fell=0)
     text = ceiling_note(head, make_ceil(share_top=1.0, n_top=10))
-    assert text.startswith("Lofteffekt: alle 10 kommuner (100 %) svarede allerede")
+    assert text.startswith("Lofteffekt: alle ti kommuner (100 %) svarede allerede")
     assert text.endswith("Alle blev i toppen. De tæller med som uændrede, selv om de ikke kunne svare højere.")
 
 
@@ -753,15 +756,15 @@ def test_ceiling_sentence_agreement_with_one_and_none():
                      n_below_fell=7)
     text = ceiling_note(head, make_ceil(n_top=2, share_top=0.2))
     assert "Af dem blev én i toppen, og én faldt. Den kommune, der blev i toppen, tæller med som uændret, selv om " \
-           "den ikke kunne svare højere. Af de 8 kommuner med plads til forbedring steg ingen, én var uændret, og " \
-           "7 faldt." in text
+           "den ikke kunne svare højere. Af de otte kommuner med plads til forbedring steg ingen, én var uændret, og " \
+           "syv faldt." in text
 
 
 def test_ceiling_sentence_accounts_for_top_answers_without_a_later_answer():
     # 4 at the top at baseline, but only 3 complete pairs at the top: the
     # fourth answered "ved ikke" later, so it neither kept nor fell.
     text = ceiling_note(make_head(n_at_top=3, n_top_kept=2, n_top_fell=1), make_ceil())
-    assert ("Af dem blev 2 i toppen, én faldt, og én kan ikke følges, fordi det senere svar mangler eller er "
+    assert ("Af dem blev to i toppen, én faldt, og én kan ikke følges, fordi det senere svar mangler eller er "
             "»ved ikke«.") in text
 
 
@@ -793,12 +796,12 @@ def test_ceiling_summary():
 def test_ceiling_municipalities_sentence():
     frame = pd.DataFrame({"municipality": ["Kommune A", "Kommune E"], "n_items_at_top": [5, 3]})
     assert tx.ceiling_municipalities_sentence(frame, baseline=B_DEF, n_total=10) == (
-        "Ved slutmålingen svarede 2 af de 10 kommuner allerede »i høj grad« på to eller flere af parametrene: "
+        "Ved slutmålingen svarede to af de ti kommuner allerede »i høj grad« på to eller flere af parametrene: "
         "Kommune A (5) og Kommune E (3). For dem kan fremgang på de parametre ikke vises; det påpeges under "
         "hver parameter, hvor det har betydning for tolkningen."
     )
     assert tx.ceiling_municipalities_sentence(frame.iloc[:1], baseline=B_DEF, n_total=10).startswith(
-        "Ved slutmålingen svarede én af de 10 kommuner allerede")
+        "Ved slutmålingen svarede én af de ti kommuner allerede")
     empty = frame.iloc[:0]
     assert tx.ceiling_municipalities_sentence(empty, baseline=B_DEF, n_total=10, min_items=3) == (
         "Ved slutmålingen svarede ingen kommuner »i høj grad« på tre eller flere parametre."
@@ -825,10 +828,10 @@ def test_plan_status_sentences_hand_built():
     ])
     kw = dict(definite={"r1": "opfølgningen", "r2": "opfølgningen"}, phase_labels=PHASE_LABELS)
     assert tx.plan_status_sentences(summary, rounds=["r1"], n_total=10, **kw) == [
-        "Ved opfølgningen havde alle 10 kommuner udarbejdet deres handlingsplan, og 4 havde rullet den fuldt ud."
+        "Ved opfølgningen havde alle ti kommuner udarbejdet deres handlingsplan, og fire havde rullet den fuldt ud."
     ]
     assert tx.plan_status_sentences(summary, rounds=["r2"], n_total=2, **kw) == [
-        "Ved opfølgningen havde én af de 2 kommuner udarbejdet sin handlingsplan, og ingen havde rullet den fuldt "
+        "Ved opfølgningen havde én af de to kommuner udarbejdet sin handlingsplan, og ingen havde rullet den fuldt "
         "ud; én kommune var stadig i gang med at udarbejde den (Kommune B)."
     ]
     one = summary.assign(n=[1, 0, 1, 0, 1, 0])
@@ -852,9 +855,9 @@ DIST_KW = dict(baseline=B_DEF, followup=F_DEF, base_key="r1", follow_key="r2", s
 def test_distribution_sentence_changed():
     moves = {"n_up": 3, "n_down": 1, "n_dont_know_changed": 0}
     assert tx.distribution_sentence(DIST, label="Radikalisering som udfordring", moves=moves, **DIST_KW) == (
-        "På spørgsmålet om radikalisering som udfordring svarede kommunerne ved opfølgningen: 2 »i nogen grad«, "
-        "7 »i mindre grad« og én »slet ikke«. Ved slutmålingen var fordelingen: 8 »i mindre grad« og 2 »slet "
-        "ikke«; 4 kommuner svarede anderledes end da: 3 højere og én lavere."
+        "På spørgsmålet om radikalisering som udfordring svarede kommunerne ved opfølgningen: to »i nogen grad«, "
+        "syv »i mindre grad« og én »slet ikke«. Ved slutmålingen var fordelingen: otte »i mindre grad« og to »slet "
+        "ikke«; fire kommuner svarede anderledes end da: tre højere og én lavere."
     )
     hostile = tx.distribution_sentence(DIST, label=SCRIPT, baseline=ATTR, followup=SCRIPT, base_key="r1",
                                        follow_key="r2", scale_labels={1: ATTR, 2: SCRIPT, 3: "x"})
@@ -865,14 +868,14 @@ def test_distribution_sentence_same_spread_but_municipalities_swapped():
     same = DIST.assign(n=[2, 8, 0, 2, 8, 0])
     swapped = tx.distribution_sentence(same, label="R", moves={"n_up": 1, "n_down": 1, "n_dont_know_changed": 0},
                                        **DIST_KW)
-    assert swapped.endswith("Fordelingen er den samme som ved slutmålingen, men 2 kommuner svarede anderledes end "
+    assert swapped.endswith("Fordelingen er den samme som ved slutmålingen, men to kommuner svarede anderledes end "
                             "da: én højere og én lavere.")
     still = tx.distribution_sentence(same, label="R", moves={"n_up": 0, "n_down": 0, "n_dont_know_changed": 0},
                                      **DIST_KW)
     assert still.endswith("Fordelingen er den samme som ved slutmålingen, og ingen kommuner svarede anderledes end da.")
     to_dk = tx.distribution_sentence(same, label="R", moves={"n_up": 0, "n_down": 1, "n_dont_know_changed": 1},
                                      **DIST_KW)
-    assert to_dk.endswith("men 2 kommuner svarede anderledes end da: én lavere og én skiftede til eller fra »ved ikke«.")
+    assert to_dk.endswith("men to kommuner svarede anderledes end da: én lavere og én skiftede til eller fra »ved ikke«.")
 
 
 def test_level_sentence():
@@ -903,7 +906,7 @@ def test_distribution_sentence_when_nobody_answered_the_question():
     scale = {1: "Slet ikke", 2: "I mindre grad"}
     kw = dict(label="Radikalisering", scale_labels=scale)
     assert tx.distribution_sentence(dist, baseline=B_DEF, followup=F_DEF, base_key="r1", follow_key="r2", **kw) == (
-        "På spørgsmålet om radikalisering svarede kommunerne ved opfølgningen: 3 »i mindre grad«. "
+        "På spørgsmålet om radikalisering svarede kommunerne ved opfølgningen: tre »i mindre grad«. "
         "Ved slutmålingen besvarede ingen kommuner spørgsmålet."
     )
     assert tx.distribution_sentence(dist, baseline=F_DEF, followup=B_DEF, base_key="r2", follow_key="r1", **kw) == (
@@ -991,13 +994,13 @@ def test_real_summary_says_competences_fell_and_never_that_all_rose(real, labels
     assert sentences[0].startswith("Ved opfølgningen lå kommunernes gennemsnit højere på beredskab og indsatser")
     assert "lavere på kompetencer" in sentences[0]
     assert "stort set på samme niveau på internt samarbejde og eksternt samarbejde" in sentences[0]
-    assert "Fremgangen gælder altså ikke alle 5 parametre: kompetencer lå lavere end før." in sentences
+    assert "Fremgangen gælder altså ikke alle fem parametre: kompetencer lå lavere end før." in sentences
     # Never a claim that everything rose or held.
     assert "højere på beredskab, indsatser, internt samarbejde, eksternt samarbejde og kompetencer" not in text
-    assert "alle fem" not in text and "alle parametre" not in text
+    assert "alle fem" not in text.replace("ikke alle fem parametre", "") and "alle parametre" not in text
     assert "højere på kompetencer" not in text
     # Nothing is significant with ten municipalities (p_holm = 1 for all), after Holm over all five.
-    assert "Ingen af ændringerne er statistisk signifikante på 5 %-niveau efter Holm-korrektion for 5 " \
+    assert "Ingen af ændringerne er statistisk signifikante på 5 %-niveau efter Holm-korrektion for fem " \
            "sammenligninger" in text
     # Only indsatser (9 changed: 5 * 2**-8 < 0.05) could have been significant.
     assert "For beredskab, internt samarbejde, eksternt samarbejde og kompetencer ændrede for få kommuner svar" in text
@@ -1014,7 +1017,7 @@ def test_real_change_sentences_word_the_verdicts(real, labels):
     assert words["eksternt_samarbejde"].startswith("For eksternt samarbejde var gennemsnittet stort set uændret: 3,3")
     assert words["kompetencer"].startswith("For kompetencer faldt gennemsnittet fra 3,0 ved slutmålingen til 2,8")
     assert "(ned: Kommune A, Kommune E)" in words["kompetencer"]
-    assert "Af de 10 svarede 6 højere, én det samme og 3 lavere (op: Kommune B, Kommune C, Kommune D, Kommune F, " \
+    assert "Af de ti svarede seks højere, én det samme og tre lavere (op: Kommune B, Kommune C, Kommune D, Kommune F, " \
            "Kommune H, Kommune I; ned: Kommune A, Kommune E, Kommune G)" in words["indsatser"]
 
 
@@ -1028,7 +1031,7 @@ def test_real_numbers_in_sentences_equal_the_table_and_an_independent_count(real
     assert f"fra {tx.number(row['mean_baseline'])} ved" in sentence or f": {tx.number(row['mean_baseline'])} ved" in sentence
     assert f"{tx.number(row['mean_followup'])} ved opfølgningen" in sentence
     assert (f"(ændring {tx.signed(row['mean_change'], 2)}, 95 %-interval {tx.signed(row['ci_low'], 2)} til "
-            f"{tx.signed(row['ci_high'], 2)}; {row['n_pairs']} kommuner") in sentence
+            f"{tx.signed(row['ci_high'], 2)}; {tx.amount(row['n_pairs'])} kommuner") in sentence
     bullet = tx.item_bullet(row, label=labels[item], ceiling=False)
     assert f"{tx.number(row['mean_baseline'])} → {tx.number(row['mean_followup'])}" in bullet
     # ... and those equal a recount from the CSV files (plain Python, rounded
@@ -1058,11 +1061,11 @@ def test_real_significance_sentences(real):
     by_item = real.set_index("item")
     # indsatser: 9 changed, min p = 2**-8, 5 * 2**-8 < 0.05, so a test could find it; it did not.
     assert tx.significance_sentence(by_item.loc["indsatser"]).startswith(
-        "Stigningen er ikke statistisk signifikant på 5 %-niveau efter Holm-korrektion for 5 sammenligninger "
+        "Stigningen er ikke statistisk signifikant på 5 %-niveau efter Holm-korrektion for fem sammenligninger "
         "(Wilcoxon-test: p = 0,508; korrigeret p = 1,000)")
     # kompetencer: 2 changed, min p = 0.5.
     assert tx.significance_sentence(by_item.loc["kompetencer"]) == (
-        "Af de 9 kommuner ændrede 2 deres svar; med 2 ændringer kan p-værdien ikke komme under 0,500, så en "
+        "Af de ni kommuner ændrede to deres svar; med to ændringer kan p-værdien ikke komme under 0,500, så en "
         "ændring kan ikke påvises på 5 %-niveau.")
 
 
@@ -1081,8 +1084,8 @@ def test_real_ceiling_sentences(ds, labels, real):
     texts = {i: tx.ceiling_sentence(head.loc[i], ceil.loc[i], baseline=B_DEF, threshold=config.CEILING_THRESHOLD,
                                     explains=explains[i]) for i in params}
     assert texts["kompetencer"] == "" and texts["indsatser"] == ""
-    assert "Lofteffekt: 3 af de 9 kommuner (33 %)" in texts["eksternt_samarbejde"]
-    assert "Lofteffekt: 4 af de 10 kommuner (40 %)" in texts["beredskab"] and "Alle blev i toppen." in texts["beredskab"]
+    assert "Lofteffekt: tre af de ni kommuner (33 %)" in texts["eksternt_samarbejde"]
+    assert "Lofteffekt: fire af de ti kommuner (40 %)" in texts["beredskab"] and "Alle blev i toppen." in texts["beredskab"]
     summary = tx.ceiling_summary(ceil.reset_index(), labels=labels, baseline=B_DEF, threshold=0.15, explains=explains)
     assert "beredskab (4 af 10)" in summary and "eksternt samarbejde (3 af 9)" in summary
     assert "kompetencer" not in summary and "faldende" not in summary
@@ -1091,7 +1094,7 @@ def test_real_ceiling_sentences(ds, labels, real):
 def test_real_ceiling_municipalities(ds):
     frame = ceiling_municipalities(ds.responses, BASE, ds.instrument.parameters)
     assert tx.ceiling_municipalities_sentence(frame, baseline=B_DEF, n_total=10).startswith(
-        "Ved slutmålingen svarede 3 af de 10 kommuner allerede »i høj grad« på to eller flere af parametrene: "
+        "Ved slutmålingen svarede tre af de ti kommuner allerede »i høj grad« på to eller flere af parametrene: "
         "Kommune A (5), Kommune E (3) og Kommune G (3).")
 
 
@@ -1099,9 +1102,9 @@ def test_real_plan_status_sentences(ds):
     summary = plan_status_summary(ds.plan_status, [BASE, FOLLOW])
     assert tx.plan_status_sentences(summary, rounds=[BASE, FOLLOW], definite={BASE: B_DEF, FOLLOW: F_DEF},
                                     n_total=10, phase_labels=PHASE_LABELS) == [
-        "Ved slutmålingen havde 7 af de 10 kommuner udarbejdet deres handlingsplan, og 2 havde rullet den fuldt "
-        "ud; 3 kommuner var stadig i gang med at udarbejde den (Kommune D, Kommune H, Kommune J).",
-        "Ved opfølgningen havde 9 af de 10 kommuner udarbejdet deres handlingsplan, og 6 havde rullet den fuldt "
+        "Ved slutmålingen havde syv af de ti kommuner udarbejdet deres handlingsplan, og to havde rullet den fuldt "
+        "ud; tre kommuner var stadig i gang med at udarbejde den (Kommune D, Kommune H, Kommune J).",
+        "Ved opfølgningen havde ni af de ti kommuner udarbejdet deres handlingsplan, og seks havde rullet den fuldt "
         "ud; én kommune var stadig i gang med at udarbejde den (Kommune J).",
     ]
 
@@ -1121,8 +1124,8 @@ def test_real_distribution_sentence_says_who_swapped(ds):
                 if r == BASE and i == "radikalisering_udfordring")
     assert (ups, downs) == (1, 1)
     assert text.startswith("På spørgsmålet om radikalisering som udfordring svarede kommunerne ved opfølgningen: "
-                           "4 »i nogen grad«, ")
-    assert text.endswith("Fordelingen er den samme som ved slutmålingen, men 2 kommuner svarede anderledes end da: "
+                           "fire »i nogen grad«, ")
+    assert text.endswith("Fordelingen er den samme som ved slutmålingen, men to kommuner svarede anderledes end da: "
                          "én højere og én lavere.")
 
 

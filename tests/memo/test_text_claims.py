@@ -26,7 +26,8 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis.ceiling import ceiling_explains, ceiling_table, headroom
-from evaluation.analysis.compare import answer_moves, compare_by_mode, compare_rounds, paired_scores, score_distribution
+from evaluation.analysis.compare import compare_by_mode, compare_rounds, paired_scores
+from evaluation.analysis.distribution import answer_moves, score_distribution
 from evaluation.analysis.stats import min_changed
 from evaluation.data import load_dataset
 from evaluation.memo import text as tx
@@ -94,8 +95,23 @@ def half_up(x, decimals):
     return sign + whole + ("," + frac if frac else "")
 
 
-def amount(n):
-    return {0: "ingen", 1: "én"}.get(n, half_up(n, 0))
+WORDS = ["ingen", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv"]
+#: A count as the text may write it: a word (up to twelve) or digits with "." between thousands.
+COUNT = "(?:" + "|".join(WORDS) + r"|\d{1,3}(?:\.\d{3})*)"
+
+
+def amount(n, beside=0):
+    """Danish style, written out here on its own: zero to twelve as words, larger
+    counts as digits; beside a count above twelve (``beside``), 2 and up as digits too."""
+    n = int(n)
+    if n <= 1 or max(n, beside) <= 12:
+        return WORDS[n] if n <= 12 else half_up(n, 0)
+    return half_up(n, 0)
+
+
+def parse_count(text):
+    """The integer a count word or digits stand for."""
+    return WORDS.index(text) if text in WORDS else int(text.replace(".", ""))
 
 
 def exact_p(d):
@@ -195,7 +211,7 @@ def check_change(text, fx, label):
         return
     m = re.fullmatch(
         rf"For {label} (?P<verb>steg|faldt|var) gennemsnittet (?:fra |stort set uændret: )(?P<b>[-\d.,]+) ved \S+ "
-        rf"(?:til|og) (?P<f>[-\d.,]+) ved \S+ \(ændring (?P<chg>[-+\d.,]+), 95 %-interval (?P<lo>[-+\d.,]+) til (?P<hi>[-+\d.,]+); (?P<n>ingen|én|[\d.]+) kommuner? med "
+        rf"(?:til|og) (?P<f>[-\d.,]+) ved \S+ \(ændring (?P<chg>[-+\d.,]+), 95 %-interval (?P<lo>[-+\d.,]+) til (?P<hi>[-+\d.,]+); (?P<n>{COUNT}) kommuner? med "
         rf"gyldige svar begge gange\)(?P<tail>, men [^.]*)?\. (?P<split>[^(]*?)(?: \((?P<names>[^)]*)\))?\.", text)
     assert m, text
     kind = fx["kind"]
@@ -224,8 +240,9 @@ def check_change(text, fx, label):
         key = next(k for k in words if fx[k] == fx["n"])
         assert split == f"{'Begge' if fx['n'] == 2 else 'Alle ' + amount(fx['n'])} svarede {words[key]}", text
     else:
-        assert split == (f"Af de {half_up(fx['n'], 0)} svarede {amount(fx['up'])} højere, {amount(fx['same'])} "
-                         f"det samme og {amount(fx['down'])} lavere"), text
+        n = fx["n"]
+        assert split == (f"Af de {amount(n, n)} svarede {amount(fx['up'], n)} højere, {amount(fx['same'], n)} "
+                         f"det samme og {amount(fx['down'], n)} lavere"), text
     named = {}
     for part in (m["names"] or "").split("; "):
         if part:
@@ -245,18 +262,20 @@ def check_significance(text, fx):
     if "kan ikke påvises" in text:
         assert not fx["detectable"], (text, fx)
         m = re.search(r"med (\S+) ændring(?:er)? kan p-værdien ikke komme under (\d+,\d+)(?:, efter Holm-korrektion for "
-                      r"(\d+) sammenligninger ikke under (\d+,\d+))?", text)
-        assert m and m[1] == amount(fx["changed"]) and m[2] == tx.p_value(fx["min_p"]), (text, fx)
+                      rf"({COUNT}) sammenligninger ikke under (\d+,\d+))?", text)
+        assert m and m[1] == amount(fx["changed"], fx["n"]) and m[2] == tx.p_value(fx["min_p"]), (text, fx)
         if m[3]:
-            assert int(m[3]) == fx["m"] and m[4] == tx.p_value(fx["min_p_holm"]) and fx["min_p"] < ALPHA
+            assert m[3] == amount(fx["m"]) and m[4] == tx.p_value(fx["min_p_holm"]) and fx["min_p"] < ALPHA
         else:
             assert fx["m"] <= 1 or fx["min_p"] >= ALPHA, (text, fx)
         return
     assert fx["detectable"], (text, fx)
     significant = " ikke statistisk signifikant" not in text
     assert significant == fx["significant"], (text, fx)
-    family = re.search(r"efter Holm-korrektion for (\d+) sammenligninger", text)
-    assert (int(family[1]) if family else 1) == fx["m"], (text, fx)
+    family = re.search(rf"efter Holm-korrektion for ({COUNT}) sammenligninger", text)
+    assert (parse_count(family[1]) if family else 1) == fx["m"], (text, fx)
+    if family:
+        assert family[1] == amount(fx["m"]), text
     p = re.search(r"Wilcoxon-test: p ([=<]) ([\d,]+)", text)
     assert (p[2] if p[1] == "=" else "< " + p[2]) == tx.p_value(fx["p"]), (text, fx)
     opening = {"rose": "Stigningen", "fell": "Faldet", "small": "Ændringen er lille" if significant else "Ændringen",
@@ -285,7 +304,7 @@ def check_summary(sentences, f_by_label):
     m_family = max(f_by_label[lab]["m"] for lab in compared)
     if any(f_by_label[lab]["changed"] for lab in compared):
         sig = {lab for lab in compared if f_by_label[lab]["significant"]}
-        lead = f"Efter Holm-korrektion for {m_family} sammenligninger er " if m_family > 1 else "Her er "
+        lead = f"Efter Holm-korrektion for {amount(m_family)} sammenligninger er " if m_family > 1 else "Her er "
         said = next((s for s in sentences if s.startswith(lead)), None)
         if sig:
             listed = said[len(lead):said.index(" statistisk signifikant")]
@@ -297,7 +316,7 @@ def check_summary(sentences, f_by_label):
             assert said.endswith(f"statistisk {'signifikante' if len(sig) > 1 else 'signifikant'} på 5 %-niveau.")
         else:
             assert said is None
-            assert (f"efter Holm-korrektion for {m_family} sammenligninger, så de kan skyldes" in text if m_family > 1
+            assert (f"efter Holm-korrektion for {amount(m_family)} sammenligninger, så de kan skyldes" in text if m_family > 1
                     else "Ændringen er ikke statistisk signifikant" in text), text
     undetectable = {lab for lab in compared if f_by_label[lab]["changed"] and not f_by_label[lab]["detectable"]}
     m = re.search(r"For ([^.]*) ændrede for få kommuner svar", text)
@@ -314,7 +333,7 @@ def check_bullet(text, fx, label):
     m = re.fullmatch(r"<strong>(.+)</strong>: ([-\d.,]+) → ([-\d.,]+) \(([-+\d.,]+), 95 %-interval [-+\d.,]+ til [-+\d.,]+; n = ([\d.]+); (\S+) op, (\S+) "
                      r"uændret, (\S+) ned\) – ([^;.]+)(; lofteffekt ved udgangspunktet)?\.", text)
     assert m and m[2] == half_up(fx["mb"], 1) and m[3] == half_up(fx["mf"], 1), text
-    assert (m[6], m[7], m[8]) == (amount(fx["up"]), amount(fx["same"]), amount(fx["down"])), text
+    assert (m[6], m[7], m[8]) == (amount(fx["up"], fx["n"]), amount(fx["same"], fx["n"]), amount(fx["down"], fx["n"])), text
     verdict = {"rose": "steg", "fell": "faldt", "small": "stort set uændret", "mixed": "uden klar retning"}[fx["kind"]]
     if fx["significant"]:
         verdict = ("lille, men statistisk signifikant ændring" if fx["kind"] == "small"
@@ -330,19 +349,22 @@ def check_ceiling(text, fx):
     m = re.match(r"Lofteffekt: (.+?) \((\d+) %\) svarede allerede", text)
     who = m[1]
     if fx["n_top_b"] == fx["n_valid_b"]:
-        assert who in (f"alle {half_up(fx['n_valid_b'], 0)} kommuner", "begge kommuner", "den ene kommune"), text
+        assert who in (f"alle {amount(fx['n_valid_b'])} kommuner", "begge kommuner", "den ene kommune"), text
     else:
-        assert who == f"{amount(fx['n_top_b'])} af de {half_up(fx['n_valid_b'], 0)} kommuner", text
+        total = fx["n_valid_b"]
+        assert who == f"{amount(fx['n_top_b'], total)} af de {amount(total)} kommuner", text
     lost = fx["n_top_b"] - fx["kept"] - fx["top_fell"]
     if fx["kept"] == fx["n_top_b"]:
         assert "blev i toppen." in text and "faldt" not in text.split("blev i toppen.")[0], text
     else:
-        assert f"Af dem blev {amount(fx['kept'])} i toppen" in text, text
-        assert (f"{amount(fx['top_fell'])} faldt" in text) == bool(fx["top_fell"]) or not fx["top_fell"]
-        assert (f"{amount(lost)} kan ikke følges" in text) == bool(lost), text
+        top = max(fx["kept"], fx["top_fell"], lost)  # the counts of that sentence
+        assert f"Af dem blev {amount(fx['kept'], top)} i toppen" in text, text
+        assert (f"{amount(fx['top_fell'], top)} faldt" in text) == bool(fx["top_fell"]) or not fx["top_fell"]
+        assert (f"{amount(lost, top)} kan ikke følges" in text) == bool(lost), text
     if fx["below"] > 1 and len({fx["below_up"], fx["below_same"], fx["below_down"]} - {0}) > 1:
-        assert (f"Af de {fx['below']} kommuner med plads til forbedring steg {amount(fx['below_up'])}, "
-                f"{amount(fx['below_same'])} var uændre") in text, text
+        below = fx["below"]
+        assert (f"Af de {amount(below)} kommuner med plads til forbedring steg {amount(fx['below_up'], below)}, "
+                f"{amount(fx['below_same'], below)} var uændre") in text, text
 
 
 # -------------------------------------------------------------- the run
@@ -456,11 +478,14 @@ def test_every_sentence_holds_on_every_round_pair_of_the_bundled_data(pair):
 def test_style_checker_catches_the_slips_it_looks_for():
     bad = ["1 kommuner deltog.", "Af dem holdt 0 det højeste niveau.", "n = 1 kommuner", "10 af 10 kommuner",
            "i alle 2 målinger", "ligger 1 svar", "Kommune As svar", "Ved slutmålingen ligger gennemsnittet",
-           "Det er 1200 kommuner.", "De skal læses som tendenser.", "Gennemsnittet er 3.2 nu."]
+           "Det er 1200 kommuner.", "De skal læses som tendenser.", "Gennemsnittet er 3.2 nu.",
+           "Af de 10 svarede 3 højere.", "Med 7 kommuner med gyldige svar.", "efter Holm-korrektion for 5 sammenligninger"]
     for sentence in bad:
         assert style_slips(sentence), sentence
-    good = ["Alle 10 kommuner svarede.", "Ved før lå gennemsnittet på 3,3 (n = 1.200).", "Kommune A's svar",
-            "Af de 10 svarede én højere, ingen det samme og 9 lavere."]
+    good = ["Alle ti kommuner svarede.", "Ved før lå gennemsnittet på 3,3 (n = 1.200).", "Kommune A's svar",
+            "Af de ti svarede én højere, ingen det samme og ni lavere.", "Af de 40 svarede 3 højere og 37 lavere.",
+            "Ved slutmålingen lå gennemsnittet på 3,3 for beredskab (n = 10).", "Her er 3 af de 40 kommuner.",
+            "Beredskab (4 af 10) og indsatser."]
     for sentence in good:
         assert not style_slips(sentence), sentence
 

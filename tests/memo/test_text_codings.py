@@ -24,13 +24,13 @@ def text(html):
 
 
 @pytest.mark.parametrize("n,total,expected", [
-    (0, 5, "Ingen af de 5 interviewede kommuner er fortsat usikre på, hvad de må dele."),
-    (1, 5, "Én af de 5 interviewede kommuner (Kommune B) er fortsat usikker på, hvad den må dele."),
-    (3, 5, "3 af de 5 interviewede kommuner (Kommune A, Kommune B og Kommune C) er fortsat usikre på, hvad de må dele."),
-    (5, 5, "Alle 5 interviewede kommuner er fortsat usikre på, hvad de må dele."),
+    (0, 5, "Ingen af de fem interviewede kommuner er fortsat usikre på, hvad de må dele."),
+    (1, 5, "Én af de fem interviewede kommuner (Kommune B) er fortsat usikker på, hvad den må dele."),
+    (3, 5, "Tre af de fem interviewede kommuner (Kommune A, Kommune B og Kommune C) er fortsat usikre på, hvad de må dele."),
+    (5, 5, "Alle fem interviewede kommuner er fortsat usikre på, hvad de må dele."),
     (2, 2, "Begge interviewede kommuner er fortsat usikre på, hvad de må dele."),
-    (1, 1, "Den interviewede kommune er fortsat usikker på, hvad den må dele."),
-    (0, 1, "Ingen interviewet kommune er fortsat usikker på, hvad den må dele."),
+    (1, 1, "Den ene interviewede kommune er fortsat usikker på, hvad den må dele."),
+    (0, 1, "Ingen interviewede kommuner er fortsat usikre på, hvad de må dele."),
 ])
 def test_count_sentence_for_none_one_several_all(n, total, expected):
     names = {1: "Kommune B", 3: "Kommune A; Kommune B; Kommune C"}.get(n, "")
@@ -43,7 +43,7 @@ def test_count_sentence_for_none_one_several_all(n, total, expected):
 def test_many_coded_municipalities_are_counted_not_listed():
     names = "; ".join(f"Kommune {i:03d}" for i in range(11))
     assert text(tc.code_sentence(row("s", 11, 40, names), PHRASES)) == (
-        "11 af de 40 interviewede kommuner har nu en fast styregruppe.")
+        "I alt 11 af de 40 interviewede kommuner har nu en fast styregruppe.")
     ten = "; ".join(f"Kommune {i:03d}" for i in range(10))
     assert "(Kommune 000, Kommune 001" in text(tc.code_sentence(row("s", 10, 40, ten), PHRASES))
 
@@ -55,7 +55,7 @@ def test_a_count_above_the_interviewed_is_refused():
 
 def test_theme_sentences_keep_the_order_and_skip_rounds_without_interviews():
     counts = pd.DataFrame([row("s", 4, 5, "A; B; C; D"), row("u", 1, 5, "E")])
-    assert [text(s)[:3] for s in tc.theme_sentences(counts, PHRASES)] == ["4 a", "Én "]
+    assert [text(s)[:3] for s in tc.theme_sentences(counts, PHRASES)] == ["Fir", "Én "]
     assert tc.theme_sentences(pd.DataFrame([row("s", 0, 0)]), PHRASES) == []
 
 
@@ -97,7 +97,7 @@ def sentence(row_, tri_):
 def test_triangulation_same_way():
     assert sentence(COMPARE, tri(0, 3)) == (
         "Spørgeskemaet og interviewene peger samme vej: i spørgeskemaet faldt gennemsnittet for kompetencer med "
-        "0,22 skalapoint fra slutmålingen til opfølgningen, mens 3 af de 5 interviewede kommuner beskriver problemer "
+        "0,22 skalapoint fra slutmålingen til opfølgningen, mens tre af de fem interviewede kommuner beskriver problemer "
         "(oftest »Bevidst om manglende kompetencer«). Interviewene dækker kun de interviewede kommuner og er et "
         "supplement til tallene, ikke et bevis for dem.")
 
@@ -105,10 +105,10 @@ def test_triangulation_same_way():
 def test_triangulation_different_ways_and_mixed():
     assert sentence(COMPARE, tri(1, 0)).startswith(
         "Spørgeskemaet og interviewene peger i hver sin retning: i spørgeskemaet faldt")
-    assert "mens én af de 5 interviewede kommuner beskriver fremgang" in sentence(COMPARE, tri(1, 0))
+    assert "mens én af de fem interviewede kommuner beskriver fremgang" in sentence(COMPARE, tri(1, 0))
     mixed = sentence(COMPARE, tri(5, 4))
     assert mixed.startswith("Interviewene giver et blandet billede:")
-    assert "mens alle 5 interviewede kommuner beskriver fremgang (oftest »Klart, hvem man kontakter«) og 4 af de 5 " \
+    assert "mens alle fem interviewede kommuner beskriver fremgang (oftest »Klart, hvem man kontakter«) og fire af de fem " \
            "beskriver problemer" in mixed
     held = {**COMPARE, "direction": "held", "mean_change": 0.0}
     assert "peger i hver sin retning: i spørgeskemaet var gennemsnittet for kompetencer stort set uændret" in \

@@ -10,8 +10,8 @@ statistic.  Every function returns HTML-safe text: strings that come from
 data are escaped where they enter the text.
 """
 from .wording import (
-    DASH, number, integer, signed, percent, p_value, p_is, join, count, of_total, amount, number_word, capital,
-    genitive, names_or_count, esc, month_year,
+    DASH, number, integer, signed, percent, p_value, p_is, join, count, of_total, amount, number_word, ordinal,
+    in_words, sentence_start, capital, genitive, names_or_count, esc, month_year,
 )
 from .sentences import (
     DIRECTION_WORDS,
@@ -53,6 +53,9 @@ __all__ = [
     "of_total",
     "amount",
     "number_word",
+    "ordinal",
+    "in_words",
+    "sentence_start",
     "capital",
     "genitive",
     "names_or_count",

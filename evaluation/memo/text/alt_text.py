@@ -2,7 +2,7 @@
 """
 from __future__ import annotations
 
-from .wording import DASH, _genitive, _missing, esc, integer, join, number, signed
+from .wording import DASH, _genitive, _missing, amount, esc, in_words, integer, join, number, signed
 
 __all__ = [
     "scale_text",
@@ -80,7 +80,9 @@ def alt_plan_status(summary, *, status, round_labels: dict, phase_labels: dict, 
     names = {key: list(group["municipality"]) for key, group in status.groupby(["round", "phase", "status"], sort=False)}
     parts = []
     for (rnd, phase), group in summary.groupby(["round", "phase"], sort=False):
-        counts = [f"{integer(n)} {esc(status_labels[s].lower())} ({join(esc(m) for m in names.get((rnd, phase, s), []))})"
+        digits = not in_words(*group["n"])
+        counts = [f"{amount(n, digits=digits)} {esc(status_labels[s].lower())} "
+                  f"({join(esc(m) for m in names.get((rnd, phase, s), []))})"
                   for s, n in zip(group["status"], group["n"]) if n]
         parts.append(f"{esc(round_labels[rnd])}, {esc(phase_labels[phase].lower())}: {join(counts)}")
     return "Kommunernes status på handlingsplanen fordelt på faser: " + "; ".join(parts) + "."
@@ -91,7 +93,9 @@ def alt_distribution(distribution, *, label: str, round_labels: dict, scale_labe
     question and the number of answers in each category of each round."""
     parts = []
     for rnd, group in distribution.groupby("round", sort=False):
-        counts = [f"{integer(n)} {esc(scale_labels[int(c)].lower())}" for c, n in zip(group["code"], group["n"]) if n]
+        digits = not in_words(*group["n"])
+        counts = [f"{amount(n, digits=digits)} {esc(scale_labels[int(c)].lower())}"
+                  for c, n in zip(group["code"], group["n"]) if n]
         parts.append(f"{esc(round_labels[rnd])}: {join(counts) if counts else 'ingen svar'}")
     return (f"{esc(label)}. Spørgsmål: »{esc(question.strip())}« Antal kommuner i hver svarkategori. "
             + "; ".join(parts) + ".")

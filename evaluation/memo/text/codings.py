@@ -7,14 +7,14 @@ the count and what it is counted over (``data-code``, ``data-n``,
 ``data-of``), so a test can re-derive every claim from ``codings.csv``.
 
 >>> sources_phrase(4, 5), sources_phrase(1, 5), sources_phrase(5, 5), sources_phrase(0, 5)
-('4 af de 5 interviewede kommuner', 'Én af de 5 interviewede kommuner', 'Alle 5 interviewede kommuner', 'Ingen af de 5 interviewede kommuner')
->>> sources_phrase(1, 1), sources_phrase(0, 1), sources_phrase(2, 2)
-('Den interviewede kommune', 'Ingen interviewet kommune', 'Begge interviewede kommuner')
+('Fire af de fem interviewede kommuner', 'Én af de fem interviewede kommuner', 'Alle fem interviewede kommuner', 'Ingen af de fem interviewede kommuner')
+>>> sources_phrase(1, 1), sources_phrase(0, 1), sources_phrase(2, 2), sources_phrase(30, 40)
+('Den ene interviewede kommune', 'Ingen interviewede kommuner', 'Begge interviewede kommuner', 'I alt 30 af de 40 interviewede kommuner')
 """
 from __future__ import annotations
 
 from .sentences import DIRECTION_WORDS
-from .wording import _capital, esc, join, number, signed
+from .wording import _capital, amount, esc, in_words, join, number, of_total, sentence_start, signed
 
 __all__ = ["NAMED_AT_MOST", "sources_phrase", "code_sentence", "theme_sentences", "centre_sentences", "triangulation_sentence",
            "no_interviews_sentence", "uncoded_sentence"]
@@ -26,24 +26,17 @@ NAMED_AT_MOST = 10
 
 
 def sources_phrase(n: int, total: int) -> str:
-    """The subject of a count sentence: ``n`` of the ``total`` interviewed municipalities."""
+    """The subject of a count sentence, fit to open it: ``n`` of the ``total``
+    interviewed municipalities (:func:`~.wording.of_total`)."""
     n, total = int(n), int(total)
     if not 0 <= n <= total:
         raise ValueError(f"n={n} must be between 0 and total={total}")
-    if total == 1:
-        return "Den interviewede kommune" if n == 1 else "Ingen interviewet kommune"
-    if n == 0:
-        return f"Ingen af de {total} interviewede kommuner"
-    if n == total:
-        return "Begge interviewede kommuner" if total == 2 else f"Alle {total} interviewede kommuner"
-    if n == 1:
-        return f"Én af de {total} interviewede kommuner"
-    return f"{n} af de {total} interviewede kommuner"
+    return sentence_start(of_total(n, total, "interviewede kommune", "interviewede kommuner"))
 
 
 def _singular(n: int, total: int) -> bool:
     """Whether the subject is one municipality (adjectives and pronouns agree)."""
-    return n == 1 or (total == 1)
+    return n == 1
 
 
 def _claim(html: str, code: str, n: int, total: int) -> str:
@@ -125,10 +118,12 @@ def _interview_clause(tri, labels: dict[str, str]) -> str:
         if not n:
             continue
         if not parts:
-            who = sources_phrase(n, total)
-            who = who[0].lower() + who[1:]
+            who = of_total(n, total, "interviewede kommune", "interviewede kommuner")
         else:  # the second part: the same municipalities, named shorter
-            who = f"alle {total}" if n == total else ("én af de" if n == 1 else f"{n} af de") + f" {total}"
+            digits = not in_words(total)
+            who = ("den samme" if total == 1 else "begge" if n == total == 2
+                   else f"alle {amount(total, digits=digits)}" if n == total
+                   else f"{amount(n, digits=digits)} af de {amount(total, digits=digits)}")
         parts.append(f"{who} beskriver {what} (oftest »{esc(labels[tri[f'top_{direction}']])}«)")
     return join(parts)
 

@@ -8,7 +8,7 @@ analysis tables (:mod:`evaluation.analysis.ceiling`,
 from __future__ import annotations
 
 from .wording import (
-    amount, count, esc, integer, join, names_or_count, number, number_word, of_total, percent,
+    amount, count, esc, in_words, integer, join, names_or_count, number, number_word, of_total, percent,
 )
 
 __all__ = [
@@ -33,10 +33,11 @@ def _top_fate(kept: int, fell: int, lost: int) -> str:
     total = kept + fell + lost
     if kept == total:
         return "Den blev i toppen." if total == 1 else f"{'Begge' if total == 2 else 'Alle'} blev i toppen."
-    rest = [f"{amount(fell)} faldt"] if fell else []
+    digits = not in_words(kept, fell, lost)  # the counts of this sentence
+    rest = [f"{amount(fell, digits=digits)} faldt"] if fell else []
     if lost:
-        rest.append(f"{amount(lost)} kan ikke følges, fordi det senere svar mangler eller er »ved ikke«")
-    return _clauses(f"Af dem blev {amount(kept)} i toppen", rest) + "."
+        rest.append(f"{amount(lost, digits=digits)} kan ikke følges, fordi det senere svar mangler eller er »ved ikke«")
+    return _clauses(f"Af dem blev {amount(kept, digits=digits)} i toppen", rest) + "."
 
 
 def _below_fate(below: int, rose: int, held: int, fell: int) -> str:
@@ -46,12 +47,14 @@ def _below_fate(below: int, rose: int, held: int, fell: int) -> str:
     if below == 1:
         verb = "steg" if rose else ("var uændret" if held else "faldt")
         return f"Den ene kommune med plads til forbedring {verb}."
+    digits = not in_words(below)
     for n, verb in ((rose, "steg"), (held, "var uændrede"), (fell, "faldt")):
         if n == below:
-            return f"{'Begge' if below == 2 else f'Alle {below}'} kommuner med plads til forbedring {verb}."
+            return f"{'Begge' if below == 2 else f'Alle {amount(below, digits=digits)}'} kommuner med plads til forbedring {verb}."
     same = "var uændret" if held == 1 else "var uændrede"
-    return _clauses(f"Af de {below} kommuner med plads til forbedring steg {amount(rose)}",
-                    [f"{amount(held)} {same}", f"{amount(fell)} faldt"]) + "."
+    return _clauses(f"Af de {amount(below, digits=digits)} kommuner med plads til forbedring steg "
+                    f"{amount(rose, digits=digits)}",
+                    [f"{amount(held, digits=digits)} {same}", f"{amount(fell, digits=digits)} faldt"]) + "."
 
 
 def ceiling_sentence(head, ceil, *, baseline: str, threshold: float, explains: bool = True) -> str:
@@ -87,7 +90,8 @@ def ceiling_sentence(head, ceil, *, baseline: str, threshold: float, explains: b
         stayed = "Den tæller med som uændret, selv om den" if kept == 1 else "De tæller med som uændrede, selv om de"
     else:
         stayed = ("Den kommune, der blev i toppen, tæller med som uændret, selv om den" if kept == 1 else
-                  f"De {kept} kommuner, der blev i toppen, tæller med som uændrede, selv om de")
+                  f"De {amount(kept)} kommuner, der blev i toppen, tæller med som "
+                  "uændrede, selv om de")
     text = (
         f"Lofteffekt: {who} ({percent(ceil['share_top'])}) svarede allerede »i høj grad« ved {esc(baseline)} og "
         f"kunne ikke svare højere (grænsen for en lofteffekt er {percent(threshold)} i toppen). "
@@ -113,7 +117,7 @@ def ceiling_summary(ceil, *, labels: dict, baseline: str, threshold: float, expl
         flagged = flagged[[bool(explains.get(i, False)) for i in flagged["item"]]]
     if flagged.empty:
         return ""
-    parts = [f"{esc(labels[r['item']].lower())} ({amount(r['n_top'])} af {integer(r['n_valid'])})"
+    parts = [f"{esc(labels[r['item']].lower())} ({integer(r['n_top'])} af {integer(r['n_valid'])})"
              for _, r in flagged.iterrows()]
     return (
         f"Ved {esc(baseline)} svarede mere end {percent(threshold)} af kommunerne allerede »i høj grad« på "
@@ -156,19 +160,22 @@ def plan_status_sentences(summary, *, rounds: list[str], definite: dict, n_total
         doing, who = n(rnd, "udarbejdet", "i_proces")
         rolled, _ = n(rnd, "udrullet", "gennemfoert")
         own = "sin" if done == 1 else "deres"
-        rolled_who = ("alle" if n_total > 2 else "begge" if n_total == 2 else "den") if rolled == n_total else amount(rolled)
+        digits = not in_words(n_total)
+        rolled_who = (("alle" if n_total > 2 else "begge" if n_total == 2 else "den") if rolled == n_total
+                      else amount(rolled, digits=digits))
         text = (f"Ved {esc(definite[rnd])} havde {of_total(done, n_total, 'kommune', 'kommuner')} udarbejdet "
                 f"{own} handlingsplan, og {rolled_who} havde rullet den fuldt ud")
         if doing:
             names = names_or_count(who)
-            text += (f"; {count(doing, 'kommune', 'kommuner')} var stadig i gang med at udarbejde den"
+            text += (f"; {count(doing, 'kommune', 'kommuner', digits=digits)} var stadig i gang med at udarbejde den"
                      + (f" ({names})" if names else ""))
         out.append(text + ".")
     return out
 
 
 def _spread(counts: dict, scale_labels: dict) -> str:
-    return join(f"{amount(n)} »{esc(scale_labels[c].lower())}«" for c, n in counts.items() if n)
+    digits = not in_words(*counts.values())
+    return join(f"{amount(n, digits=digits)} »{esc(scale_labels[c].lower())}«" for c, n in counts.items() if n)
 
 
 def distribution_sentence(distribution, *, label: str, baseline: str, followup: str, base_key: str,
@@ -179,7 +186,7 @@ def distribution_sentence(distribution, *, label: str, baseline: str, followup: 
     ``distribution`` holds ``score_distribution`` rows of the two rounds;
     ``moves`` (optional) counts the municipalities answering both rounds:
     ``n_up``, ``n_down`` (valid answers both times) and ``n_dont_know_changed``
-    (moved to or from "ved ikke"), as :func:`evaluation.analysis.compare.answer_moves`
+    (moved to or from "ved ikke"), as :func:`evaluation.analysis.distribution.answer_moves`
     returns them.  A distribution can stay the same while municipalities swap
     answers; the sentence then says both.
     """
@@ -202,14 +209,15 @@ def distribution_sentence(distribution, *, label: str, baseline: str, followup: 
         text += f" Ved {esc(baseline)} var fordelingen: {_spread(before, scale_labels)}"
     if moves is None:
         return text + "."
-    parts = [f"{amount(moves[key])} {word}" for key, word in
+    moved = sum(int(moves[key]) for key in ("n_up", "n_down", "n_dont_know_changed"))
+    digits = not in_words(moved)
+    parts = [f"{amount(moves[key], digits=digits)} {word}" for key, word in
              (("n_up", "højere"), ("n_down", "lavere"), ("n_dont_know_changed", "skiftede til eller fra »ved ikke«"))
              if moves[key]]
-    moved = sum(int(moves[key]) for key in ("n_up", "n_down", "n_dont_know_changed"))
     if moved == 0:
         return text + ", og ingen kommuner svarede anderledes end da."
     link = ", men" if same else ";"
-    return text + f"{link} {count(moved, 'kommune', 'kommuner')} svarede anderledes end da: {join(parts)}."
+    return text + f"{link} {count(moved, 'kommune', 'kommuner', digits=digits)} svarede anderledes end da: {join(parts)}."
 
 
 def level_sentence(comparison, *, labels: dict, definite: str, previous: str | None = None) -> str:

@@ -3,13 +3,13 @@
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"municipality": list("ABCDE"), "mode": ["interview"] * 2 + ["survey"] * 2 + ["none"]})
 >>> participation_sentence(frame, definite="opfølgningen")
-'Ved opfølgningen deltog 4 af de 5 kommuner: 2 blev interviewet, og 2 besvarede spørgeskemaet.'
+'Ved opfølgningen deltog fire af de fem kommuner: to blev interviewet, og to besvarede spørgeskemaet.'
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from .wording import amount, count, esc, of_total
+from .wording import amount, count, esc, in_words, of_total
 
 __all__ = ["participation_counts", "participation_sentence", "municipality_mode_sentence"]
 
@@ -52,11 +52,12 @@ def participation_sentence(participation: pd.DataFrame, *, definite: str) -> str
         head = f"Ved {when} deltog {of_total(taking_part, total, 'kommune', 'kommuner')}"
     else:
         head = f"Ved {when} deltog {count(taking_part, 'kommune', 'kommuner')}"
+    digits = not in_words(total)
     modes = [(mode, n) for mode, n in counts.items() if n and mode != "none"]
     if len(modes) == 1:
         who = "den" if taking_part == 1 else "alle"
         return f"{head}, og {who} {_PHRASES[modes[0][0]]}."
-    parts = [f"{amount(n)} {_PHRASES[mode]}" for mode, n in modes]
+    parts = [f"{amount(n, digits=digits)} {_PHRASES[mode]}" for mode, n in modes]
     return f"{head}: {', '.join(parts[:-1])}, og {parts[-1]}."
 
 

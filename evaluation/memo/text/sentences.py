@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from ...analysis.compare import ALPHA, HELD_BAND
 from .wording import (
-    amount, capital, count, esc, integer, join, names_or_count, number, of_total, p_is, p_value, percent, signed,
+    amount, capital, count, esc, in_words, integer, join, names_or_count, number, of_total, p_is, p_value, percent,
+    signed,
 )
 
 __all__ = [
@@ -76,11 +77,12 @@ def _split(n_up: int, n_same: int, n_down: int, n_pairs: int, words=("højere", 
     counts = (int(n_up), int(n_same), int(n_down))
     if n_pairs == 1:
         return f"Kommunen svarede {words[counts.index(1)]}."
+    digits = not in_words(n_pairs)
     for n, word in zip(counts, words):
         if n == n_pairs:
-            return f"{'Begge' if n == 2 else f'Alle {amount(n)}'} svarede {word}."
-    parts = [f"{amount(n)} {word}" for n, word in zip(counts, words)]
-    return f"Af de {integer(n_pairs)} svarede {join(parts)}."
+            return f"{'Begge' if n == 2 else f'Alle {amount(n, digits=digits)}'} svarede {word}."
+    parts = [f"{amount(n, digits=digits)} {word}" for n, word in zip(counts, words)]
+    return f"Af de {amount(n_pairs, digits=digits)} svarede {join(parts)}."
 
 
 def _movement(row, kind, before: str, after: str) -> tuple[str, str]:
@@ -133,9 +135,14 @@ def change_sentence(row, *, label: str, baseline: str, followup: str, held_band:
     return text
 
 
+def _comparisons(m: int) -> str:
+    """``fem sammenligninger``: the size of Holm's family, counted."""
+    return count(m, "sammenligning", "sammenligninger")
+
+
 def _family(m: int) -> str:
-    """``efter Holm-korrektion for 5 sammenligninger``; empty for a family of one."""
-    return f" efter Holm-korrektion for {m} sammenligninger" if m > 1 else ""
+    """``efter Holm-korrektion for fem sammenligninger``; empty for a family of one."""
+    return f" efter Holm-korrektion for {_comparisons(m)}" if m > 1 else ""
 
 
 def _p_values(row, m: int) -> str:
@@ -159,9 +166,11 @@ def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_
         who = "Kommunen svarede det samme begge gange" if n_pairs == 1 else "Ingen af kommunerne ændrede svar"
         return f"{who}, så der er ingen ændring at teste."
     if not bool(row["detectable"]):
+        digits = not in_words(n_pairs)
         who = (capital(of_total(changed, n_pairs, "kommune", "kommuner")) + " ændrede svar" if changed == n_pairs
-               else f"Af de {integer(n_pairs)} kommuner ændrede {amount(changed)} {'sit' if changed == 1 else 'deres'} svar")
-        text = (f"{who}; med {count(changed, 'ændring', 'ændringer')} kan p-værdien ikke komme "
+               else f"Af de {amount(n_pairs, digits=digits)} kommuner ændrede {amount(changed, digits=digits)} "
+               f"{'sit' if changed == 1 else 'deres'} svar")
+        text = (f"{who}; med {count(changed, 'ændring', 'ændringer', digits=digits)} kan p-værdien ikke komme "
                 f"under {p_value(row['min_p'])}")
         if m > 1 and row["min_p"] < alpha:
             text += f",{_family(m)} ikke under {p_value(row['min_p_holm'])}"
@@ -180,7 +189,7 @@ def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_
     text = (f"{noun} er ikke statistisk signifikant på {level}{_family(m)} ({_p_values(row, m)}) og kan skyldes "
             "tilfældig variation.")
     if m > 1 and row["p_wilcoxon"] < alpha:
-        text += f" Uden korrektion for de {m} sammenligninger ville p-værdien have ligget under {percent(alpha)}."
+        text += f" Uden korrektion for de {_comparisons(m)} ville p-værdien have ligget under {percent(alpha)}."
     return text
 
 
@@ -231,11 +240,11 @@ def _significance_summary(compared, labels, alpha, held_band) -> list[str]:
     described = [f"{_KIND_NOUNS[kind][len(names) > 1]} på {join(names)}" for kind, names in by_kind.items() if names]
     if described:
         adjective = "signifikant" if sum(map(len, by_kind.values())) == 1 else "signifikante"
-        lead = f"Efter Holm-korrektion for {m} sammenligninger er " if m > 1 else "Her er "
+        lead = f"Efter Holm-korrektion for {_comparisons(m)} er " if m > 1 else "Her er "
         return [f"{lead}{join(described)} statistisk {adjective} på {level}."]
     if m > 1:
-        return [f"Ingen af ændringerne er statistisk signifikante på {level} efter Holm-korrektion for {m} "
-                "sammenligninger, så de kan skyldes tilfældig variation."]
+        return [f"Ingen af ændringerne er statistisk signifikante på {level}{_family(m)}, så de kan skyldes "
+                "tilfældig variation."]
     return [f"Ændringen er ikke statistisk signifikant på {level} og kan skyldes tilfældig variation."]
 
 
@@ -264,7 +273,7 @@ def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str,
                          "mange eller flere kommuner bevægede sig den modsatte vej.")
     if kinds_of["rose"] and kinds_of["fell"]:
         n = len(compared)
-        whole = "begge parametre" if n == 2 else f"alle {n} parametre"
+        whole = of_total(n, n, "parameter", "parametre")
         sentences.append(f"Fremgangen gælder altså ikke {whole}: {join(kinds_of['fell'])} lå lavere end før.")
     without = _labelled(comparison, labels, comparison["n_pairs"] == 0)
     if without:
@@ -319,10 +328,12 @@ def item_bullet(row, *, label: str, ceiling: bool, held_band: float = HELD_BAND)
     verdict = {"small": "stort set uændret", "mixed": "uden klar retning"}.get(kind) or DIRECTION_WORDS[row["direction"]][0]
     if bool(row["significant"]):
         verdict = "lille, men statistisk signifikant ændring" if kind == "small" else verdict + ", statistisk signifikant"
+    digits = not in_words(row["n_pairs"])
+    up, same, down = (amount(row[key], digits=digits) for key in ("n_up", "n_same", "n_down"))
     text = (
         f"<strong>{esc(label)}</strong>: {number(row['mean_baseline'])} → {number(row['mean_followup'])} "
-        f"({signed(row['mean_change'], 2)}, {interval_text(row)}; n = {integer(row['n_pairs'])}; {amount(row['n_up'])} op, "
-        f"{amount(row['n_same'])} uændret, {amount(row['n_down'])} ned) – {verdict}"
+        f"({signed(row['mean_change'], 2)}, {interval_text(row)}; n = {integer(row['n_pairs'])}; {up} op, "
+        f"{same} uændret, {down} ned) – {verdict}"
     )
     if ceiling:
         text += "; lofteffekt ved udgangspunktet"
@@ -344,12 +355,13 @@ def detectable_sentence(n_pairs: int, *, fewest_alone: int, fewest_at_best: int,
     lead = ("Om en ændring kan påvises, afhænger af, hvor mange kommuner der ændrer svar, ikke af, hvor mange der "
             "deltager.")
     if n_tests > 1:
-        rule = (f"Med Holm-korrektion for {n_tests} sammenligninger skal mindst {fewest_alone} kommuner ændre svar "
-                f"i samme retning (og ingen i den modsatte), før en parameter er statistisk signifikant på {level} "
-                f"uanset de øvrige; er de øvrige selv tydeligt signifikante, kan {fewest_at_best} være nok.")
+        rule = (f"Med Holm-korrektion for {_comparisons(n_tests)} skal mindst "
+                f"{count(fewest_alone, 'kommune', 'kommuner')} ændre svar i samme retning (og ingen i den modsatte), "
+                f"før en parameter er statistisk signifikant på {level} uanset de øvrige; er de øvrige selv tydeligt "
+                f"signifikante, kan {amount(fewest_at_best)} være nok.")
     else:
-        rule = (f"Mindst {fewest_alone} kommuner skal ændre svar i samme retning (og ingen i den modsatte), før "
-                f"ændringen kan blive statistisk signifikant på {level}.")
+        rule = (f"Mindst {count(fewest_alone, 'kommune', 'kommuner')} skal ændre svar i samme retning (og ingen i "
+                f"den modsatte), før ændringen kan blive statistisk signifikant på {level}.")
     text = f"{lead} {rule}"
     with_n = f"Med {count(n_pairs, 'kommune', 'kommuner')} med gyldige svar begge gange"
     if n_pairs < fewest_at_best:
@@ -371,7 +383,9 @@ def step_caveat(n_pairs) -> str:
         return number(1 / n, 2 if n <= 50 else 3)
 
     few = high <= 30
-    who = count(low, "kommune", "kommuner") if low == high else f"mellem {integer(low)} og {integer(high)} kommuner"
+    digits = not in_words(high)
+    who = (count(low, "kommune", "kommuner") if low == high
+           else f"mellem {amount(low, digits=digits)} og {amount(high, digits=digits)} kommuner")
     moves = step(low) if low == high else f"{step(high)} til {step(low)}"
     text = (f"{'Få kommuner' if few else 'Skalaens trin'}: med {who} med gyldige svar begge gange flytter ét trins "
             f"ændring hos én kommune gennemsnittet med {moves} skalapoint")

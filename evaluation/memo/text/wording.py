@@ -3,19 +3,42 @@
 Numbers follow Danish typography (decimal comma, ``.`` between thousands,
 a minus sign only when the rounded value is below zero) and are rounded half
 up, away from zero, the way a reader rounds by hand (``3,25`` -> ``3,3``),
-so text and tables agree.  Counts agree with their number: ``ingen
-kommuner``, ``én kommune``, ``3 kommuner``; ``of_total`` says ``alle 10
-kommuner`` and ``begge kommuner`` where a count is the whole.
+so text and tables agree.
+
+Counts follow one rule, the usual one of Danish style guides:
+
+- in running text a count from zero to twelve is a word (``ingen``,
+  ``én``/``ét``, ``to`` ... ``tolv``), a larger count is digits
+  (``13``, ``1.200``); ordinals likewise (``tredje``, ``13.``);
+- counts set side by side (``k`` of ``total``, an up/same/down split) are
+  all words or all digits: when one of them is above twelve, the others
+  above one are digits too (``3 af de 40 kommuner``; ``ingen`` and ``én``
+  stay words);
+- digits always where a number is data rather than prose: ``n = 10``, means,
+  changes, scale points and codes, percentages, p-values, years, figure and
+  section numbers, tables, axis labels;
+- no sentence opens with digits: :func:`sentence_start` puts ``I alt``
+  before a subject that would.
+
+``count`` agrees with its number (``ingen kommuner``, ``én kommune``,
+``tre kommuner``); ``of_total`` says ``alle ti kommuner`` and ``begge
+kommuner`` where a count is the whole.
 
 The functions return HTML-safe text: every string that comes from data
 (labels, names, question texts) is escaped where it enters the text.
 
 >>> number(3.25, 1), number(1234.5, 1), signed(-0.222), percent(0.6)
 ('3,3', '1.234,5', '-0,2', '60 %')
->>> count(0, "kommune", "kommuner"), count(1, "svar", "svar", neuter=True), count(1200, "kommune", "kommuner")
-('ingen kommuner', 'ét svar', '1.200 kommuner')
+>>> count(0, "kommune", "kommuner"), count(1, "svar", "svar", neuter=True), count(7, "kommune", "kommuner")
+('ingen kommuner', 'ét svar', 'syv kommuner')
+>>> count(13, "kommune", "kommuner"), count(1200, "kommune", "kommuner")
+('13 kommuner', '1.200 kommuner')
 >>> of_total(10, 10, "kommune", "kommuner"), of_total(2, 2, "kommune", "kommuner"), of_total(3, 10, "kommune", "kommuner")
-('alle 10 kommuner', 'begge kommuner', '3 af de 10 kommuner')
+('alle ti kommuner', 'begge kommuner', 'tre af de ti kommuner')
+>>> of_total(3, 40, "kommune", "kommuner"), of_total(1, 40, "kommune", "kommuner"), ordinal(3), ordinal(14)
+('3 af de 40 kommuner', 'én af de 40 kommuner', 'tredje', '14.')
+>>> sentence_start("tre af de ti kommuner"), sentence_start("40 af de 98 kommuner")
+('Tre af de ti kommuner', 'I alt 40 af de 98 kommuner')
 >>> join(["beredskab", "indsatser", "kompetencer"])
 'beredskab, indsatser og kompetencer'
 """
@@ -27,13 +50,18 @@ from html import escape
 
 __all__ = [
     "DASH", "number", "integer", "signed", "percent", "p_value", "p_is", "join", "count", "of_total",
-    "amount", "number_word", "capital", "genitive", "names_or_count", "esc", "month_year",
+    "amount", "number_word", "ordinal", "in_words", "sentence_start", "WORDS_UP_TO", "capital", "genitive",
+    "names_or_count", "esc", "month_year",
 ]
 
 
 DASH = "–"
+#: Counts up to this are words in running text; larger ones are digits.
+WORDS_UP_TO = 12
 #: Danish words for small counts (common gender; ``én``/``ét`` for one).
 _WORDS = ("nul", "én", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv")
+_ORDINALS = ("nulte", "første", "anden", "tredje", "fjerde", "femte", "sjette", "syvende", "ottende", "niende",
+             "tiende", "ellevte", "tolvte")
 #: Lists of names longer than this are not spelled out in running text.
 NAME_LIMIT = 10
 
@@ -137,44 +165,65 @@ def join(words, last: str = "og") -> str:
     return ", ".join(words[:-1]) + f" {last} " + words[-1]
 
 
+def in_words(*counts) -> bool:
+    """Whether counts set side by side are written as words: all of them
+    are at most :data:`WORDS_UP_TO` (see the module docstring)."""
+    return all(int(n) <= WORDS_UP_TO for n in counts)
+
+
 def number_word(n: int, *, neuter: bool = False) -> str:
     """A count from 0 to 12 as a word (``én``/``ét``, ``tre``); larger counts as digits."""
     n = int(n)
     if n == 1:
         return "ét" if neuter else "én"
-    return _WORDS[n] if 0 <= n < len(_WORDS) else integer(n)
+    return _WORDS[n] if 0 <= n <= WORDS_UP_TO else integer(n)
 
 
-def amount(n, *, neuter: bool = False) -> str:
-    """A count standing alone, without its noun: ``ingen``, ``én``/``ét``, ``7``, ``1.200``."""
+def ordinal(n: int) -> str:
+    """An ordinal: ``første`` ... ``tolvte`` as words, larger ones as ``13.``."""
+    n = int(n)
+    return _ORDINALS[n] if 0 <= n <= WORDS_UP_TO else f"{integer(n)}."
+
+
+def amount(n, *, neuter: bool = False, digits: bool = False) -> str:
+    """A count standing alone, without its noun: ``ingen``, ``én``/``ét``,
+    ``syv``, ``1.200``.  ``digits=True`` writes 2 and above as digits (a
+    count beside a larger one, see :func:`in_words`)."""
     n = int(n)
     if n == 0:
         return "ingen"
-    if n == 1:
-        return number_word(1, neuter=neuter)
+    if n == 1 or not digits:
+        return number_word(n, neuter=neuter)
     return integer(n)
 
 
-def count(n, singular: str, plural: str, *, neuter: bool = False) -> str:
-    """``ingen kommuner``, ``én kommune``, ``ét svar``, ``3 kommuner``, ``1.200 kommuner``."""
+def count(n, singular: str, plural: str, *, neuter: bool = False, digits: bool = False) -> str:
+    """``ingen kommuner``, ``én kommune``, ``ét svar``, ``tre kommuner``, ``1.200 kommuner``."""
     n = int(n)
-    return f"{amount(n, neuter=neuter)} {singular if n == 1 else plural}"
+    return f"{amount(n, neuter=neuter, digits=digits)} {singular if n == 1 else plural}"
 
 
 def of_total(k, total, singular: str, plural: str, *, neuter: bool = False) -> str:
-    """``k`` of ``total`` with the noun: ``alle 10 kommuner``, ``begge kommuner``,
-    ``den ene kommune``, ``ingen af de 10 kommuner``, ``én af de 10 kommuner``,
-    ``3 af de 10 kommuner``."""
+    """``k`` of ``total`` with the noun: ``alle ti kommuner``, ``begge kommuner``,
+    ``den ene kommune``, ``ingen af de ti kommuner``, ``én af de ti kommuner``,
+    ``tre af de ti kommuner``, ``3 af de 40 kommuner``."""
     k, total = int(k), int(total)
+    digits = not in_words(total)
     if total == 1 and k == 1:
         return f"{'det' if neuter else 'den'} ene {singular}"
     if k == total == 2:
         return f"begge {plural}"
     if k == total:
-        return f"alle {integer(total)} {plural}"
+        return f"alle {amount(total, digits=digits)} {plural}"
     if total == 1:
         return f"ingen {plural}"
-    return f"{amount(k, neuter=neuter)} af de {integer(total)} {plural}"
+    return f"{amount(k, neuter=neuter, digits=digits)} af de {amount(total, digits=digits)} {plural}"
+
+
+def sentence_start(phrase: str) -> str:
+    """``phrase`` made fit to open a sentence: its first letter upper-cased,
+    or ``I alt`` put before it when it opens with digits."""
+    return f"I alt {phrase}" if phrase[:1].isdigit() else capital(phrase)
 
 
 def names_or_count(names: str, limit: int = NAME_LIMIT) -> str:
