@@ -77,6 +77,7 @@ PACKAGE_PRELOAD: tuple[str, ...] = (
     "evaluation.analysis.ceiling",
     "evaluation.analysis.codings",
     "evaluation.analysis.compare",
+    "evaluation.analysis.distribution",
     "evaluation.analysis.stats",
     "evaluation.analysis.trend",
     "evaluation.memo.context",
