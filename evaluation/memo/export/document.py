@@ -13,7 +13,8 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -204,7 +205,8 @@ def _write_atomic(path: Path, text: str) -> Path:
     return write_text_atomically(path, text)
 
 
-_EXPORTERS = threading.local()
+_EXPORTERS: dict[tuple[str, bool], tuple[threading.Lock, HTMLExporter]] = {}
+_EXPORTERS_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=4096)
@@ -220,31 +222,35 @@ def _clean_html(element) -> str:
     return _clean(element.decode() if isinstance(element, bytes) else str(element))
 
 
-def _exporter(lang: str, code: bool = False) -> HTMLExporter:
-    """Return this thread's HTML exporter for ``lang`` (showing code cells'
-    source or not), made on first use.
+@contextmanager
+def _exporter(lang: str, code: bool = False) -> Iterator[HTMLExporter]:
+    """Lend the HTML exporter for ``lang`` (showing code cells' source or
+    not), made on first use; one thread at a time uses it.
 
     Making an exporter compiles the Jinja templates again; one exporter per
-    thread and language keeps them compiled across the documents of a run
-    (nbconvert's own command line reuses one exporter the same way).
+    language for the whole process keeps them compiled across the documents
+    of a run, whichever thread renders them (nbconvert's own command line
+    reuses one exporter the same way).
     """
-    cache = _EXPORTERS.__dict__.setdefault("by_lang", {})
-    if (lang, code) not in cache:
-        cache[lang, code] = HTMLExporter(
-            template_name=TEMPLATE_NAME,
-            extra_template_basedirs=[str(TEMPLATES_DIR)],
-            exclude_input=not code,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            exclude_anchor_links=True,
-            # embed_images stays off: it re-parses each inline HTML tag of a
-            # markdown cell on its own and so empties <b>...</b> (nbconvert 7.17).
-            # Markdown attachments are embedded anyway; any other image fails below.
-            language_code=lang,
-            config={"CSSHTMLHeaderPreprocessor": {"enabled": False}},
-            filters={"clean_html": _clean_html},
-        )
-    return cache[lang, code]
+    with _EXPORTERS_LOCK:
+        if (lang, code) not in _EXPORTERS:
+            _EXPORTERS[lang, code] = threading.Lock(), HTMLExporter(
+                template_name=TEMPLATE_NAME,
+                extra_template_basedirs=[str(TEMPLATES_DIR)],
+                exclude_input=not code,
+                exclude_input_prompt=True,
+                exclude_output_prompt=True,
+                exclude_anchor_links=True,
+                # embed_images stays off: it re-parses each inline HTML tag of a
+                # markdown cell on its own and so empties <b>...</b> (nbconvert 7.17).
+                # Markdown attachments are embedded anyway; any other image fails below.
+                language_code=lang,
+                config={"CSSHTMLHeaderPreprocessor": {"enabled": False}},
+                filters={"clean_html": _clean_html},
+            )
+        lock, exporter = _EXPORTERS[lang, code]
+    with lock:
+        yield exporter
 
 
 def export_html(
@@ -318,7 +324,6 @@ def _render(nb, *, title: str, lang: str, links=(), css_extra: str = "", drop_ta
     drop_tags = frozenset(drop_tags)
     if not all(isinstance(tag, str) for tag in drop_tags):
         fail("drop_tags", sorted(map(repr, drop_tags)), "tag names (strings)")
-    exporter = _exporter(lang, bool(code))
     resources = {
         "metadata": {"name": name, "path": str(folder)},
         "evaluation": {
@@ -327,7 +332,9 @@ def _render(nb, *, title: str, lang: str, links=(), css_extra: str = "", drop_ta
             "toc_marker": _TOC_MARKER,
         },
     }
-    body, _ = exporter.from_notebook_node(_reader_copy(nb, title, drop_tags, keep_code=bool(code)), resources=resources)
+    reader = _reader_copy(nb, title, drop_tags, keep_code=bool(code))
+    with _exporter(lang, bool(code)) as exporter:
+        body, _ = exporter.from_notebook_node(reader, resources=resources)
     return body
 
 
