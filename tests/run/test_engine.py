@@ -17,7 +17,7 @@ from papermill.engines import papermill_engines
 
 from evaluation import config
 from evaluation.data.cache import CACHE_VARIABLE, load_checked
-from evaluation.run.kernels.server import RUN_PRELOAD
+from evaluation.run.kernels.server import RUN_PRELOAD, ForkServer
 from evaluation.run.engine import ENGINE_NAME, ForkServerEngine, check_executed, execute, fork_server
 from evaluation.exceptions import ExecutionError, ParameterError
 from evaluation.run.nbnormalize import normalize_notebook
@@ -57,7 +57,7 @@ def run_server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("MPLBACKEND", raising=False)
         patch.delenv(CACHE_VARIABLE, raising=False)
-        with fork_server(RUN_PRELOAD) as running:
+        with ForkServer(RUN_PRELOAD) as running:  # passed explicitly, never the active one
             yield running, {CACHE_VARIABLE: str(cache)}
 
 
