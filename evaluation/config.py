@@ -18,6 +18,7 @@ __all__ = [
     "PRIVATE_SUBDIR",
     "DONT_KNOW_CODE",
     "CEILING_THRESHOLD",
+    "FIGURE_ROWS_MAX",
     "data_dir",
     "round_file",
     "ROUNDS_SUBDIR",
@@ -44,6 +45,12 @@ DONT_KNOW_CODE = 0
 #: Share of valid answers at the top of the scale above which an item is
 #: flagged for a ceiling effect (Terwee et al. 2007 use 15 %).
 CEILING_THRESHOLD = 0.15
+#: The most municipalities that the plan status figure and the parameter
+#: figures draw one row each for.  At 25 rows such a figure, with its title,
+#: legend and caption, is still under 25 cm high at its printed width of
+#: 16 cm: one A4 page.  A larger panel gets figures of counts instead, and
+#: each municipality's answers and statuses in a table under the figure.
+FIGURE_ROWS_MAX = 25
 
 
 def data_dir(path: str | os.PathLike | None = None) -> Path:

@@ -3,7 +3,8 @@
 axe-core (bundled by ``axe-playwright-python``) runs in the machine's
 Chromium over the memo, the index, two profiles and a draft memo (the page a
 reviewer reads while material is missing), each at 1,280 and at 320 CSS
-pixels, with the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa.  The
+pixels, with the rules tagged wcag2a, wcag2aa, wcag21a and wcag21aa, and over
+the memo of a generated panel large enough to list its municipalities in tables.  The
 HTML itself is read for what axe does not judge: what the figures' text
 alternatives and notes say, the table headers' scope, link texts and page
 titles.
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import check_accessible_table
 from evaluation import config
 from evaluation.cli import main
 from evaluation.memo.browser import CHROMIUM_ENV, BrowserError, find_chromium, open_browser
@@ -103,6 +105,14 @@ def test_no_wcag_violation(axe_results, name, width):
     assert found == [], f"{name} at {width} px"
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_large_panels_memo_has_no_wcag_violation(chromium, large_run, width):
+    # Above config.FIGURE_ROWS_MAX municipalities the memo lists them in tables (tests/test_large_panel.py).
+    pytest.importorskip("axe_playwright_python")
+    violations = _axe_violations(large_run / "memo.html", width)
+    assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
+
+
 def test_axe_sees_a_violation_when_there_is_one(chromium, tmp_path):
     # The check can fail: an image without alt text and a scroll box the
     # keyboard cannot reach are both reported.
@@ -173,15 +183,7 @@ def test_every_table_has_a_caption_scoped_headers_and_a_named_focusable_box(bund
     captions = {}
     for path in documents:
         for table in _soup(path).find_all("table"):
-            caption = table.caption.get_text(strip=True) if table.caption else ""
-            assert caption, path.name
-            assert all(th.get("scope") == "col" for th in table.thead.find_all("th")), caption
-            for row in table.tbody.find_all("tr"):
-                assert row.find(["th", "td"]).name == "th" and row.th.get("scope") == "row", caption
-            box = table.parent
-            assert "table-wrap" in box["class"] and box["role"] == "region" and box["tabindex"] == "0"
-            assert box["aria-label"] == caption
-            captions.setdefault(path.name, []).append(caption)
+            captions.setdefault(path.name, []).append(check_accessible_table(table))
     # The appendix's four tables (and the coding matrix) in the memo, two tables on each of the 10 profiles.
     assert {"Sammenligning af de to målinger", "Plads til forbedring", "Opdelt efter dataindsamling",
             "Andel svar i toppen (4) og bunden (1) af skalaen"} <= set(captions["memo.html"])

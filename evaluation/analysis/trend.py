@@ -84,10 +84,12 @@ def _friedman_row(wide: pd.DataFrame, n_rounds: int) -> dict:
     return row | {"statistic": float(result.statistic), "p_value": float(result.pvalue), "p_permutation": float(permuted.pvalue)}
 
 
-def friedman(responses: pd.DataFrame, rounds_keys=None, items=None) -> pd.DataFrame:
+def friedman(responses: pd.DataFrame, rounds_keys=None, items=None, *, rounds=None) -> pd.DataFrame:
     """Friedman's test of a shift across rounds, per item.
 
     Only municipalities with a valid answer in every listed round count.
+    A listed round must hold answers, unless ``rounds`` (every round of the
+    panel) lists it: a round nobody answered leaves no municipality counted.
 
     Returns
     -------
@@ -100,14 +102,19 @@ def friedman(responses: pd.DataFrame, rounds_keys=None, items=None) -> pd.DataFr
         municipality changed its answer.
     """
     check_responses(responses)
-    rounds = resolve_rounds(responses, rounds_keys)
+    if rounds is None:
+        keys = resolve_rounds(responses, rounds_keys)
+    else:
+        keys = list(rounds) if rounds_keys is None else list(rounds_keys)
+        for key in keys:
+            check_choice("round", key, list(rounds))
     items = resolve_items(responses, items)
-    sub = responses[responses["round"].isin(rounds)]
+    sub = responses[responses["round"].isin(keys)]
     rows = []
     for item in items:
         wide = sub[sub["item"] == item].pivot(index="municipality", columns="round", values="score")
-        wide = wide.reindex(columns=rounds).dropna()
-        rows.append({"item": item} | _friedman_row(wide, len(rounds)))
+        wide = wide.reindex(columns=keys).dropna()
+        rows.append({"item": item} | _friedman_row(wide, len(keys)))
     return pd.DataFrame(rows)
 
 
@@ -138,11 +145,14 @@ def plan_status_summary(plan_status: pd.DataFrame, rounds_keys=None) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def group_profile(responses: pd.DataFrame, municipality: str, items=None) -> pd.DataFrame:
+def group_profile(responses: pd.DataFrame, municipality: str, items=None, *, municipalities=None) -> pd.DataFrame:
     """One municipality's answers beside the other municipalities' range.
 
     The group statistics are over the *other* municipalities' valid answers;
     ``group_n`` says how many, so a caller can hold back a small group.
+    ``municipality`` must answer in some round, unless ``municipalities``
+    (every municipality of the panel) lists it: a listed municipality that
+    has not answered yet gets rows with ``present`` false throughout.
 
     Returns
     -------
@@ -154,7 +164,8 @@ def group_profile(responses: pd.DataFrame, municipality: str, items=None) -> pd.
         ``group_max``.
     """
     check_responses(responses)
-    check_choice("municipality", municipality, sorted(pd.unique(responses["municipality"])))
+    known = pd.unique(responses["municipality"]) if municipalities is None else municipalities
+    check_choice("municipality", municipality, sorted(known))
     items = resolve_items(responses, items)
     rounds = resolve_rounds(responses)
     sub = responses[responses["item"].isin(items)]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import config
 from ..exceptions import Problem
+from ..names import slug
 from .contract import BOOLEANS as _BOOLEANS
 from .reading import (
     check_unique as _check_unique,
@@ -16,7 +17,13 @@ from .reading import (
     read_csv_strict,
 )
 
-__all__ = ["load_municipalities", "load_names"]
+__all__ = ["MAX_NAME_LENGTH", "load_municipalities", "load_names"]
+
+#: The longest municipality name allowed, in characters.  A name becomes part
+#: of file names (``profiles/<slug>.html``, ``notebooks/profil-<slug>.ipynb``
+#: and their temporary siblings); 50 characters keep every one of them under
+#: the 255 bytes a file name may have, even in characters of four bytes each.
+MAX_NAME_LENGTH = 50
 
 
 def load_municipalities(data: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -35,9 +42,7 @@ def load_municipalities(data: str | os.PathLike | None = None) -> pd.DataFrame:
     frame = read_csv_strict(path, cols, problems)
     _raise(problems)
     name = _rel(path)
-    for value, line in zip(frame["municipality"], frame["_line"]):
-        if not value:
-            problems.append(Problem(name, "municipality name is empty", row=line, column="municipality", value=value))
+    problems += _name_problems(frame, name)
     if frame.empty:
         problems.append(Problem(name, "file has a header but no municipalities"))
     _check_unique(frame, ["municipality"], name, problems, "municipality")
@@ -48,6 +53,30 @@ def load_municipalities(data: str | os.PathLike | None = None) -> pd.DataFrame:
     for col in ("had_plan_before", "used_centre_advice"):
         frame[col] = frame[col].map(_BOOLEANS).astype(bool)
     return frame.drop(columns="_line").reset_index(drop=True)
+
+
+def _shown(value: str) -> str:
+    """A long value cut for a message."""
+    return value if len(value) <= MAX_NAME_LENGTH + 10 else value[:MAX_NAME_LENGTH] + "…"
+
+
+def _name_problems(frame: pd.DataFrame, name: str) -> list[Problem]:
+    """Empty names, names over :data:`MAX_NAME_LENGTH`, and two names that give one file name."""
+    problems, files = [], {}
+    for value, line in zip(frame["municipality"], frame["_line"]):
+        if not value:
+            problems.append(Problem(name, "municipality name is empty", row=line, column="municipality", value=value))
+        elif len(value) > MAX_NAME_LENGTH:
+            problems.append(Problem(name, f"municipality name is {len(value):,} characters long; at most "
+                                    f"{MAX_NAME_LENGTH} are allowed, because it becomes part of file names",
+                                    row=line, column="municipality", value=_shown(value)))
+        elif slug(value) in files and files[slug(value)][0] != value:
+            other, other_line = files[slug(value)]
+            problems.append(Problem(name, f"gives the same file name {slug(value)!r} as {other!r} (row {other_line}); "
+                                    "rename one", row=line, column="municipality", value=value))
+        else:
+            files.setdefault(slug(value), (value, line))
+    return problems
 
 
 def load_names(data: str | os.PathLike | None = None) -> dict[str, str]:

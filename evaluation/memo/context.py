@@ -97,6 +97,14 @@ class Context:
         """Keys of :attr:`rounds`, oldest first."""
         return self.rounds["round"].tolist()
 
+    @property
+    def listed_in_tables(self) -> bool:
+        """Whether the panel is too large for figures with one row per
+        municipality (more than :data:`evaluation.config.FIGURE_ROWS_MAX`):
+        then figures 2-7 show counts, and each municipality's statuses and
+        answers are listed in tables under them."""
+        return len(self.ds.municipalities) > config.FIGURE_ROWS_MAX
+
     def require_item(self, item: str, kind: str) -> dict:
         """Return the instrument row of ``item``, checking it is of ``kind``."""
         items = self.ds.instrument.items

@@ -105,6 +105,11 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         jobs = plan_jobs(data, baseline, followup, final, profiles=opts.profiles,
                          municipalities=list(opts.municipalities) or None, show_names=opts.show_names)
         keys = {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
+    except ParameterError:
+        # A name the plan cannot use (two municipalities with one file
+        # name): the full validation names its file and row.
+        _validate(opts.data)
+        raise
     except EvaluationError:
         raise
     except Exception:

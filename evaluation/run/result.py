@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..exceptions import EXIT_CODES, CellTimeout, DataError, EvaluationError, ExecutionError, LockError, Terminated
+from .publish import CHANGES
 
 __all__ = ["RunReport", "result_object", "SCHEMA_PATH", "SCHEMA_ID", "LOG_FILE", "load_schema"]
 
@@ -111,8 +112,8 @@ def _paths(report: RunReport) -> dict:
     """Every file of the folder the run published (or kept after a failure)."""
     folder = report.folder
     if folder is None or not folder.is_dir():
-        return {"folder": None, "memo": {}, "index": None, "manifest": None, "log": None, "archive": None,
-                "profiles": [], "tables": [], "figures": [], "notebooks": []}
+        return {"folder": None, "memo": {}, "index": None, "manifest": None, "log": None, "changes": None,
+                "archive": None, "profiles": [], "tables": [], "figures": [], "notebooks": []}
 
     def one(name: str) -> str | None:
         return str(folder / name) if (folder / name).is_file() else None
@@ -126,6 +127,7 @@ def _paths(report: RunReport) -> dict:
         "index": one("index.html"),
         "manifest": one("manifest.json"),
         "log": one(LOG_FILE),
+        "changes": one(CHANGES),
         "archive": str(report.archive) if report.archive else None,
         "profiles": many("profiles", "*.html"),
         "tables": many("tables", "*.csv"),

@@ -152,6 +152,16 @@ def test_friedman_needs_three_rounds_and_two_municipalities(toy, responses_from)
 def test_friedman_rejects_unknown_round(toy):
     with pytest.raises(ParameterError, match="round='r9'"):
         friedman(toy, ["r1", "r9", "r3"])
+    with pytest.raises(ParameterError, match="round='r9'"):
+        friedman(toy, ["r1", "r9", "r3"], rounds=["r1", "r2", "r3", "r4"])
+
+
+def test_friedman_with_a_round_nobody_answered(toy):
+    # r4 is a round of the panel without answers: nobody has an answer in every round.
+    out = friedman(toy, ["r1", "r2", "r3", "r4"], "a", rounds=["r1", "r2", "r3", "r4"]).iloc[0]
+    assert (out["n_complete"], out["n_rounds"]) == (0, 4) and math.isnan(out["p_value"])
+    # Given every round of the panel, it tests across all of them.
+    assert friedman(toy, None, "a", rounds=["r1", "r2", "r3", "r4"]).iloc[0]["n_rounds"] == 4
 
 
 # ---------------------------------------------------------------- plan_status_summary
@@ -206,6 +216,16 @@ def test_group_profile_dont_know_and_absent(toy):
     assert m6.loc["r1", "group_n"] == 4
     with pytest.raises(ParameterError, match="municipality='M9'"):
         group_profile(toy, "M9")
+
+
+def test_group_profile_of_a_listed_municipality_without_answers(toy):
+    panel = [*pd.unique(toy["municipality"]), "M9"]
+    m9 = group_profile(toy, "M9", "a", municipalities=panel).set_index("round")
+    assert not m9["present"].any() and m9["score"].isna().all() and not m9["dont_know"].any()
+    # Its group is everybody else: at r1 the valid answers 4, 3, 2, 3 (M4 "ved ikke", M6 absent).
+    assert m9.loc["r1", "group_n"] == 4
+    with pytest.raises(ParameterError, match="municipality='M10'"):
+        group_profile(toy, "M10", "a", municipalities=panel)
 
 
 # ---------------------------------------------------------------- bundled data

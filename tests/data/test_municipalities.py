@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.data import load_municipalities, load_names
+from evaluation.data.municipalities import MAX_NAME_LENGTH
+from evaluation.exceptions import DataError
 from folder_edits import FOLLOWUP, MUNIS, PLAN, data, edit, messages_of, problems_of  # noqa: F401 - fixtures
 
 
@@ -22,6 +24,38 @@ def test_municipality_name_empty(data):
     edit(MUNIS, "Kommune C,false", ",false")
     found = problems_of(lambda: load_municipalities(data))
     assert found == [(MUNIS, 4, "municipality", "")]
+
+
+def test_municipality_name_at_and_over_the_length_limit(data):
+    at_limit = "Kommune " + "x" * (MAX_NAME_LENGTH - 8)
+    edit(MUNIS, "Kommune C,false", f"{at_limit},false")
+    assert at_limit in load_municipalities(data)["municipality"].tolist()
+    edit(MUNIS, f"{at_limit},false", f"{at_limit}y,false")
+    with pytest.raises(DataError) as caught:
+        load_municipalities(data)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == (MUNIS, 4, "municipality")
+    assert f"is {MAX_NAME_LENGTH + 1} characters long; at most {MAX_NAME_LENGTH} are allowed" in problem.message
+    assert problem.value == at_limit + "y"  # short enough to show whole
+
+
+def test_a_very_long_name_is_cut_in_the_message(data):
+    edit(MUNIS, "Kommune C,false", "Kommune " + "C" * 1992 + ",false")
+    with pytest.raises(DataError) as caught:
+        load_municipalities(data)
+    [problem] = caught.value.problems
+    assert "is 2,000 characters long" in problem.message
+    assert problem.value == ("Kommune " + "C" * 1992)[:MAX_NAME_LENGTH] + "…"
+
+
+def test_two_names_with_one_file_name(data):
+    # "Kommune C" and "kommune-c" would both be profiles/kommune-c.html.
+    edit(MUNIS, "Kommune E,", "kommune-c,")
+    with pytest.raises(DataError) as caught:
+        load_municipalities(data)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == (MUNIS, 6, "municipality", "kommune-c")
+    assert problem.message == "gives the same file name 'kommune-c' as 'Kommune C' (row 4); rename one"
 
 
 def test_municipality_twice(data):

@@ -147,3 +147,15 @@ def test_danish_labels_cover_every_phase_status_and_mode():
     assert list(PHASE_LABELS) == list(PHASES)
     assert list(STATUS_LABELS) == list(STATUSES)
     assert list(MODE_LABELS) == list(PARTICIPATION_MODES)
+
+
+@pytest.mark.parametrize("extra, listed", [(0, False), (1, True)])
+def test_a_panel_above_the_threshold_lists_its_municipalities_in_tables(tmp_path, extra, listed):
+    from evaluation.data.synth import write_synthetic
+
+    data = write_synthetic(tmp_path / "data", municipalities=config.FIGURE_ROWS_MAX + extra, rounds=2, seed=5)
+    assert open_context(str(data), str(tmp_path / "out")).listed_in_tables is listed
+
+
+def test_the_bundled_panel_has_a_row_per_municipality_in_its_figures(ctx):
+    assert len(ctx.ds.municipalities) == 10 and not ctx.listed_in_tables

@@ -642,6 +642,14 @@ def test_alt_plan_status_counts_and_names_each_status():
                                  round_labels={"r1": SCRIPT}, phase_labels={"udarbejdet": ATTR},
                                  status_labels={"gennemfoert": SCRIPT, "i_proces": ATTR, "ikke_paabegyndt": "x"})
     assert_escaped(hostile, SCRIPT, ATTR)
+    # A large panel's figure of counts: the same counts, no names (its table lists them).
+    counts_only = tx.alt_plan_status(summary, status=None, round_labels={"r1": "Slutmåling"},
+                                     phase_labels=PHASE_LABELS, status_labels=STATUS_LABELS)
+    assert counts_only == ("Kommunernes status på handlingsplanen fordelt på faser: Slutmåling, udarbejdet: "
+                           "to gennemført og én i proces.")
+    many = tx.alt_plan_status(summary.assign(n=[700, 300, 0]), status=None, round_labels={"r1": "Slutmåling"},
+                              phase_labels=PHASE_LABELS, status_labels=STATUS_LABELS)
+    assert many.endswith("Slutmåling, udarbejdet: 700 gennemført og 300 i proces.")
 
 
 def test_alt_distribution():

@@ -1,4 +1,5 @@
 """The change report (evaluation.run.changes, rendered by evaluation.memo.export.changes)."""
+import json
 from html import escape
 
 import pandas as pd
@@ -116,11 +117,12 @@ def test_report_page_says_nothing_changed_or_lists_everything_escaped(tmp_path):
     assert all(th.get("scope") == "col" for th in soup.find_all("th")) and soup.html["lang"] == "da"
 
 
-def test_a_run_that_replaces_a_publication_reports_what_changed(data_copy, tmp_path):
+def test_a_run_that_replaces_a_publication_reports_what_changed(data_copy, tmp_path, capsys):
     out = tmp_path / "out"
-    args = ["run", "--data", str(data_copy), "--out", str(out), "--no-profiles"]
+    args = ["run", "--data", str(data_copy), "--out", str(out), "--no-profiles", "--json"]
     assert main(args) == 0
     assert not (out / PAIR / "changes.html").exists()  # the first run of a pair has no report
+    assert json.loads(capsys.readouterr().out)["paths"]["changes"] is None
     answers = data_copy / "rounds" / "opfoelgning-2019" / "responses.csv"
     lines = answers.read_text(encoding="utf-8").splitlines()
     row = next(i for i, line in enumerate(lines) if line.startswith("Kommune B,indsatser,"))
@@ -130,6 +132,8 @@ def test_a_run_that_replaces_a_publication_reports_what_changed(data_copy, tmp_p
     old_table = pd.read_csv(out / PAIR / "tables" / "comparison.csv").set_index("item")
     assert main(args) == 0
     new_table = pd.read_csv(out / PAIR / "tables" / "comparison.csv").set_index("item")
+    # The --json result names the report among the published paths.
+    assert json.loads(capsys.readouterr().out)["paths"]["changes"] == str(out / PAIR / "changes.html")
     soup = BeautifulSoup((out / PAIR / "changes.html").read_text(encoding="utf-8"), "html.parser")
     rows = [[td.get_text() for td in tr.find_all("td")] for tr in soup.find_all("tr") if tr.find("td")]
     assert [r[0] for r in rows if len(r) == 3 and r[0].startswith("rounds/")] == ["rounds/opfoelgning-2019/responses.csv"]

@@ -70,9 +70,27 @@ def test_a_built_folder_lists_every_published_file(tmp_path):
     paths = result["paths"]
     assert paths["memo"] == {"html": str(folder / "memo.html"), "pdf": str(folder / "memo.pdf")}
     assert paths["log"] == str(folder / LOG_FILE)
+    assert paths["changes"] is None  # a pair's first publication has no change report
     assert paths["profiles"] == [str(folder / "profiles/kommune-a.html")]
     assert paths["notebooks"] == [str(folder / "notebooks/01_introduktion.ipynb")]
     assert result["error"] is None and result["notebooks"]["executed"] == ["01_introduktion"]
+
+
+def test_a_folder_with_a_change_report_lists_it(tmp_path):
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    (folder / "memo.html").write_text("x", encoding="utf-8")
+    (folder / "changes.html").write_text("x", encoding="utf-8")
+    result = result_object(RunReport(quiet=True, status="built", folder=folder, draft=False), 0)
+    validate(result)
+    assert result["paths"]["changes"] == str(folder / "changes.html")
+    # Without a published folder there is none, and the schema requires the key all the same.
+    empty = result_object(RunReport(quiet=True), 2, ParameterError("bad"))
+    validate(empty)
+    assert empty["paths"]["changes"] is None
+    del empty["paths"]["changes"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate(empty)
 
 
 def test_the_log_holds_the_console_lines_and_each_notebooks_time(tmp_path, capsys):

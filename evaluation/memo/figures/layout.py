@@ -62,6 +62,11 @@ def _dec(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",").replace("-", "\u2212")
 
 
+def _count(value: float) -> str:
+    """Format a count with a Danish thousands separator: 1000 -> '1.000'."""
+    return f"{int(value):,}".replace(",", ".")
+
+
 def _new_figure(height: float) -> Figure:
     return Figure(figsize=(FIGURE_WIDTH, height), layout="constrained")
 

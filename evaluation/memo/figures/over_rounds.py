@@ -16,6 +16,7 @@ from .layout import (
     _check_frame,
     _check_keys,
     _check_scores,
+    _count,
     _dec,
     _decorate,
     _figure_and_axes,
@@ -98,7 +99,7 @@ def plot_distribution(
             ax.bar(pos[shown], counts[shown], width * 0.92, color=styles[key][0], zorder=2,
                    hatch=hatches[key], edgecolor=_HATCH_INK, linewidth=0, label=round_labels[key])
             for p, c in zip(pos, counts):
-                ax.annotate(f"{int(c)}", (p, c), xytext=(0, 2), textcoords="offset points",
+                ax.annotate(_count(c), (p, c), xytext=(0, 2), textcoords="offset points",
                             ha="center", va="bottom", fontsize=8)
             top = max(top, counts.max())
             handles.append(Patch(facecolor=styles[key][0], hatch=hatches[key], edgecolor=_HATCH_INK, linewidth=0,
@@ -107,6 +108,7 @@ def plot_distribution(
         ax.set_xlim(-0.5, len(codes) - 0.5)
         ax.set_ylim(0, top * 1.15 + 0.5)
         ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: _count(v)))
         ax.set_ylabel("Antal kommuner")
         ax.grid(axis="x", visible=False)
         _decorate(fig, ax, owned, title=title, handles=handles, labels=[round_labels[k] for k in rounds],

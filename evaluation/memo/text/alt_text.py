@@ -76,13 +76,18 @@ def alt_plan_status(summary, *, status, round_labels: dict, phase_labels: dict, 
     """Alt text of the plan status grid: for each round and phase, how many
     municipalities have each status (``plan_status_summary`` rows) and which
     they are (``status``: ``round``, ``municipality``, ``phase``,
-    ``status`` rows, in the figure's order)."""
-    names = {key: list(group["municipality"]) for key, group in status.groupby(["round", "phase", "status"], sort=False)}
+    ``status`` rows, in the figure's order).  With ``status=None`` (the
+    figure of counts of a large panel, whose table names them) the counts only."""
+    names = ({} if status is None else
+             {key: list(group["municipality"]) for key, group in status.groupby(["round", "phase", "status"], sort=False)})
+
+    def which(key) -> str:
+        return "" if status is None else f" ({join(esc(m) for m in names.get(key, []))})"
+
     parts = []
     for (rnd, phase), group in summary.groupby(["round", "phase"], sort=False):
         digits = not in_words(*group["n"])
-        counts = [f"{amount(n, digits=digits)} {esc(status_labels[s].lower())} "
-                  f"({join(esc(m) for m in names.get((rnd, phase, s), []))})"
+        counts = [f"{amount(n, digits=digits)} {esc(status_labels[s].lower())}{which((rnd, phase, s))}"
                   for s, n in zip(group["status"], group["n"]) if n]
         parts.append(f"{esc(round_labels[rnd])}, {esc(phase_labels[phase].lower())}: {join(counts)}")
     return "Kommunernes status på handlingsplanen fordelt på faser: " + "; ".join(parts) + "."
