@@ -82,6 +82,7 @@ PACKAGE_PRELOAD: tuple[str, ...] = (
     "evaluation.analysis.trend",
     "evaluation.memo.context",
     "evaluation.memo.figures",
+    "evaluation.memo.listing",
     "evaluation.memo.outline",
     "evaluation.memo.qualitative",
     "evaluation.memo.report",
