@@ -13,6 +13,10 @@ endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# JupyterLab at the project root (notebooks/ and outputs/ both reachable),
+# opening notebooks/; published files (no write bits) open read-only.
+LAB_ARGS := --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+	--ServerApp.contents_manager_class=evaluation.run.lab.ReadOnlyAwareContentsManager
 
 .PHONY: report test lab validate bench browser clean check-python
 
@@ -45,7 +49,7 @@ validate: $(STAMP)
 	$(BIN)/evaluation validate
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -27,7 +27,7 @@ the machine.  What is measured, on a copy of the data:
   proportional set size of the process tree, sampled every 50 ms, from a
   second cold run, since sampling costs CPU), and a no-op rerun.
 
-Targets (issue 16): memo cold <= 0.08 x naive; statement edited <= 0.2 x
+Targets: memo cold <= 0.08 x naive; statement edited <= 0.2 x
 cold; answer changed <= 0.6 x cold; first run <= 1.2 x a second cold run,
 without a "launching the kernel normally" line; 98 x 5 <= 30 s and <= 0.05 x
 naive, peak memory < 1 GB, no-op < 0.3 s.  The table says which are met.

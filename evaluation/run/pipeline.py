@@ -28,7 +28,7 @@ import os
 import shutil
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import config
@@ -38,6 +38,7 @@ from ..names import pair_name, resolve_pair
 from .caches import cache_dir, data_cache, use_tool_caches
 from .documents import MemoParts, export_documents, export_profile, profile_file, write_index
 from .fingerprint import DataFolder, job_key
+from .kernelinfo import record_installed_kernel
 from .plan import Job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
@@ -52,6 +53,7 @@ from .publish import (
 )
 from .result import RunReport
 from .scope import describe_scope, kept_profiles, up_to_date
+from .verify import damaged_files, seal
 from .word import write_word_documents
 
 __all__ = ["RunOptions", "run", "SOURCE_DATE_EPOCH"]
@@ -122,6 +124,7 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
     done = _if_up_to_date(opts, report, final, keys, subset)
     if done:
         return done
+    opts = _rebuild_if_damaged(opts, report, final)
     ds = _validate(opts.data, cache=data_cache())  # bad input stops here, before anything is written
     missing = _check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
@@ -135,8 +138,9 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         if done:
             return done
         previous = read_manifest(final) if final.exists() else {}
+        damaged = set(damaged_files(final, previous) or ()) if previous else set()
         kept, kept_keys, stale = kept_profiles(previous, jobs, final, data, baseline, followup,
-                                               show_names=opts.show_names)
+                                               show_names=opts.show_names, damaged=damaged)
         scope = describe_scope(data, jobs, kept, stale, subset=subset)
         use_tool_caches(opts.out)
         with _kernel_server(opts, previous, keys):  # it preloads while this process goes on
@@ -146,6 +150,8 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
 def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict, subset: bool) -> dict | None:
     previous = read_manifest(final) if final.exists() else {}
     if opts.force or not up_to_date(previous, keys, subset=subset, pdf=opts.pdf, draft=opts.draft, docx=opts.docx):
+        return None
+    if damaged_files(final, previous) != []:  # edited since, or published before files were hashed
         return None
     report.status, report.folder = "up-to-date", final
     report.draft, report.scope, report.reused = bool(previous.get("draft")), previous.get("scope"), list(keys)
@@ -163,6 +169,17 @@ def _kernel_server(opts: RunOptions, previous: dict, keys: dict):
     from .kernels.server import RUN_PRELOAD, fork_server  # the standard library only: it starts at once
 
     return fork_server(RUN_PRELOAD, env=KERNEL_ENV, wait=False)
+
+
+def _rebuild_if_damaged(opts: RunOptions, report: RunReport, final: Path) -> RunOptions:
+    """A publication that differs from its manifest is rebuilt whole: nothing of it is reused."""
+    damaged = damaged_files(final, read_manifest(final)) if final.is_dir() else []
+    if not damaged or opts.force:
+        return opts
+    report.warn(f"{len(damaged)} file(s) of {config.project_relative(final)} differ from its manifest "
+                f"({', '.join(damaged[:3])}{', ...' if len(damaged) > 3 else ''}); rebuilding it "
+                "('evaluation verify' lists them)")
+    return replace(opts, force=True)
 
 
 def _check_options(opts: RunOptions) -> None:
@@ -255,6 +272,7 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
         write_index(work, every, labels, draft=bool(missing))  # last: it links the PDF and the change report
         report.say(f"publishing {config.project_relative(final)}")  # the log names no absolute folder
         report.write_log(work)
+        seal(work, manifest)  # every file's hash into the manifest; files read-only
     except BaseException as exc:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -383,6 +401,7 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
         raw = raw.replace(json.dumps(str(before))[1:-1], json.dumps(str(after))[1:-1])
     nb = nbformat.reads(raw, as_version=4)
     nb, timing = normalize_notebook(nb, name=path.stem, root=config.PROJECT_ROOT)
+    record_installed_kernel(nb)  # JupyterLab then opens it unchanged
     writes = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
