@@ -30,6 +30,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# What a first run would otherwise do itself: compile the package and
+	@# build matplotlib's font list in the tool's cache folder.
+	$(BIN)/python -m compileall -q evaluation
+	$(BIN)/python -m evaluation.run.caches >/dev/null
 	touch $(STAMP)
 
 check-python:

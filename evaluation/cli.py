@@ -219,7 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Modules the command never needs that would cost it time to import:
+#: jsonschema (which nbformat imports) builds an Earley parser for RFC 3987
+#: at import when ``rfc3987-syntax`` is installed (JupyterLab's dependencies
+#: bring it), a second or more of every run, for the ``iri`` format check
+#: that neither nbformat nor this package uses.
+UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
 def main(argv: list[str] | None = None) -> int:
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)  # an import of it raises ImportError, which jsonschema expects
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:

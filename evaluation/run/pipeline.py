@@ -22,6 +22,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -34,8 +35,8 @@ from .. import config
 from ..exceptions import DataError, EvaluationError, ParameterError, Problem
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair
-from .caches import use_tool_caches
-from .documents import export_documents, export_profile, profile_file, write_index
+from .caches import cache_dir, data_cache, use_tool_caches
+from .documents import MemoParts, export_documents, export_profile, profile_file, write_index
 from .fingerprint import DataFolder, job_key
 from .kernelinfo import record_installed_kernel
 from .plan import Job, plan_jobs
@@ -60,6 +61,8 @@ __all__ = ["RunOptions", "run", "SOURCE_DATE_EPOCH"]
 
 #: Fixed timestamp for file metadata that would otherwise carry the run's time.
 SOURCE_DATE_EPOCH = "946684800"
+#: Variables added to every kernel's environment (and the fork server's).
+KERNEL_ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,7 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
     if done:
         return done
     opts = _rebuild_if_damaged(opts, report, final)
-    ds = _validate(opts.data)  # bad input stops here, before anything is written
+    ds = _validate(opts.data, cache=data_cache())  # bad input stops here, before anything is written
     missing = _check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
         from ..memo.browser import require_chromium
@@ -140,7 +143,8 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
                                                show_names=opts.show_names, damaged=damaged)
         scope = describe_scope(data, jobs, kept, stale, subset=subset)
         use_tool_caches(opts.out)
-        return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
+        with _kernel_server(opts, previous, keys):  # it preloads while this process goes on
+            return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
 
 
 def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict, subset: bool) -> dict | None:
@@ -153,6 +157,18 @@ def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict,
     report.draft, report.scope, report.reused = bool(previous.get("draft")), previous.get("scope"), list(keys)
     return {"status": "up-to-date", "message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
             "folder": final, "executed": [], "reused": list(keys)}
+
+
+def _kernel_server(opts: RunOptions, previous: dict, keys: dict):
+    """A fork server started now, without waiting for it, when kernels will be
+    needed (the ``fastfork`` engine and a job whose key ``previous`` lacks)."""
+    published = previous.get("notebooks", {})
+    stale = opts.force or any(published.get(name, {}).get("key") != key for name, key in keys.items())
+    if opts.engine != "fastfork" or not stale:
+        return contextlib.nullcontext()
+    from .kernels.server import RUN_PRELOAD, fork_server  # the standard library only: it starts at once
+
+    return fork_server(RUN_PRELOAD, env=KERNEL_ENV, wait=False)
 
 
 def _rebuild_if_damaged(opts: RunOptions, report: RunReport, final: Path) -> RunOptions:
@@ -176,11 +192,15 @@ def _check_options(opts: RunOptions) -> None:
         raise ParameterError(f"--timeout must be a positive number of seconds; got {timeout!r}")
 
 
-def _validate(folder: Path):
-    """Validate the whole data folder; raises DataError listing every problem."""
-    from ..data import load_dataset
+def _validate(folder: Path, cache: Path | None = None):
+    """Validate the whole data folder; raises DataError listing every problem.
 
-    return load_dataset(folder)
+    With ``cache``, the checked copy is kept there, and the notebooks read it
+    instead of validating the folder again (:mod:`evaluation.data.cache`).
+    """
+    from ..data.cache import load_checked
+
+    return load_checked(folder, cache=cache)
 
 
 def _check_material(ds, baseline: str, followup: str, *, draft: bool) -> list:
@@ -228,10 +248,11 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
                 link_file(final / rel, work / rel)
             _review_page(job, work, final)
             entries[job.name] = entry
-        entries.update(_execute(opts, report, pending, work, final))
-        every = _in_data_order(data, [*jobs, *kept_jobs])
         labels = data.item_labels()
-        documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing))
+        memo = MemoParts(jobs, work, labels, cache=cache_dir(opts.out) / "memo-parts")
+        entries.update(_execute(opts, report, pending, work, final, memo))
+        every = _in_data_order(data, [*jobs, *kept_jobs])
+        documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing), memo=memo)
         documents.update({profile_file(j): [j.name] for j in kept_jobs})
         manifest = build_manifest(opts, data, every, {**keys, **kept_keys}, entries, documents, final)
         manifest.update(status="built", draft=bool(missing), missing=[m.describe() for m in missing],
@@ -281,8 +302,10 @@ def _in_data_order(data: DataFolder, jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=lambda j: -1 if j.document == "memo" else order.get(j.document, len(order)))
 
 
-def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Path) -> dict:
-    """Execute ``pending`` in parallel; return their manifest entries."""
+def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Path,
+             memo: MemoParts | None = None) -> dict:
+    """Execute ``pending`` in parallel; return their manifest entries.
+    Each memo part is rendered as soon as its notebook is done (``memo``)."""
     if not pending:
         return {}
     from . import parallel
@@ -308,11 +331,11 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
     def on_event(kind, name, **info):
         progress.event(kind, name, **info)
         if kind == "finish":
-            done[name] = after.submit(_after_job, by_name[name], work, final)
+            done[name] = after.submit(_after_job, by_name[name], work, final, memo)
 
     try:
         results = parallel.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
-                                      cwd=config.NOTEBOOKS_DIR, env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+                                      cwd=config.NOTEBOOKS_DIR, env=KERNEL_ENV,
                                       on_event=on_event)
     finally:
         progress.close()
@@ -327,7 +350,7 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
     entries = {}
     for r in results:
         job = by_name[r.name]
-        writes, timing = done[job.name].result() if job.name in done else _after_job(job, work, final)
+        writes, timing = done[job.name].result() if job.name in done else _after_job(job, work, final, memo)
         entries[job.name] = {
             "key": None,  # filled by build_manifest
             "notebook": job.notebook,
@@ -340,12 +363,15 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
     return entries
 
 
-def _after_job(job: Job, work: Path, final: Path) -> tuple[list[str], dict]:
-    """Finalise one executed notebook, write its reviewer page; export it when it is a profile."""
+def _after_job(job: Job, work: Path, final: Path, memo: MemoParts | None = None) -> tuple[list[str], dict]:
+    """Finalise one executed notebook, write its reviewer page; export it when it
+    is a profile, render its part of the memo when it is one."""
     writes, timing = _finalise_notebook(work / "notebooks" / f"{job.name}.ipynb", work, final)
     _review_page(job, work)
     if job.document.startswith("profile:"):
         export_profile(job, work)
+    elif memo is not None:
+        memo.prepare(job)
     return writes, timing
 
 

@@ -139,3 +139,26 @@ def test_a_real_page_shows_the_rerun_commands_and_the_papermill_one_reproduces(b
     fresh, _ = normalize_notebook(nbformat.read(scratch / f"{name}.ipynb", as_version=4), name=name)
     outcomes = compare_notebooks(published, fresh)
     assert outcomes and all(o.identical for o in outcomes), [o.line() for o in outcomes]
+
+
+def test_every_number_of_a_part_is_on_the_reviewer_page_its_link_leads_to(bundled_run):
+    """Following "Beregningen i ..." a reviewer finds each number the part printed: in its
+    paragraphs, lists, tables and captions."""
+    import re
+
+    main = BeautifulSoup((bundled_run / "memo.html").read_text(encoding="utf-8"), "html.parser").find("main")
+    pages, pending, checked = {}, [], 0
+    for element in main.find_all(["p", "li", "th", "td", "caption", "figcaption"]):
+        if element.find_parent(["nav", "header"]):  # the links and the table of contents
+            continue
+        if "source" in (element.get("class") or []):
+            page = element.find("a")["href"].partition("#")[0]
+            if page not in pages:
+                pages[page] = BeautifulSoup((bundled_run / page).read_text(encoding="utf-8"), "html.parser").get_text(" ")
+            missing = [n for n in pending if n not in pages[page]]
+            assert missing == [], (page, missing[:5])
+            checked += len(pending)
+            pending = []
+        else:
+            pending += re.findall(r"\d+(?:[.,]\d+)*", element.get_text(" "))
+    assert pending == [] and checked > 200 and len(pages) == 11

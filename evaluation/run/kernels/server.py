@@ -18,10 +18,13 @@ whenever a difference could show in a notebook: see :mod:`evaluation.run.kernels
 for what is checked while preloading and :mod:`evaluation.run.kernels.loop` for what
 is checked per kernel (interpreter, environment, working directory).
 
-The server never imports the ``evaluation`` package, and does not preload it
-by default: a notebook always imports the package's current source, and any
-import-time side effect happens inside the kernel as in a fresh one.  Start
-one server per run, so that the preloaded libraries are those on disk.
+The server itself never imports the ``evaluation`` package, and does not
+preload it by default.  A run's server preloads the package's modules the
+notebooks import (:data:`RUN_PRELOAD`), under the same checks as any other
+module: the server is started once per run, after the run has fingerprinted
+the package's source, so its kernels see the source the run's keys were
+made from.  Start one server per run, so that the preloaded modules are
+those on disk.
 
 Use::
 
@@ -44,12 +47,16 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from typing import Iterator
 
 from .loop import READ_SIZE, send
+from .preload import DEFAULT_PRELOAD, PACKAGE_PRELOAD, RUN_PRELOAD
 
 __all__ = [
     "DEFAULT_PRELOAD",
+    "PACKAGE_PRELOAD",
+    "RUN_PRELOAD",
     "ForkServer",
     "KernelProcess",
     "ForkServerUnavailable",
@@ -60,19 +67,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: Modules imported by the server before it forks kernels.
-DEFAULT_PRELOAD: tuple[str, ...] = (
-    "matplotlib",
-    "numpy",
-    "pandas",
-    "scipy.stats",
-    "matplotlib.pyplot",
-    "matplotlib.backends.backend_agg",
-    "seaborn",
-    "yaml",
-)
-
 
 #: Runs the server from its file, without importing the ``evaluation`` package.
 _BOOTSTRAP = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
@@ -166,6 +160,9 @@ class ForkServer:
         self.folder: str | None = None
         self.process: subprocess.Popen | None = None
         self.info: dict = {}
+        self._status = None
+        self._started = 0.0
+        self._ready_lock = threading.Lock()
 
     @property
     def address(self) -> str:
@@ -178,8 +175,14 @@ class ForkServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self) -> "ForkServer":
-        """Start the server and wait until its imports are done."""
+    def start(self, *, wait: bool = True) -> "ForkServer":
+        """Start the server and (with ``wait``) wait until its imports are done.
+
+        With ``wait=False`` the server preloads while the caller goes on (a
+        run plans, validates and imports its own libraries meanwhile);
+        :meth:`wait_ready` then waits for it, and every use of the server
+        calls that first.
+        """
         if self.process is not None:
             raise RuntimeError("the fork server is already running")
         self.folder = tempfile.mkdtemp(prefix="evfork-")
@@ -188,18 +191,47 @@ class ForkServer:
         try:
             self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, pass_fds=(status_w,),
                                             env=self.env, cwd=self.folder, start_new_session=True)
+        except BaseException:
+            os.close(status_r)
+            self.stop()
+            raise
         finally:
             os.close(status_w)
-        with os.fdopen(status_r) as status:
+        self._status = os.fdopen(status_r)
+        self._started = time.monotonic()
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self) -> "ForkServer":
+        """Wait until the server has preloaded its modules and listens.
+
+        Raises
+        ------
+        ForkServerUnavailable
+            If it did not start within ``startup_timeout`` seconds of
+            :meth:`start` (it is then stopped).
+        """
+        if self.info:
+            return self
+        status = getattr(self, "_status", None)
+        if status is None:
+            raise ForkServerUnavailable("the fork server is not running")
+        with self._ready_lock:
+            if self.info:
+                return self
             selector = selectors.DefaultSelector()
             selector.register(status, selectors.EVENT_READ)
-            ready = selector.select(timeout=self.startup_timeout)
+            left = max(0.0, self.startup_timeout - (time.monotonic() - self._started))
+            ready = selector.select(timeout=left)
             selector.close()
             line = status.readline() if ready else ""
-        if not line:
-            self.stop()
-            raise ForkServerUnavailable("the fork server did not start (see its output above)")
-        self.info = json.loads(line)
+            status.close()
+            self._status = None
+            if not line:
+                self.stop()
+                raise ForkServerUnavailable("the fork server did not start (see its output above)")
+            self.info = json.loads(line)
         for problem in self.info["problems"]:
             log.warning("fork server: kernels will start normally: %s", problem)
         return self
@@ -207,6 +239,9 @@ class ForkServer:
     def stop(self) -> None:
         """Stop the server; it kills kernels that are still running."""
         process, self.process = self.process, None
+        status, self._status = self._status, None
+        if status is not None:
+            status.close()
         if process is not None:
             with contextlib.suppress(OSError):
                 process.stdin.close()
@@ -220,6 +255,7 @@ class ForkServer:
             self.folder = None
 
     def _connect(self) -> socket.socket:
+        self.wait_ready()
         if not self.running:
             raise ForkServerUnavailable("the fork server is not running")
         return connect(self.address)
@@ -309,7 +345,7 @@ _lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None) -> Iterator[ForkServer]:
+def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None, wait: bool = True) -> Iterator[ForkServer]:
     """Run a fork server for the duration of a ``with`` block.
 
     Kernels started by the ``fastfork`` engine inside the block (from any
@@ -320,13 +356,16 @@ def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None) -> Iterator
     ----------
     preload, env
         As for :class:`ForkServer`.
+    wait : bool
+        Wait for the preloading before the block starts (else the server's
+        first use waits, see :meth:`ForkServer.wait_ready`).
 
     Yields
     ------
     ForkServer
         The running server.
     """
-    server = ForkServer(preload, env=env).start()
+    server = ForkServer(preload, env=env).start(wait=wait)
     with _lock:
         _active.append(server)
     try:
