@@ -13,6 +13,10 @@ endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# JupyterLab at the project root (notebooks/ and outputs/ both reachable),
+# opening notebooks/; published files (no write bits) open read-only.
+LAB_ARGS := --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
+	--ServerApp.contents_manager_class=evaluation.run.lab.ReadOnlyAwareContentsManager
 
 .PHONY: report test lab validate bench browser clean check-python
 
@@ -26,6 +30,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# What a first run would otherwise do itself: compile the package and
+	@# build matplotlib's font list in the tool's cache folder.
+	$(BIN)/python -m compileall -q evaluation
+	$(BIN)/python -m evaluation.run.caches >/dev/null
 	touch $(STAMP)
 
 check-python:
@@ -41,7 +49,7 @@ validate: $(STAMP)
 	$(BIN)/evaluation validate
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

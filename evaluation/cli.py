@@ -10,6 +10,8 @@ Use::
                                        [--municipality-column NAME]
     evaluation run [--data DIR] [--baseline KEY] [--followup KEY] [--out DIR] [--draft] ...
     evaluation synth --municipalities 98 --rounds 5 --seed 1 --out DIR
+    evaluation verify [DIR]
+    evaluation rerun NOTEBOOK [-p NAME VALUE]... [--out DIR]
 
 Exit codes (``--help`` lists them): 0 success, 1 a notebook failed, 2 bad
 input or arguments, 3 another run holds the lock on the output folder, 124 a
@@ -20,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from . import config
 from .exceptions import EvaluationError
 from .run.command import add_run_arguments, exit_code_epilog, run_command, usage_error_result
 
@@ -104,6 +108,29 @@ def _cmd_run(args) -> int:
     return run_command(args)
 
 
+def _cmd_verify(args) -> int:
+    from .run.verify import check_publication
+
+    if args.folder:
+        folder = Path(args.folder)
+    else:  # the publication 'evaluation run' builds by default
+        from .names import pair_name, resolve_pair
+        from .run.fingerprint import DataFolder
+
+        folder = config.OUTPUTS_DIR / pair_name(*resolve_pair(DataFolder(config.data_dir(args.data)).round_keys))
+    check = check_publication(folder)
+    print("\n".join(check.lines(args.folder or config.project_relative(folder))))
+    return 0 if check.intact else 1
+
+
+def _cmd_rerun(args) -> int:
+    from .run.rerun import rerun
+
+    result = rerun(args.notebook, [tuple(p) for p in args.parameter or ()], args.out, timeout=args.timeout)
+    print("\n".join(result.lines()))
+    return 0 if result.identical else 1
+
+
 def _cmd_synth(args) -> int:
     from .data.synth import write_synthetic
 
@@ -160,6 +187,29 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
+    p = sub.add_parser("verify", help="check a publication against its manifest: what was added, changed or removed",
+                       description="Compare every file of a publication with the hashes its manifest.json records. "
+                       "Exit 0 when intact, 1 when a file was added, changed or removed, 2 when DIR is not a "
+                       "publication (no folder, no manifest, or a manifest without file hashes).")
+    p.add_argument("folder", nargs="?", metavar="DIR",
+                   help="the publication (default: outputs/<pair> of the last two rounds, as 'evaluation run' builds)")
+    p.add_argument("--data", help="data folder naming the default pair (default: the bundled data/)")
+    p.set_defaults(func=_cmd_verify)
+
+    p = sub.add_parser("rerun", help="rerun an executed notebook with its recorded parameters and compare its outputs",
+                       description="Execute an executed notebook again through papermill with the parameters it "
+                       "recorded (each -p replaces one; papermill would otherwise drop every parameter not given), "
+                       "into a scratch folder, never into a publication, and report every cell output and written "
+                       "file as identical or different. Exit 0 when every output is identical, 1 when one differs, "
+                       "2 on bad input (an unknown parameter is refused with the list of valid ones).")
+    p.add_argument("notebook", metavar="NOTEBOOK", help="an executed notebook, e.g. outputs/<pair>/notebooks/02_konklusion.ipynb")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="replace one recorded parameter (repeatable; values read as papermill's -p reads them)")
+    p.add_argument("--out", metavar="DIR", help="scratch folder (default: outputs/rerun/<notebook name>/; "
+                   "an earlier rerun's folder is replaced)")
+    p.add_argument("--timeout", type=float, default=300, help="seconds a cell may run (default: 300)")
+    p.set_defaults(func=_cmd_rerun)
+
     p = sub.add_parser("synth", help="write a synthetic data folder for tests and benchmarks")
     p.add_argument("--municipalities", type=int, default=98)
     p.add_argument("--rounds", type=int, default=5)
@@ -169,7 +219,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Modules the command never needs that would cost it time to import:
+#: jsonschema (which nbformat imports) builds an Earley parser for RFC 3987
+#: at import when ``rfc3987-syntax`` is installed (JupyterLab's dependencies
+#: bring it), a second or more of every run, for the ``iri`` format check
+#: that neither nbformat nor this package uses.
+UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
 def main(argv: list[str] | None = None) -> int:
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)  # an import of it raises ImportError, which jsonschema expects
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:

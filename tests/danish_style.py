@@ -16,7 +16,7 @@ SLIPS = [
     (r"\b(\d+) af (de )?\1 kommuner", "k af k: alle"),
     (r"\bén (kommuner|parametre)\b|\bét (kommune|parameter)\b|\bén svar\b", "gender/number"),
     (r"(?:^|[.!?] )\d", "sentence opens with a digit"),
-    (r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d))\d{4,}", "thousands without separator (years excepted)"),
+    (r"(?<![\d.,])(?<!Kommune )(?!(?:19|20)\d\d(?!\d))\d{4,}", "thousands without separator (years and names excepted)"),
     (r"\d\.\d\d?(?!\d)", "decimal point"),
     (r"Kommune [A-Z0-9]+s\b", "genitive of a pseudonym"),
     (r"\bligger kommunernes\b|Ved \S+ ligger", "present tense for a past round"),
@@ -27,9 +27,10 @@ SLIPS = [
 
 #: A count from two to twelve written in digits before what it counts (``3 kommuner``,
 #: ``Af de 10 svarede``): Danish style writes it as a word in running text, unless it
-#: stands beside a count above twelve (``3 af de 40``).
+#: stands beside a count above twelve (``3 af de 40``).  Names that end in a number
+#: (``Kommune 7``, ``runde 2``) are no counts.
 _SMALL_COUNT = re.compile(
-    r"(?<![\d,.=/+\-§])(?<!n = )(?<!Kommune )\b([2-9]|1[0-2])\b(?= (?:kommuner|af de|svarede|højere|lavere|det samme|"
+    r"(?<![\d,.=/+\-§])(?<!n = )(?<!Kommune )(?<![Rr]unde )(?<!måling )\b([2-9]|1[0-2])\b(?= (?:kommuner|af de|svarede|højere|lavere|det samme|"
     r"sammenligninger|parametre|målinger|ændringer|interviewede|blev interviewet|besvarede|gennemført|i proces|"
     r"op,|uændret,|var uændrede|faldt|steg|i toppen|»))")
 #: A whole number in a sentence that is not a decimal, a year or a part of a name.

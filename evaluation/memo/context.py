@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..data import Dataset, load_dataset
+from ..data import Dataset
+from ..data.cache import load_checked
 from ..data.contract import INTERVIEW_MODES, NARRATIVE_SECTIONS
 from ..data.material import Missing, missing_for_pair
 from ..data.narrative import PLACEHOLDER, code_placeholder
@@ -220,6 +221,9 @@ class Context:
 def open_context(data_dir: str = "", output_dir: str = "", baseline: str = "", followup: str = "") -> Context:
     """Load and validate the data, resolve the rounds, and set the figure theme.
 
+    In a run's kernels the data come from the checked copy the run kept
+    (:func:`~evaluation.data.cache.load_checked`), validated once per run.
+
     Empty strings mean the defaults: the bundled ``data/``, the scratch
     folder ``outputs/scratch``, and the last two rounds.  A relative folder
     is read from the project root (as a run passes them), not from the
@@ -228,7 +232,7 @@ def open_context(data_dir: str = "", output_dir: str = "", baseline: str = "", f
     from .figures import set_theme
 
     config.check_kernel_package()  # the package the run fingerprinted, or nothing
-    ds = load_dataset(config.project_path(data_dir) if data_dir else None)
+    ds = load_checked(config.project_path(data_dir) if data_dir else None)
     baseline, followup = resolve_pair(ds.round_keys, baseline, followup)
     out = config.project_path(output_dir) if output_dir else config.OUTPUTS_DIR / "scratch"
     out.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from ..analysis.codings import framework_matrix, triangulation
 from ..data.contract import CENTRE_SOURCE
 from . import report
 from .text import codings as tc
-from .text.wording import esc, join
+from .text.wording import count, esc, join
 
 __all__ = ["theme_block", "triangulation_block", "matrix_blocks", "codings_table", "profile_codes",
            "MATRIX_COLUMNS", "TABLE_COLUMNS", "CODED_MARK"]
@@ -47,7 +47,9 @@ def theme_block(ctx, theme: str) -> report.Block:
     if not counts.empty:
         about = set(counts["about"])
         if ctx.codings.empty:
-            parts.append(report.paragraph(tc.uncoded_sentence(_definite(ctx))))
+            # Nothing coded yet; or nothing to code, when no municipality was interviewed.
+            lacking = ("municipalities" in about and not ctx.interviewed)
+            parts.append(report.paragraph((tc.no_interviews_sentence if lacking else tc.uncoded_sentence)(_definite(ctx))))
         else:
             if "municipalities" in about:
                 if ctx.interviewed:
@@ -140,5 +142,5 @@ def profile_codes(ctx, municipality: str) -> report.Block:
     themes = dict(zip(ctx.codebook.themes["theme"], ctx.codebook.themes["label"]))
     items = [f"<strong>{esc(themes[t])}</strong>: {join(f'»{esc(label)}«' for label in rows['label'])}"
              for t, rows in codes.groupby("theme", sort=False)]
-    return report.Block(report.paragraph(f"Interviewet med kommunen ved {definite} er kodet med {len(codes)} "
-                                         f"{'kode' if len(codes) == 1 else 'koder'}:") + report.bullets(items))
+    return report.Block(report.paragraph(f"Interviewet med kommunen ved {definite} er kodet med "
+                                         f"{count(len(codes), 'kode', 'koder')}:") + report.bullets(items))

@@ -117,7 +117,9 @@ def figure(fig, entry: Entry, *, alt: str, output_dir, stem: str, note: str = ""
     extra = f'<p class="figure-note">{note}</p>' if note else ""
     html = (
         f'<figure id="{entry.anchor}" class="memo-figure">'
-        f'<img src="data:image/png;base64,{data}" alt="{alt}">'
+        # A figure keeps a width at which its text is legible; on a phone it scrolls in this box.
+        f'<div class="figure-scroll" role="region" tabindex="0" aria-label="{cap}">'
+        f'<img src="data:image/png;base64,{data}" alt="{alt}"></div>'
         f"<figcaption>{cap}{extra}</figcaption></figure>"
     )
     return Block(html, writes=[Path(p).relative_to(out).as_posix() for p in paths.values()])

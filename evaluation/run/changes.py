@@ -19,6 +19,7 @@ Each is a tidy DataFrame; empty frames mean nothing changed there.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -83,12 +84,23 @@ def _table_cells(name: str, old: pd.DataFrame | None, new: pd.DataFrame | None) 
     return rows
 
 
+def _same_file(old: Path, new: Path) -> bool:
+    """Both exist with the same bytes (a file the new publication reused is
+    the same file): nothing in it can have changed."""
+    if not (old.is_file() and new.is_file()):
+        return False
+    return os.path.samefile(old, new) or (old.stat().st_size == new.stat().st_size
+                                          and old.read_bytes() == new.read_bytes())
+
+
 def changed_cells(old_folder: Path, new_folder: Path) -> pd.DataFrame:
     """Every table cell that differs between two publications' ``tables/*.csv``."""
     names = sorted({p.name for folder in (old_folder, new_folder) for p in (folder / "tables").glob("*.csv")})
     rows = []
     for name in names:
         old, new = (folder / "tables" / name for folder in (old_folder, new_folder))
+        if _same_file(old, new):
+            continue
         rows += _table_cells(f"tables/{name}", _read(old) if old.is_file() else None, _read(new) if new.is_file() else None)
     return pd.DataFrame(rows, columns=CELL_COLUMNS)
 
@@ -162,6 +174,8 @@ def changed_sentences(old_folder: Path, new_folder: Path, *, profiles: bool = Tr
                         if p.is_file()})
     rows = []
     for rel in documents:
+        if _same_file(old_folder / rel, new_folder / rel):
+            continue
         old, new = ((folder / rel).read_text(encoding="utf-8") if (folder / rel).is_file() else "" for folder in (old_folder, new_folder))
         rows += _sentence_rows(rel, sentences(old), sentences(new))
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)

@@ -1,39 +1,113 @@
 """The documents of one publication: the memo, the profiles and the index.
 
-The memo merges the memo notebooks in order; each profile is one profile
-notebook; the index links every document, notebook, table, the manifest and
+The memo merges the memo notebooks in order, each rendered as a part of its
+own as soon as it has been executed (:class:`MemoParts`); each profile is one
+profile notebook; the index links every document, notebook, table, the manifest and
 the run log.  Unchanged documents are linked from the previous publication
 instead of exported again.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 from pathlib import Path
 
+from ..files import write_text_atomically
 from ..memo.outline import MEMO_TITLE
 from ..names import slug
 from .linking import add_source_links, index_entries
 from .plan import Job, describe_job
 from .publish import link_file
 
-__all__ = ["export_documents", "export_profile", "profile_file", "write_index"]
+__all__ = ["MemoParts", "export_documents", "export_profile", "profile_file", "write_index"]
+
+
+class MemoParts:
+    """The memo's parts: each memo notebook's cells rendered once, as soon as
+    it has been executed (:meth:`prepare`), then put together (:meth:`write`).
+
+    A part is kept in ``cache`` (a folder of the tool's cache) under the
+    digest of what is rendered (its cells with their source links) and of the
+    code and package versions that render it, so a run that re-executes one
+    notebook renders one part, and a part is never taken for another.
+    """
+
+    #: Parts the cache keeps (the most recently used).
+    KEPT = 512
+
+    def __init__(self, jobs: list[Job], work: Path, labels: dict[str, str], cache: Path | None = None):
+        self.jobs = [j for j in jobs if j.document == "memo"]
+        self.work, self.labels, self.cache = work, labels, cache
+        self._parts: dict[str, str] = {}
+        self._used: list[Path] = []
+
+    def prepare(self, job: Job) -> str:
+        """Render (or find in the cache) the part of executed memo notebook ``job``."""
+        from ..memo import export
+
+        number = 1 + [j.name for j in self.jobs].index(job.name)
+        nb = export.merge_notebooks([self.work / "notebooks" / f"{job.name}.ipynb"], title=MEMO_TITLE)
+        nb = add_source_links(nb, [(f"notebooks/{job.name}.ipynb", describe_job(job, self.labels))])
+        for cell in nb.cells:  # the ids the part has in the whole memo
+            cell["id"] = f"p{number:02d}" + cell["id"][3:]
+        path = self.cache / f"{_part_key(nb)}.html" if self.cache is not None else None
+        try:
+            part = path.read_text(encoding="utf-8") if path is not None else None
+        except OSError:
+            part = None
+        if part is None:
+            part = export.render_part(nb)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    write_text_atomically(path, part)
+        if path is not None:
+            self._used.append(path)
+        self._parts[job.name] = part
+        return part
+
+    def write(self, path: Path, *, title: str, links: list[tuple[str, str]]) -> None:
+        """Write the memo from its parts (rendering those not prepared yet)."""
+        from ..memo import export
+
+        parts = [self._parts.get(j.name) or self.prepare(j) for j in self.jobs]
+        export.assemble_html(parts, path, title=title, links=links)
+        self._prune()
+
+    def _prune(self) -> None:
+        """Mark the parts used as recent; drop all but the :attr:`KEPT` most recent."""
+        with contextlib.suppress(OSError):
+            for used in self._used:
+                os.utime(used)
+            if self.cache is not None and self.cache.is_dir():
+                parts = sorted(self.cache.glob("*.html"), key=lambda p: p.stat().st_mtime, reverse=True)
+                for old in parts[self.KEPT:]:
+                    old.unlink(missing_ok=True)
+
+
+def _part_key(nb) -> str:
+    """Digest of a part's cells and of what renders them."""
+    from .fingerprint import package_source_digest, package_versions
+
+    payload = {"cells": nb.cells, "package": package_source_digest(), "versions": package_versions()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def export_documents(jobs: list[Job], pending: list[Job], work: Path, final: Path, labels: dict[str, str], *,
-                     draft: bool = False) -> dict:
+                     draft: bool = False, memo: MemoParts | None = None) -> dict:
     """Export the memo and the profiles; reuse unchanged ones.
 
-    Cells tagged ``review`` are left out by :func:`evaluation.memo.export.export_html`."""
-    from ..memo import export
-
+    The memo is put together from its parts (``memo``, whose parts may be
+    rendered already).  Cells tagged ``review`` are left out (see
+    :func:`evaluation.memo.export.export_html`)."""
     changed = {j.name for j in pending}
     memo_jobs = [j for j in jobs if j.document == "memo"]
     documents = {}
     if changed & {j.name for j in memo_jobs} or not (final / "memo.html").exists():
-        title = ("Udkast: " if draft else "") + MEMO_TITLE
-        merged = export.merge_notebooks([work / "notebooks" / f"{j.name}.ipynb" for j in memo_jobs], title=title)
-        merged = add_source_links(merged, [(f"notebooks/{j.name}.ipynb", describe_job(j, labels)) for j in memo_jobs])
-        export.export_html(merged, work / "memo.html", title=title,
-                           links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
+        memo = memo or MemoParts(jobs, work, labels)
+        memo.write(work / "memo.html", title=("Udkast: " if draft else "") + MEMO_TITLE,
+                   links=[("Oversigt: kørte notesbøger, tabeller, profiler og manifest", "index.html")])
     else:
         link_file(final / "memo.html", work / "memo.html")
     documents["memo.html"] = [j.name for j in memo_jobs]

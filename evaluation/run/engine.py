@@ -75,13 +75,13 @@ class ForkServerEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, fork_server=None, kernel_env=None, **kwargs):
-        if fork_server is None:
-            try:
+        try:
+            if fork_server is None:
                 fork_server = forkserver.active_server() or forkserver.default_server(kernel_env)
-            except forkserver.ForkServerUnavailable as exc:
-                forkserver.log.warning("kernels will start normally: %s", exc)
-                fork_server = ""
-        address = fork_server if isinstance(fork_server, str) else fork_server.address
+            address = fork_server if isinstance(fork_server, str) else fork_server.wait_ready().address
+        except forkserver.ForkServerUnavailable as exc:
+            forkserver.log.warning("kernels will start normally: %s", exc)
+            address = ""
         config = _kernel_config(kwargs.pop("config", None), kernel_env)
         config.ForkKernelManager.fork_server_address = address
         kwargs["kernel_manager_class"] = ForkKernelManager

@@ -52,6 +52,7 @@ __all__ = [
 TRACKED_PACKAGES = (
     "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "jupyter_client",
     "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyyaml", "openpyxl",
+    "mistune", "nh3", "pygments",
 )
 
 

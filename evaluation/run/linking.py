@@ -52,6 +52,19 @@ def describe_table(stem: str, labels: dict[str, str]) -> str:
     return stem.replace("_", " ")
 
 
+def _computing_cell(cells) -> str:
+    """The executed-notebook id of the first cell of a part that shows a result
+    (a code cell with an output a reader sees); "" when none."""
+    from ..memo.export.merging import SOURCE_CELL  # not at import: the no-op run imports no nbconvert
+
+    for cell in cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        shown = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream" or o.get("name") == "stdout"]
+        if cell.cell_type == "code" and shown and "review" not in tags and cell.metadata.get(SOURCE_CELL):
+            return cell.metadata[SOURCE_CELL]
+    return ""
+
+
 def add_source_links(nb, notebooks: list[tuple[str, str]]):
     """After each part of a merged document, link the executed notebook that
     computed it, so a reader can trace every number to its cell.
@@ -59,22 +72,27 @@ def add_source_links(nb, notebooks: list[tuple[str, str]]):
     ``notebooks`` holds (href of the executed ``.ipynb``, description) per
     part.  The link text says where it leads ("Beregningen i notebook 04:
     beredskab"), not a path, and opens the notebook's reviewer page (the same
-    path ending in ``.html``); a second link downloads the ``.ipynb``."""
+    path ending in ``.html``) at the cell that computed the part (its
+    nbformat cell id, kept by :func:`~evaluation.memo.export.merge_notebooks`);
+    a second link downloads the ``.ipynb``."""
     import nbformat
 
-    cells, current = [], None
+    cells, current, part_cells = [], None, []
     for cell in nb.cells + [None]:
         part = cell.id.split("-")[0] if cell is not None else None
         if current is not None and part != current:
             index = int(current.lstrip("p")) - 1
             href, description = notebooks[index]
-            page = href.removesuffix(".ipynb") + ".html"
+            anchor = _computing_cell(part_cells)
+            page = href.removesuffix(".ipynb") + ".html" + (f"#{anchor}" if anchor else "")
             cells.append(nbformat.v4.new_markdown_cell(
                 f'<p class="source"><a href="{escape(page)}">Beregningen i {escape(description)}</a> '
                 f'(<a href="{escape(href)}">hent {escape(description)} til JupyterLab</a>)</p>',
                 id=f"{current}-source"))
+            part_cells = []
         if cell is not None:
             cells.append(cell)
+            part_cells.append(cell)
             current = part
     nb.cells = cells
     return nb

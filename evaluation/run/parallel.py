@@ -188,13 +188,13 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
         address = None
         if engine == "fastfork" and jobs:
             server = server or forkserver.active_server()
-            if server is None:
-                try:
+            try:
+                if server is None:
                     server = stack.enter_context(forkserver.fork_server(env=env))
-                except forkserver.ForkServerUnavailable as exc:
-                    log.warning("kernels will start normally: %s", exc)
-                    server = ""  # the kernel managers then launch with Popen
-            address = server if isinstance(server, str) else server.address
+                address = server if isinstance(server, str) else server.wait_ready().address
+            except forkserver.ForkServerUnavailable as exc:
+                log.warning("kernels will start normally: %s", exc)
+                address = ""  # the kernel managers then launch with Popen
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook")
         futures = [pool.submit(run, i, job, address) for i, job in enumerate(jobs)]
         try:

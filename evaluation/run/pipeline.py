@@ -22,21 +22,23 @@
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import config
 from ..exceptions import DataError, DiskFull, EvaluationError, ParameterError, Problem, is_disk_full
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair
-from .caches import use_tool_caches
-from .documents import export_documents, export_profile, profile_file, write_index
+from .caches import cache_dir, data_cache, use_tool_caches
+from .documents import MemoParts, export_documents, export_profile, profile_file, write_index
 from .fingerprint import DataFolder, job_key
 from .inputs import INPUTS_SUBDIR, drop_private, input_hashes, snapshot_inputs
+from .kernelinfo import record_installed_kernel
 from .plan import Job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
@@ -52,6 +54,7 @@ from .publish import (
 from .leftovers import remove_orphaned_work
 from .result import RunReport
 from .scope import describe_scope, kept_profiles, up_to_date
+from .verify import damaged_files, seal
 from .word import write_word_documents
 
 __all__ = ["RunOptions", "run", "SOURCE_DATE_EPOCH"]
@@ -59,6 +62,13 @@ __all__ = ["RunOptions", "run", "SOURCE_DATE_EPOCH"]
 
 #: Fixed timestamp for file metadata that would otherwise carry the run's time.
 SOURCE_DATE_EPOCH = "946684800"
+#: Variables added to every kernel's environment (and the fork server's).
+KERNEL_ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+
+
+def _kernel_env() -> dict[str, str]:
+    """:data:`KERNEL_ENV` plus the variables that make kernels import this checkout's package."""
+    return {**KERNEL_ENV, **config.kernel_environment()}
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,8 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
     done = _if_up_to_date(opts, report, final, keys, subset)
     if done:
         return done
-    ds = _validate(opts.data)  # bad input stops here, before anything is written
+    opts = _rebuild_if_damaged(opts, report, final)
+    ds = _validate(opts.data, cache=data_cache())  # bad input stops here, before anything is written
     missing = _check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
         from ..memo.browser import require_chromium
@@ -134,11 +145,13 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         if done:
             return done
         previous = read_manifest(final) if final.exists() else {}
+        damaged = set(damaged_files(final, previous) or ()) if previous else set()
         kept, kept_keys, stale = kept_profiles(previous, jobs, final, data, baseline, followup,
-                                               show_names=opts.show_names)
+                                               show_names=opts.show_names, damaged=damaged)
         scope = describe_scope(data, jobs, kept, stale, subset=subset)
         use_tool_caches(opts.out)
-        return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
+        with _kernel_server(opts, previous, keys):  # it preloads while this process goes on
+            return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
 
 
 def _keys(jobs: list[Job], data: DataFolder) -> dict[str, str]:
@@ -162,10 +175,35 @@ def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict,
     previous = read_manifest(final) if final.exists() else {}
     if opts.force or not up_to_date(previous, keys, subset=subset, pdf=opts.pdf, draft=opts.draft, docx=opts.docx):
         return None
+    if damaged_files(final, previous) != []:  # edited since, or published before files were hashed
+        return None
     report.status, report.folder = "up-to-date", final
     report.draft, report.scope, report.reused = bool(previous.get("draft")), previous.get("scope"), list(keys)
     return {"status": "up-to-date", "message": f"up to date: {final} (nothing re-executed; --force reruns everything)",
             "folder": final, "executed": [], "reused": list(keys)}
+
+
+def _kernel_server(opts: RunOptions, previous: dict, keys: dict):
+    """A fork server started now, without waiting for it, when kernels will be
+    needed (the ``fastfork`` engine and a job whose key ``previous`` lacks)."""
+    published = previous.get("notebooks", {})
+    stale = opts.force or any(published.get(name, {}).get("key") != key for name, key in keys.items())
+    if opts.engine != "fastfork" or not stale:
+        return contextlib.nullcontext()
+    from .kernels.server import RUN_PRELOAD, fork_server  # the standard library only: it starts at once
+
+    return fork_server(RUN_PRELOAD, env=_kernel_env(), wait=False)
+
+
+def _rebuild_if_damaged(opts: RunOptions, report: RunReport, final: Path) -> RunOptions:
+    """A publication that differs from its manifest is rebuilt whole: nothing of it is reused."""
+    damaged = damaged_files(final, read_manifest(final)) if final.is_dir() else []
+    if not damaged or opts.force:
+        return opts
+    report.warn(f"{len(damaged)} file(s) of {config.project_relative(final)} differ from its manifest "
+                f"({', '.join(damaged[:3])}{', ...' if len(damaged) > 3 else ''}); rebuilding it "
+                "('evaluation verify' lists them)")
+    return replace(opts, force=True)
 
 
 def _check_options(opts: RunOptions) -> None:
@@ -178,11 +216,15 @@ def _check_options(opts: RunOptions) -> None:
         raise ParameterError(f"--timeout must be a positive number of seconds; got {timeout!r}")
 
 
-def _validate(folder: Path):
-    """Validate the whole data folder; raises DataError listing every problem."""
-    from ..data import load_dataset
+def _validate(folder: Path, cache: Path | None = None):
+    """Validate the whole data folder; raises DataError listing every problem.
 
-    return load_dataset(folder)
+    With ``cache``, the checked copy is kept there, and the notebooks read it
+    instead of validating the folder again (:mod:`evaluation.data.cache`).
+    """
+    from ..data.cache import load_checked
+
+    return load_checked(folder, cache=cache)
 
 
 def _check_material(ds, baseline: str, followup: str, *, draft: bool) -> list:
@@ -230,10 +272,11 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
                 link_file(final / rel, work / rel)
             _review_page(job, work, final)
             entries[job.name] = entry
-        entries.update(_execute(opts, report, pending, work, final))
-        every = _in_data_order(data, [*jobs, *kept_jobs])
         labels = data.item_labels()
-        documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing))
+        memo = MemoParts(jobs, work, labels, cache=cache_dir(opts.out) / "memo-parts")
+        entries.update(_execute(opts, report, pending, work, final, memo))
+        every = _in_data_order(data, [*jobs, *kept_jobs])
+        documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing), memo=memo)
         documents.update({profile_file(j): [j.name] for j in kept_jobs})
         manifest = build_manifest(opts, data, every, {**keys, **kept_keys}, entries, documents, final)
         manifest.update(status="built", draft=bool(missing), missing=[m.describe() for m in missing],
@@ -254,6 +297,7 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
         drop_private(work)
         report.say(f"publishing {config.project_relative(final)}")  # the log names no absolute folder
         report.write_log(work)
+        seal(work, manifest)  # every file's hash into the manifest; files read-only
     except BaseException as exc:
         failed = opts.out / FAILED_SUBDIR / final.name
         shutil.rmtree(failed, ignore_errors=True)
@@ -290,8 +334,10 @@ def _in_data_order(data: DataFolder, jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=lambda j: -1 if j.document == "memo" else order.get(j.document, len(order)))
 
 
-def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Path) -> dict:
-    """Execute ``pending`` in parallel; return their manifest entries."""
+def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Path,
+             memo: MemoParts | None = None) -> dict:
+    """Execute ``pending`` in parallel; return their manifest entries.
+    Each memo part is rendered as soon as its notebook is done (``memo``)."""
     if not pending:
         return {}
     from . import parallel
@@ -319,12 +365,11 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
     def on_event(kind, name, **info):
         progress.event(kind, name, **info)
         if kind == "finish":
-            done[name] = after.submit(_after_job, by_name[name], work, final)
+            done[name] = after.submit(_after_job, by_name[name], work, final, memo)
 
     try:
         results = parallel.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
-                                      cwd=config.NOTEBOOKS_DIR,
-                                      env={"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, **config.kernel_environment()},
+                                      cwd=config.NOTEBOOKS_DIR, env=_kernel_env(),
                                       on_event=on_event)
     finally:
         progress.close()
@@ -339,7 +384,7 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
     entries = {}
     for r in results:
         job = by_name[r.name]
-        writes, timing = done[job.name].result() if job.name in done else _after_job(job, work, final)
+        writes, timing = done[job.name].result() if job.name in done else _after_job(job, work, final, memo)
         entries[job.name] = {
             "key": None,  # filled by build_manifest
             "notebook": job.notebook,
@@ -352,12 +397,15 @@ def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Pat
     return entries
 
 
-def _after_job(job: Job, work: Path, final: Path) -> tuple[list[str], dict]:
-    """Finalise one executed notebook, write its reviewer page; export it when it is a profile."""
+def _after_job(job: Job, work: Path, final: Path, memo: MemoParts | None = None) -> tuple[list[str], dict]:
+    """Finalise one executed notebook, write its reviewer page; export it when it
+    is a profile, render its part of the memo when it is one."""
     writes, timing = _finalise_notebook(work / "notebooks" / f"{job.name}.ipynb", work, final)
     _review_page(job, work)
     if job.document.startswith("profile:"):
         export_profile(job, work)
+    elif memo is not None:
+        memo.prepare(job)
     return writes, timing
 
 
@@ -387,6 +435,7 @@ def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], 
         raw = raw.replace(json.dumps(str(before))[1:-1], json.dumps(str(after))[1:-1])
     nb = nbformat.reads(raw, as_version=4)
     nb, timing = normalize_notebook(nb, name=path.stem, root=config.PROJECT_ROOT)
+    record_installed_kernel(nb)  # JupyterLab then opens it unchanged
     writes = []
     for cell in nb.cells:
         for output in cell.get("outputs", []):

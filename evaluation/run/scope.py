@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..names import slug
 from .fingerprint import DataFolder, job_key
 from .plan import Job, plan_jobs
 
@@ -21,18 +22,27 @@ def _municipality(job: Job) -> str:
     return job.document.split(":", 1)[1]
 
 
+def _touched(name: str, entry: dict, damaged: set[str]) -> bool:
+    """Whether a file of the published profile ``name`` differs from the manifest."""
+    stem = f"profiles/{slug(str(entry.get('document', '')).split(':', 1)[-1])}."
+    own = {f"notebooks/{name}.ipynb", f"notebooks/{name}.html", *entry.get("writes", [])}
+    return any(path in own or path.startswith(stem) for path in damaged)
+
+
 def kept_profiles(previous: dict, jobs: list[Job], final: Path, data: DataFolder, baseline: str,
-                  followup: str, *, show_names: bool = False) -> tuple[list[Job], dict[str, str], list[str]]:
+                  followup: str, *, show_names: bool = False,
+                  damaged: set[str] = frozenset()) -> tuple[list[Job], dict[str, str], list[str]]:
     """The previous publication's profiles that this run does not build.
 
     Returns the kept jobs (as the previous manifest recorded them), their
     recorded keys, and the names of those whose inputs have changed since
-    (stale).  Profiles of municipalities no longer in the data are dropped.
+    (stale).  Profiles of municipalities no longer in the data are dropped,
+    and so are profiles with a file in ``damaged`` (changed since published).
     """
     planned = {j.name for j in jobs}
     entries = {name: e for name, e in previous.get("notebooks", {}).items()
                if name not in planned and str(e.get("document", "")).startswith("profile:")
-               and (final / "notebooks" / f"{name}.ipynb").is_file()}
+               and (final / "notebooks" / f"{name}.ipynb").is_file() and not _touched(name, e, damaged)}
     if not entries:
         return [], {}, []
     every = {j.name: j for j in plan_jobs(data, baseline, followup, final, show_names=show_names)

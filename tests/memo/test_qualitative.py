@@ -76,7 +76,7 @@ def test_codings_table_and_matrix_equal_the_codings(ctx):
 
 def test_profile_codes(ctx):
     j = soup(qualitative.profile_codes(ctx, "Kommune J")).get_text()
-    assert "kodet med 8 koder" in j and "»Planen er ikke færdig«" in j
+    assert "kodet med otte koder" in j and "»Planen er ikke færdig«" in j
     c = soup(qualitative.profile_codes(ctx, "Kommune C")).get_text()
     assert c == "Kommunen blev ikke interviewet ved opfølgningen, så der er ingen kodede udsagn."
 
@@ -95,6 +95,18 @@ def test_a_round_without_codings_says_so_and_shows_its_statements(folder, tmp_pa
     assert "er endnu ikke kodet" in s.get_text() and not s.select(".code-count")
     assert len(s.find_all("blockquote")) == 3  # every beredskab statement, as before codings
     assert qualitative.matrix_blocks(c) == [] and qualitative.triangulation_block(c, "beredskab", {}) == ""
+
+
+def test_a_round_without_interviews_or_codings_does_not_call_them_uncoded(folder, tmp_path):
+    # Everybody answered the survey and nothing is coded: there are no interviews to code, not uncoded ones.
+    round_dir = folder / "rounds" / "opfoelgning-2019"
+    text = (round_dir / "participation.csv").read_text(encoding="utf-8").replace(",interview", ",survey")
+    (round_dir / "participation.csv").write_text(text, encoding="utf-8")
+    (round_dir / "quotes.csv").write_text("id,theme,role,municipality,text\n", encoding="utf-8")
+    (round_dir / "codings.csv").write_text("source,code,quote\n", encoding="utf-8")
+    c = open_context(str(folder), str(tmp_path / "out"))
+    s = soup(qualitative.theme_block(c, "kompetencer")).get_text()
+    assert s == "Ved opfølgningen blev ingen kommuner interviewet, så der er ingen kodede interview med kommunerne at tælle."
 
 
 def test_a_round_without_interviews(folder, tmp_path):

@@ -1,5 +1,6 @@
 """Reviewer pages (evaluation.memo.export.review): hand-made notebooks and a real run's."""
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -79,12 +80,26 @@ def test_every_executed_notebook_of_a_run_has_a_page_linked_from_memo_and_index(
     memo_notebooks = json.loads((bundled_run / "manifest.json").read_text(encoding="utf-8"))["documents"]["memo.html"]
     assert len(sources) == len(memo_notebooks) == 11  # 01-03, 04 for each of 5 parameters, 05 once, 06, 07
     for line in sources:
-        page, download = [a["href"] for a in line.find_all("a")]
+        link, download = [a["href"] for a in line.find_all("a")]
         assert line.get_text().startswith("Beregningen i notebook ")
+        page, _, cell = link.partition("#")
         assert (bundled_run / page).is_file() and download == page[:-5] + ".ipynb"
+        _assert_links_to_a_computing_cell(bundled_run / page, cell)
     profile = BeautifulSoup((bundled_run / "profiles" / "kommune-a.html").read_text(encoding="utf-8"), "html.parser")
-    page = profile.select_one("p.source a")["href"]
+    page, _, cell = profile.select_one("p.source a")["href"].partition("#")
     assert page.startswith("../notebooks/profil-") and (bundled_run / "profiles" / page).is_file()
+    _assert_links_to_a_computing_cell(bundled_run / "profiles" / page, cell)
+
+
+def _assert_links_to_a_computing_cell(page, cell: str):
+    """``cell`` is the id of a code cell of the executed notebook that shows an output,
+    and the reviewer page gives that cell the id."""
+    nb = nbformat.read(page.with_suffix(".ipynb"), as_version=4)
+    source = {c.id: c for c in nb.cells}
+    assert cell in source and source[cell].cell_type == "code" and source[cell].outputs, (page.name, cell)
+    element = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id=cell)
+    assert element is not None and "cell" in element["class"], (page.name, cell)
+    assert source[cell].source.splitlines()[0] in element.get_text()
 
 
 def test_a_real_page_shows_the_injected_parameters_and_the_raw_comparison(bundled_run):
@@ -94,3 +109,56 @@ def test_a_real_page_shows_the_injected_parameters_and_the_raw_comparison(bundle
     assert any("compare.compare_rounds" in c for c in code)
     tables = soup.find_all("table")
     assert any("n_pairs" in t.get_text() and "verdict" in t.get_text() for t in tables)  # the review cell
+
+
+def test_a_real_page_shows_the_rerun_commands_and_the_papermill_one_reproduces(bundled_run, tmp_path):
+    """The plain papermill command of the page, run from the project root (writing into a
+    temporary folder instead of outputs/rerun/), gives the published outputs."""
+    import shlex
+    import subprocess
+    import sys
+
+    from evaluation import config
+    from evaluation.run.nbnormalize import normalize_notebook
+    from evaluation.run.rerun import compare_notebooks
+
+    name = "06_centret"
+    soup = BeautifulSoup((bundled_run / "notebooks" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    rerun, papermill = [pre.get_text() for pre in soup.select("pre.command")]
+    published = nbformat.read(bundled_run / "notebooks" / f"{name}.ipynb", as_version=4)
+    executed = f"{published.metadata.papermill.parameters['output_dir']}/notebooks/{name}.ipynb"
+    assert rerun == f".venv/bin/evaluation rerun {shlex.quote(executed)}"
+    for key, value in published.metadata.papermill.parameters.items():
+        if key != "output_dir":
+            assert f"-r {key} {shlex.quote(value)}" in papermill, key
+    assert f"-r output_dir outputs/rerun/{name}" in papermill and "outputs/rerun/" in papermill
+    scratch = tmp_path / "rerun"
+    command = papermill.replace(f"outputs/rerun/{name}", shlex.quote(str(scratch)))
+    command = command.replace(".venv/bin/papermill", shlex.quote(str(Path(sys.executable).parent / "papermill")))
+    subprocess.run(["bash", "-c", command], cwd=config.PROJECT_ROOT, check=True, capture_output=True)
+    fresh, _ = normalize_notebook(nbformat.read(scratch / f"{name}.ipynb", as_version=4), name=name)
+    outcomes = compare_notebooks(published, fresh)
+    assert outcomes and all(o.identical for o in outcomes), [o.line() for o in outcomes]
+
+
+def test_every_number_of_a_part_is_on_the_reviewer_page_its_link_leads_to(bundled_run):
+    """Following "Beregningen i ..." a reviewer finds each number the part printed: in its
+    paragraphs, lists, tables and captions."""
+    import re
+
+    main = BeautifulSoup((bundled_run / "memo.html").read_text(encoding="utf-8"), "html.parser").find("main")
+    pages, pending, checked = {}, [], 0
+    for element in main.find_all(["p", "li", "th", "td", "caption", "figcaption"]):
+        if element.find_parent(["nav", "header"]):  # the links and the table of contents
+            continue
+        if "source" in (element.get("class") or []):
+            page = element.find("a")["href"].partition("#")[0]
+            if page not in pages:
+                pages[page] = BeautifulSoup((bundled_run / page).read_text(encoding="utf-8"), "html.parser").get_text(" ")
+            missing = [n for n in pending if n not in pages[page]]
+            assert missing == [], (page, missing[:5])
+            checked += len(pending)
+            pending = []
+        else:
+            pending += re.findall(r"\d+(?:[.,]\d+)*", element.get_text(" "))
+    assert pending == [] and checked > 200 and len(pages) == 11

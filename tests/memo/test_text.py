@@ -343,7 +343,8 @@ def test_significance_no_change_and_no_pairs():
     row = make_row(n_up=0, n_down=0, n_same=10, min_p=1.0, detectable=False, p_wilcoxon=np.nan, p_holm=1.0)
     assert tx.significance_sentence(row) == "Ingen af kommunerne ændrede svar, så der er ingen ændring at teste."
     one = make_row(n_pairs=1, n_up=0, n_down=0, n_same=1, min_p=1.0, detectable=False)
-    assert tx.significance_sentence(one) == "Kommunen svarede det samme begge gange, så der er ingen ændring at teste."
+    # The sentence before it says "Kommunen svarede det samme"; this one does not repeat it.
+    assert tx.significance_sentence(one) == "Der er derfor ingen ændring at teste."
     row = make_row(n_pairs=0, n_up=0, n_down=0, n_same=0, min_p=1.0, detectable=False)
     assert tx.significance_sentence(row) == "Ingen kommuner har gyldige svar begge gange, så der er intet at teste."
 
@@ -934,23 +935,27 @@ def test_profile_change_sentences():
     ])
     kw = dict(labels=LABELS, municipality="Kommune A", baseline=B_DEF, followup=F_DEF)
     assert tx.profile_change_sentences(paired, **kw) == [
-        "Fra slutmålingen til opfølgningen vurderer Kommune A sig højere på alfa (2 → 3).",
-        "Kommunen ligger til gengæld lavere på beta (4 → 3).",
+        "Fra slutmålingen til opfølgningen vurderede Kommune A sig højere på alfa (2 → 3).",
+        "Til gengæld vurderede kommunen sig lavere på beta (4 → 3).",
         "Uændret: gamma.",
     ]
     only_down = paired.iloc[[1]]
     assert tx.profile_change_sentences(only_down, **kw) == [
-        "Fra slutmålingen til opfølgningen vurderer Kommune A sig lavere på beta (4 → 3)."
+        "Fra slutmålingen til opfølgningen vurderede Kommune A sig lavere på beta (4 → 3)."
     ]
     still = pd.DataFrame([
         {"item": "a", "score_baseline": 3.0, "score_followup": 3.0, "complete": True, "direction": "same"},
         {"item": "b", "score_baseline": np.nan, "score_followup": 3.0, "complete": False, "direction": None},
     ])
     assert tx.profile_change_sentences(still, **kw) == [
-        "Kommune A har ikke ændret vurdering på nogen af parametrene fra slutmålingen til opfølgningen.",
+        "Kommune A har ikke ændret vurdering på nogen af de parametre, der kan sammenlignes, fra slutmålingen til "
+        "opfølgningen.",
         "Uændret: alfa.",
         "Ingen sammenligning for beta, fordi et af svarene er »ved ikke« eller mangler.",
     ]
+    # Nothing could be compared: no claim that nothing changed.
+    assert tx.profile_change_sentences(still.iloc[[1]], **kw) == [
+        "Ingen sammenligning for beta, fordi et af svarene er »ved ikke« eller mangler."]
     hostile = tx.profile_change_sentences(paired, labels={"a": SCRIPT, "b": ATTR, "c": SCRIPT}, municipality=ATTR,
                                           baseline=SCRIPT, followup=ATTR)
     assert_escaped(hostile, SCRIPT, ATTR)

@@ -60,6 +60,25 @@ def test_changed_cells_match_rows_by_their_leading_columns(tmp_path):
     assert changed_cells(one, one).empty
 
 
+def test_files_a_run_reused_are_not_read_again(tmp_path, monkeypatch):
+    """A reused table or document is the same file (a hard link) or has the
+    same bytes: it is skipped, and the report is what comparing it gives."""
+    import os
+
+    from evaluation.run import changes
+
+    frame = pd.DataFrame({"item": ["a"], "mean": [3.2]})
+    one = _publication(tmp_path / "old", {"same.csv": frame, "copied.csv": frame}, memo="<p>A steg.</p>")
+    two = _publication(tmp_path / "new", {"copied.csv": frame}, memo="<p>A steg.</p>")
+    os.link(one / "tables" / "same.csv", two / "tables" / "same.csv")
+    read = []
+    monkeypatch.setattr(changes, "_read", lambda path: read.append(path.name) or pd.read_csv(path, dtype=str, keep_default_na=False))
+    assert changed_cells(one, two).empty and changed_sentences(one, two).empty
+    assert read == []
+    frame.assign(mean=[3.5]).to_csv(two / "tables" / "copied.csv", index=False)
+    assert changed_cells(one, two)["new"].tolist() == ["3.5"] and sorted(read) == ["copied.csv", "copied.csv"]
+
+
 def test_sentences_split_at_sentence_ends_not_at_decimal_commas():
     page = ("<html><body><nav><p>Indhold</p></nav><main><h2>2 Konklusion</h2>"
             "<p>Gennemsnittet steg fra 2,8 til 3,1. 6 kommuner svarede højere. »Citat.« Se <a href='#fig-1'>figur 1</a>.</p>"

@@ -16,6 +16,8 @@ import pytest
 from papermill.engines import papermill_engines
 
 from evaluation import config
+from evaluation.data.cache import CACHE_VARIABLE, load_checked
+from evaluation.run.kernels.server import RUN_PRELOAD, ForkServer
 from evaluation.run.engine import ENGINE_NAME, ForkServerEngine, check_executed, execute, fork_server
 from evaluation.exceptions import ExecutionError, ParameterError
 from evaluation.run.nbnormalize import normalize_notebook
@@ -39,8 +41,24 @@ def server():
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("MPLBACKEND", raising=False)
+        patch.delenv(CACHE_VARIABLE, raising=False)
         with fork_server() as running:
             yield running
+
+
+@pytest.fixture(scope="module")
+def run_server(tmp_path_factory):
+    """A server as a run starts it (the package's modules preloaded too), and
+    the kernel environment of a run: a checked copy of the bundled data kept.
+    The reference kernels validate the data themselves."""
+    cache = tmp_path_factory.mktemp("datasets")
+    load_checked(config.DATA_DIR, cache=cache)
+    assert len(list(cache.glob("*.pickle"))) == 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MPLBACKEND", raising=False)
+        patch.delenv(CACHE_VARIABLE, raising=False)
+        with ForkServer(RUN_PRELOAD) as running:  # passed explicitly, never the active one
+            yield running, {CACHE_VARIABLE: str(cache)}
 
 
 def _code_cells(path) -> list[tuple]:
@@ -48,17 +66,17 @@ def _code_cells(path) -> list[tuple]:
     return [(c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
 
 
-def _fresh(path, out, parameters) -> None:
+def _fresh(path, out, parameters, cwd=ROOT) -> None:
     papermill.execute_notebook(str(path), str(out), parameters=parameters, kernel_name="python3",
-                               progress_bar=False, cwd=str(ROOT))
+                               progress_bar=False, cwd=str(cwd))
 
 
-def _assert_identical(path, parameters, server, tmp_path) -> list[tuple]:
-    """Run ``path`` both ways; assert every code cell's outputs are equal; return them."""
+def _assert_identical(path, parameters, server, tmp_path, env=None, cwd=ROOT) -> list[tuple]:
+    """Run ``path`` both ways (in ``cwd``); assert every code cell's outputs are equal; return them."""
     reference, fast = tmp_path / "fresh.ipynb", tmp_path / "fast.ipynb"
-    _fresh(path, reference, parameters)
+    _fresh(path, reference, parameters, cwd)
     forked = server.stats()["forked"]
-    execute(path, fast, parameters, cwd=ROOT, timeout=300, server=server)
+    execute(path, fast, parameters, cwd=cwd, timeout=300, server=server, env=env)
     stats = server.stats()
     assert stats["forked"] == forked + 1, "the kernel was not forked"
     assert stats["refused"] == []
@@ -69,7 +87,7 @@ def _assert_identical(path, parameters, server, tmp_path) -> list[tuple]:
         # A cell whose outputs differ between two fresh kernels (a clock, an
         # address) says nothing about the engine; any other difference fails.
         again = tmp_path / "fresh-again.ipynb"
-        _fresh(path, again, parameters)
+        _fresh(path, again, parameters, cwd)
         unstable = {i for i, (a, b) in enumerate(zip(expected, _code_cells(again))) if a != b}
         assert [i for i in differing if i not in unstable] == [], f"code cells differ: {differing}"
     assert nbformat.read(fast, 4).metadata.language_info == nbformat.read(reference, 4).metadata.language_info
@@ -82,10 +100,12 @@ def test_outputs_identical_to_a_fresh_kernel(name, server, tmp_path):
 
 
 @pytest.mark.parametrize("path", PROJECT or [None], ids=lambda p: p.stem if p else "none")
-def test_project_notebook_outputs_identical_to_a_fresh_kernel(path, server, tmp_path):
+def test_project_notebook_outputs_identical_to_a_fresh_kernel(path, run_server, tmp_path):
+    """As a run executes them: in notebooks/, from a run's server, with the checked data."""
     if path is None:
         pytest.skip("notebooks/ holds no notebook")
-    _assert_identical(path, {}, server, tmp_path)
+    server, env = run_server
+    _assert_identical(path, {}, server, tmp_path, env=env, cwd=config.NOTEBOOKS_DIR)
 
 
 def test_string_parameter_stays_a_string_and_figures_are_drawn(server, tmp_path):

@@ -66,3 +66,27 @@ def test_source_links_follow_each_part_and_escape_the_description():
     assert out.cells[4].source == ('<p class="source"><a href="notebooks/b&amp;c.html">'
                                    "Beregningen i notebook &lt;2&gt;</a> "
                                    '(<a href="notebooks/b&amp;c.ipynb">hent notebook &lt;2&gt; til JupyterLab</a>)</p>')
+
+
+def test_source_link_leads_to_the_first_cell_that_shows_a_result():
+    def code(id_, source_id, outputs, tags=()):
+        cell = nbformat.v4.new_code_cell("x", id=id_)
+        cell.outputs = outputs
+        cell.metadata["source_cell"] = source_id
+        if tags:
+            cell.metadata["tags"] = list(tags)
+        return cell
+
+    shown = [nbformat.v4.new_output("display_data", data={"text/html": "<p>3,2</p>"})]
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("a", id="p1-0"),
+        code("p1-1", "c-silent", []),
+        code("p1-2", "c-warning", [nbformat.v4.new_output("stream", name="stderr", text="warn")]),
+        code("p1-3", "c-raw", shown, tags=["review"]),
+        code("p1-4", "c-result", shown),
+        code("p1-5", "c-later", shown),
+        nbformat.v4.new_markdown_cell("only text", id="p2-0"),
+    ])
+    out = add_source_links(nb, [("notebooks/a.ipynb", "notebook 01: a"), ("notebooks/b.ipynb", "notebook 02: b")])
+    assert '<a href="notebooks/a.html#c-result">' in out.cells[6].source
+    assert '<a href="notebooks/b.html">' in out.cells[8].source  # no cell computed anything: the page's top

@@ -11,7 +11,8 @@ Use::
 Merging the memo's notebooks (:mod:`.merging`), assembling a document
 (:mod:`.document`), URL and link safety (:mod:`.links`), the index page
 (:mod:`.index`), reviewer pages of the executed notebooks (:mod:`.review`),
-the change report (:mod:`.changes`) and Word copies through pandoc (:mod:`.word`).
+the change report (:mod:`.changes`), documents assembled from parts rendered
+one at a time (:mod:`.parts`) and Word copies through pandoc (:mod:`.word`).
 
 Outputs are inserted as they are.  The notebooks escape every text that comes
 from data before it reaches an output; nothing here un-escapes, and nothing
@@ -22,6 +23,7 @@ a file) makes the export fail.
 from .merging import PARAMETER_TAGS, REVIEW_TAGS, merge_notebooks
 from .links import external_urls, external_links
 from .document import TEMPLATES_DIR, TEMPLATE_NAME, export_html, export_notebook_html
+from .parts import assemble_html, render_part
 from .index import render_index
 from .word import DOCX_LANGUAGE, export_docx, reference_docx
 from .review import export_review_page, review_notebook
@@ -40,6 +42,8 @@ __all__ = [
     "export_docx",
     "reference_docx",
     "export_html",
+    "render_part",
+    "assemble_html",
     "export_notebook_html",
     "render_index",
     "external_urls",

@@ -13,12 +13,15 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.filters.strings import clean_html
 from nbconvert.utils.iso639_1 import iso639_1
 
 from ...checks import fail
@@ -202,33 +205,52 @@ def _write_atomic(path: Path, text: str) -> Path:
     return write_text_atomically(path, text)
 
 
-_EXPORTERS = threading.local()
+_EXPORTERS: dict[tuple[str, bool], tuple[threading.Lock, HTMLExporter]] = {}
+_EXPORTERS_LOCK = threading.Lock()
 
 
-def _exporter(lang: str, code: bool = False) -> HTMLExporter:
-    """Return this thread's HTML exporter for ``lang`` (showing code cells'
-    source or not), made on first use.
+@lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    return clean_html(text)
+
+
+def _clean_html(element) -> str:
+    """nbconvert's ``clean_html`` filter (bleach), which the template runs on
+    every highlighted code cell, remembered per text: the reviewer pages of a
+    notebook run once per municipality share their code cells, and cleaning
+    them again was a third of the time such a page took."""
+    return _clean(element.decode() if isinstance(element, bytes) else str(element))
+
+
+@contextmanager
+def _exporter(lang: str, code: bool = False) -> Iterator[HTMLExporter]:
+    """Lend the HTML exporter for ``lang`` (showing code cells' source or
+    not), made on first use; one thread at a time uses it.
 
     Making an exporter compiles the Jinja templates again; one exporter per
-    thread and language keeps them compiled across the documents of a run
-    (nbconvert's own command line reuses one exporter the same way).
+    language for the whole process keeps them compiled across the documents
+    of a run, whichever thread renders them (nbconvert's own command line
+    reuses one exporter the same way).
     """
-    cache = _EXPORTERS.__dict__.setdefault("by_lang", {})
-    if (lang, code) not in cache:
-        cache[lang, code] = HTMLExporter(
-            template_name=TEMPLATE_NAME,
-            extra_template_basedirs=[str(TEMPLATES_DIR)],
-            exclude_input=not code,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            exclude_anchor_links=True,
-            # embed_images stays off: it re-parses each inline HTML tag of a
-            # markdown cell on its own and so empties <b>...</b> (nbconvert 7.17).
-            # Markdown attachments are embedded anyway; any other image fails below.
-            language_code=lang,
-            config={"CSSHTMLHeaderPreprocessor": {"enabled": False}},
-        )
-    return cache[lang, code]
+    with _EXPORTERS_LOCK:
+        if (lang, code) not in _EXPORTERS:
+            _EXPORTERS[lang, code] = threading.Lock(), HTMLExporter(
+                template_name=TEMPLATE_NAME,
+                extra_template_basedirs=[str(TEMPLATES_DIR)],
+                exclude_input=not code,
+                exclude_input_prompt=True,
+                exclude_output_prompt=True,
+                exclude_anchor_links=True,
+                # embed_images stays off: it re-parses each inline HTML tag of a
+                # markdown cell on its own and so empties <b>...</b> (nbconvert 7.17).
+                # Markdown attachments are embedded anyway; any other image fails below.
+                language_code=lang,
+                config={"CSSHTMLHeaderPreprocessor": {"enabled": False}},
+                filters={"clean_html": _clean_html},
+            )
+        lock, exporter = _EXPORTERS[lang, code]
+    with lock:
+        yield exporter
 
 
 def export_html(
@@ -281,6 +303,15 @@ def export_html(
         stylesheet) that is not embedded as a ``data:`` URI, from another host
         or from a file (the message lists the first URLs).
     """
+    output_path = Path(output_path)
+    body = _render(nb, title=title, lang=lang, links=links, css_extra=css_extra, drop_tags=drop_tags, code=code,
+                   name=output_path.stem, folder=output_path.parent)
+    return _write_page(_finish(body), output_path)
+
+
+def _render(nb, *, title: str, lang: str, links=(), css_extra: str = "", drop_tags: Iterable[str] = REVIEW_TAGS,
+            code: bool = False, name: str = "document", folder: str | os.PathLike = ".") -> str:
+    """Check the arguments of :func:`export_html` and render the page, before :func:`_finish`."""
     if not isinstance(nb, nbformat.NotebookNode) or "cells" not in nb:
         fail("nb", type(nb).__name__, "an nbformat NotebookNode")
     _check_text("title", title)
@@ -293,19 +324,22 @@ def export_html(
     drop_tags = frozenset(drop_tags)
     if not all(isinstance(tag, str) for tag in drop_tags):
         fail("drop_tags", sorted(map(repr, drop_tags)), "tag names (strings)")
-    output_path = Path(output_path)
-
-    exporter = _exporter(lang, bool(code))
     resources = {
-        "metadata": {"name": output_path.stem, "path": str(output_path.parent)},
+        "metadata": {"name": name, "path": str(folder)},
         "evaluation": {
             "css_extra": css_extra,
             "links_html": _links_html(checked_links),
             "toc_marker": _TOC_MARKER,
         },
     }
-    body, _ = exporter.from_notebook_node(_reader_copy(nb, title, drop_tags, keep_code=bool(code)), resources=resources)
-    document = _finish(body)
+    reader = _reader_copy(nb, title, drop_tags, keep_code=bool(code))
+    with _exporter(lang, bool(code)) as exporter:
+        body, _ = exporter.from_notebook_node(reader, resources=resources)
+    return body
+
+
+def _write_page(document: str, output_path: Path) -> Path:
+    """Refuse a page that loads anything not embedded; write it atomically."""
     loads = [url for url in _scan(document).resources if not _is_embedded(url)]
     if loads:
         fail("nb", ", ".join(loads[:5]), "cells whose images and other resources are embedded as data: URIs")

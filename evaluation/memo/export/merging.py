@@ -15,7 +15,7 @@ import nbformat
 from ...checks import fail
 from .links import _check_text
 
-__all__ = ["PARAMETER_TAGS", "REVIEW_TAGS", "merge_notebooks"]
+__all__ = ["PARAMETER_TAGS", "REVIEW_TAGS", "SOURCE_CELL", "merge_notebooks"]
 
 
 #: Tags of the cells papermill reads and writes; they never reach a document.
@@ -23,6 +23,8 @@ PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
 #: Tags of cells kept in the executed notebooks for reviewers (raw frames)
 #: but left out of a document by default.
 REVIEW_TAGS = frozenset({"review"})
+#: Cell metadata key of a merged cell: its id in the executed notebook it came from.
+SOURCE_CELL = "source_cell"
 #: Output types a document shows, in nbconvert's order of preference.
 _SHOWN_MIMETYPES = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/plain")
 _RICH_MIMETYPES = frozenset({"text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg"})
@@ -53,7 +55,8 @@ def merge_notebooks(paths: Sequence[str | os.PathLike], *, title: str) -> nbform
     NotebookNode
         A new nbformat 4.5 notebook: every cell of every part in order, except
         the cells tagged ``parameters`` or ``injected-parameters``.  Cell ids
-        are ``p<part>-c<cell>`` (both counted from 1, zero-padded), and the
+        are ``p<part>-c<cell>`` (both counted from 1, zero-padded; the cell's
+        own id is kept in its metadata as ``source_cell``), and the
         timing metadata papermill and nbclient record are dropped, so two
         merges of the same files are equal.  Metadata: ``title``,
         ``language`` ("da"), and the first part's ``kernelspec`` and
@@ -82,6 +85,8 @@ def merge_notebooks(paths: Sequence[str | os.PathLike], *, title: str) -> nbform
         kept = [cell for cell in source.cells if not _has_tag(cell, PARAMETER_TAGS)]
         for number, cell in enumerate(kept, start=1):
             cell = copy.deepcopy(cell)
+            if cell.get("id"):  # where the cell is in its executed notebook (a reviewer page's anchor)
+                cell.metadata[SOURCE_CELL] = cell["id"]
             cell["id"] = f"p{part:02d}-c{number:04d}"
             for key in _TIMING_METADATA:
                 cell.metadata.pop(key, None)

@@ -63,10 +63,59 @@ def review_notebook(nb: nbformat.NotebookNode, *, name: str) -> nbformat.Noteboo
     rest = [c for c in out.cells if not _has_tag(c, {_INJECTED, _DEFAULTS})]
     for cell in shown:
         cell.metadata["tags"] = [_SHOWN_PARAMETERS]
+    for cell in [*shown, *rest]:
+        cell.metadata["anchor"] = True  # the page gives the cell its id: links lead to it
     intro = (f'<h1 id="top">Notesbog: {html.escape(name)}</h1>'
              '<p class="subtitle">Kode og resultater fra kørslen; først de parametre, kørslen brugte.</p>')
+    commands = rerun_commands(nb, name)
+    if commands is not None:
+        intro += ('<p>Kør notesbogen igen fra projektets mappe med de samme parametre, og sammenlign hvert '
+                  f'resultat med det offentliggjorte:</p><pre class="command"><code>{html.escape(commands[0])}</code></pre>'
+                  '<p>Det samme med papermill alene. Papermill erstatter alle indsatte parametre, så hver parameter '
+                  'skal angives; en parameter, der udelades, får notesbogens standardværdi:</p>'
+                  f'<pre class="command"><code>{html.escape(commands[1])}</code></pre>')
     out.cells = [nbformat.v4.new_markdown_cell(intro, id="review-title"), *shown, *rest]
     return out
+
+
+def rerun_commands(nb: nbformat.NotebookNode, name: str) -> tuple[str, str] | None:
+    """The shell commands, run from the project root, that rerun the executed notebook ``name``.
+
+    Returns (``evaluation rerun ...``, the plain papermill command), or None
+    for a notebook papermill did not run.  The papermill command passes every
+    recorded parameter (papermill replaces all injected parameters of a
+    notebook it reruns), one a line, and writes into ``outputs/rerun/<name>/``,
+    never into the publication: text with ``-r`` (kept as text), anything
+    else with ``-p`` or ``-y``.
+
+    >>> nb = nbformat.v4.new_notebook(metadata={"papermill": {"parameters": {
+    ...     "output_dir": "outputs/p", "municipality": "Kommune A", "show_name": False}}})
+    >>> print(rerun_commands(nb, "profil-kommune-a")[1])
+    mkdir -p outputs/rerun/profil-kommune-a && .venv/bin/papermill \\
+      outputs/p/notebooks/profil-kommune-a.ipynb outputs/rerun/profil-kommune-a/profil-kommune-a.ipynb -k python3 \\
+      -r municipality 'Kommune A' \\
+      -r output_dir outputs/rerun/profil-kommune-a \\
+      -p show_name False
+    """
+    import json
+    import shlex
+
+    parameters = nb.metadata.get("papermill", {}).get("parameters")
+    if not isinstance(parameters, dict) or not isinstance(parameters.get("output_dir"), str):
+        return None
+    executed = f"{parameters['output_dir']}/notebooks/{name}.ipynb"
+    scratch = f"outputs/rerun/{name}"
+    lines = [["mkdir", "-p", scratch, "&&", ".venv/bin/papermill"],
+             [executed, f"{scratch}/{name}.ipynb", "-k", "python3"]]
+    for key, value in sorted({**parameters, "output_dir": scratch}.items()):
+        if isinstance(value, str):
+            lines.append(["-r", key, value])
+        elif value is None or isinstance(value, (bool, int, float)):
+            lines.append(["-p", key, str(value)])
+        else:
+            lines.append(["-y", key, json.dumps(value)])
+    quoted = [" ".join(a if a == "&&" else shlex.quote(a) for a in line) for line in lines]
+    return f".venv/bin/evaluation rerun {shlex.quote(executed)}", " \\\n  ".join(quoted)
 
 
 def export_review_page(

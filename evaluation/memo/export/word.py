@@ -47,6 +47,8 @@ _DROP = (
     re.compile(r'<header class="doc-header">.*?</header>\n?', re.S),
     re.compile(r"<style\b.*?</style>\n?", re.S | re.I),
 )
+# A figure's scroll box (for small screens) holds only its image; Word needs the bare image.
+_FIGURE_SCROLL = re.compile(r'<div\b[^>]*\bclass="figure-scroll"[^>]*>\s*(<img\b[^>]*>)\s*</div>')
 _TITLE = re.compile(r'<h1 id="top">(.*?)</h1>(?:<p class="subtitle">(.*?)</p>)?', re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -59,6 +61,7 @@ def _prepare(document: str) -> tuple[str, str, str]:
     """Return the HTML pandoc should read, the title and the subtitle."""
     for pattern in _DROP:
         document = pattern.sub("", document)
+    document = _FIGURE_SCROLL.sub(r"\1", document)
     match = _TITLE.search(document)
     if match is None:
         title_tag = re.search(r"<title>(.*?)</title>", document, re.S)

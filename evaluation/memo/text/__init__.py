@@ -11,7 +11,7 @@ data are escaped where they enter the text.
 """
 from .wording import (
     DASH, number, integer, signed, percent, p_value, p_is, join, count, of_total, amount, number_word, ordinal,
-    in_words, sentence_start, capital, genitive, names_or_count, esc, month_year,
+    in_words, how_many, sentence_start, capital, genitive, names_or_count, esc, month_year,
 )
 from .sentences import (
     DIRECTION_WORDS,
@@ -55,6 +55,7 @@ __all__ = [
     "number_word",
     "ordinal",
     "in_words",
+    "how_many",
     "sentence_start",
     "capital",
     "genitive",

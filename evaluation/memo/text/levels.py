@@ -8,7 +8,7 @@ analysis tables (:mod:`evaluation.analysis.ceiling`,
 from __future__ import annotations
 
 from .wording import (
-    amount, count, esc, in_words, integer, join, names_or_count, number, number_word, of_total, percent,
+    capital, amount, count, esc, how_many, in_words, integer, join, names_or_count, number, number_word, of_total, percent,
 )
 
 __all__ = [
@@ -161,8 +161,7 @@ def plan_status_sentences(summary, *, rounds: list[str], definite: dict, n_total
         rolled, _ = n(rnd, "udrullet", "gennemfoert")
         own = "sin" if done == 1 else "deres"
         digits = not in_words(n_total)
-        rolled_who = (("alle" if n_total > 2 else "begge" if n_total == 2 else "den") if rolled == n_total
-                      else amount(rolled, digits=digits))
+        rolled_who = how_many(rolled, n_total)
         text = (f"Ved {esc(definite[rnd])} havde {of_total(done, n_total, 'kommune', 'kommuner')} udarbejdet "
                 f"{own} handlingsplan, og {rolled_who} havde rullet den fuldt ud")
         if doing:
@@ -241,9 +240,11 @@ def level_sentence(comparison, *, labels: dict, definite: str, previous: str | N
 
 
 def profile_change_sentences(paired, *, labels: dict, municipality: str, baseline: str, followup: str) -> list[str]:
-    """What changed for one municipality between two rounds.
+    """What changed for one municipality between two rounds, in the past tense.
 
-    ``paired`` is ``paired_scores`` restricted to the municipality.
+    ``paired`` is ``paired_scores`` restricted to the municipality.  "No
+    change" is said only over the parameters that could be compared, and not
+    at all when none could.
     """
     up, down, same, missing = [], [], [], []
     for _, r in paired.iterrows():
@@ -253,19 +254,20 @@ def profile_change_sentences(paired, *, labels: dict, municipality: str, baselin
             continue
         moved = f"{name} ({number(r['score_baseline'], 0)} → {number(r['score_followup'], 0)})"
         {"up": up, "down": down}.get(r["direction"], same).append(moved if r["direction"] != "same" else name)
-    who = esc(municipality)
+    who, span = esc(municipality), f"fra {esc(baseline)} til {esc(followup)}"
     out = []
     if up:
-        out.append(f"Fra {esc(baseline)} til {esc(followup)} vurderer {who} sig højere på {join(up)}.")
+        out.append(f"{capital(span)} vurderede {who} sig højere på {join(up)}.")
     if down:
-        lead = "Kommunen ligger til gengæld lavere" if up else (
-            f"Fra {esc(baseline)} til {esc(followup)} vurderer {who} sig lavere")
-        out.append(f"{lead} på {join(down)}.")
+        lead = "Til gengæld vurderede kommunen sig" if up else f"{capital(span)} vurderede {who} sig"
+        out.append(f"{lead} lavere på {join(down)}.")
     if same:
         out.append(f"Uændret: {join(same)}.")
     if missing:
         out.append(f"Ingen sammenligning for {join(missing)}, fordi et af svarene er »ved ikke« eller mangler.")
-    if not (up or down):
-        out.insert(0, f"{who} har ikke ændret vurdering på nogen af parametrene fra {esc(baseline)} til {esc(followup)}.")
+    if same and not (up or down):
+        # Only where something could be compared, and over those parameters only.
+        which = "de parametre, der kan sammenlignes," if missing else "parametrene"
+        out.insert(0, f"{who} har ikke ændret vurdering på nogen af {which} {span}.")
     return out
 

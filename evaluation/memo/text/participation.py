@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .wording import amount, count, esc, in_words, of_total
+from .wording import amount, count, esc, how_many, in_words, of_total
 
 __all__ = ["participation_counts", "participation_sentence", "municipality_mode_sentence"]
 
@@ -55,8 +55,7 @@ def participation_sentence(participation: pd.DataFrame, *, definite: str) -> str
     digits = not in_words(total)
     modes = [(mode, n) for mode, n in counts.items() if n and mode != "none"]
     if len(modes) == 1:
-        who = "den" if taking_part == 1 else "alle"
-        return f"{head}, og {who} {_PHRASES[modes[0][0]]}."
+        return f"{head}, og {how_many(taking_part, taking_part)} {_PHRASES[modes[0][0]]}."
     parts = [f"{amount(n, digits=digits)} {_PHRASES[mode]}" for mode, n in modes]
     return f"{head}: {', '.join(parts[:-1])}, og {parts[-1]}."
 

@@ -163,8 +163,9 @@ def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_
     if n_pairs == 0:
         return "Ingen kommuner har gyldige svar begge gange, så der er intet at teste."
     if changed == 0:
-        who = "Kommunen svarede det samme begge gange" if n_pairs == 1 else "Ingen af kommunerne ændrede svar"
-        return f"{who}, så der er ingen ændring at teste."
+        if n_pairs == 1:  # the sentence before says the municipality answered the same
+            return "Der er derfor ingen ændring at teste."
+        return "Ingen af kommunerne ændrede svar, så der er ingen ændring at teste."
     if not bool(row["detectable"]):
         digits = not in_words(n_pairs)
         who = (capital(of_total(changed, n_pairs, "kommune", "kommuner")) + " ændrede svar" if changed == n_pairs

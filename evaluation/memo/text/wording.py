@@ -37,6 +37,8 @@ The functions return HTML-safe text: every string that comes from data
 ('alle ti kommuner', 'begge kommuner', 'tre af de ti kommuner')
 >>> of_total(3, 40, "kommune", "kommuner"), of_total(1, 40, "kommune", "kommuner"), ordinal(3), ordinal(14)
 ('3 af de 40 kommuner', 'én af de 40 kommuner', 'tredje', '14.')
+>>> how_many(2, 2), how_many(10, 10), how_many(3, 10), how_many(3, 40)
+('begge', 'alle', 'tre', '3')
 >>> sentence_start("tre af de ti kommuner"), sentence_start("40 af de 98 kommuner")
 ('Tre af de ti kommuner', 'I alt 40 af de 98 kommuner')
 >>> join(["beredskab", "indsatser", "kompetencer"])
@@ -50,7 +52,7 @@ from html import escape
 
 __all__ = [
     "DASH", "number", "integer", "signed", "percent", "p_value", "p_is", "join", "count", "of_total",
-    "amount", "number_word", "ordinal", "in_words", "sentence_start", "WORDS_UP_TO", "capital", "genitive",
+    "amount", "number_word", "ordinal", "in_words", "how_many", "sentence_start", "WORDS_UP_TO", "capital", "genitive",
     "names_or_count", "esc", "month_year",
 ]
 
@@ -218,6 +220,16 @@ def of_total(k, total, singular: str, plural: str, *, neuter: bool = False) -> s
     if total == 1:
         return f"ingen {plural}"
     return f"{amount(k, neuter=neuter, digits=digits)} af de {amount(total, digits=digits)} {plural}"
+
+
+def how_many(k, total) -> str:
+    """How many of ``total`` did something, said without the noun: ``den``
+    (the only one), ``begge``, ``alle``, else :func:`amount` (digits when
+    ``total`` is above twelve): ``og begge havde rullet den fuldt ud``."""
+    k, total = int(k), int(total)
+    if k == total:
+        return {1: "den", 2: "begge"}.get(total, "alle")
+    return amount(k, digits=not in_words(total))
 
 
 def sentence_start(phrase: str) -> str:

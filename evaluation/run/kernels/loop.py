@@ -1,8 +1,8 @@
 """The fork server process: fork a kernel per request, report its exit.
 
 Started by :class:`evaluation.run.kernels.server.ForkServer`, from this file and
-without importing the ``evaluation`` package (so a kernel imports the
-package's current source, as a fresh one does), in a private empty working
+without importing the ``evaluation`` package (it imports only the modules it
+is asked to preload, see :mod:`evaluation.run.kernels.server`), in a private empty working
 directory, with the arguments ``SOCKET STATUS_FD MODULE...``.  It preloads the modules
 (:mod:`evaluation.run.kernels.preload`), writes one status line, and then serves a unix
 socket with a single-threaded select loop.  Requests and replies are JSON
@@ -408,7 +408,15 @@ def _serve(path: str, status_fd: int, modules: list[str]) -> None:
                                      "seconds": preloaded.seconds}) + "\n")
     except BrokenPipeError:  # the caller stopped waiting (interrupted): leave quietly
         return server.close()
-    server.run()
+    try:
+        server.run()  # kills and reaps every kernel before it returns
+    finally:
+        # Nothing is left to save: skip tearing down the preloaded modules,
+        # which takes the caller's ``stop()`` a second or more.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover - the server process

@@ -18,10 +18,13 @@ whenever a difference could show in a notebook: see :mod:`evaluation.run.kernels
 for what is checked while preloading and :mod:`evaluation.run.kernels.loop` for what
 is checked per kernel (interpreter, environment, working directory).
 
-The server never imports the ``evaluation`` package, and does not preload it
-by default: a notebook always imports the package's current source, and any
-import-time side effect happens inside the kernel as in a fresh one.  Start
-one server per run, so that the preloaded libraries are those on disk.
+The server itself never imports the ``evaluation`` package, and does not
+preload it by default.  A run's server preloads the package's modules the
+notebooks import (:data:`RUN_PRELOAD`), under the same checks as any other
+module: the server is started once per run, after the run has fingerprinted
+the package's source, so its kernels see the source the run's keys were
+made from.  Start one server per run, so that the preloaded modules are
+those on disk.
 
 Use::
 
@@ -45,13 +48,17 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from typing import Iterator
 
 from ..leftovers import SOCKET_FOLDER_PREFIX, remove_orphaned_sockets
 from .loop import READ_SIZE, send
+from .preload import DEFAULT_PRELOAD, PACKAGE_PRELOAD, RUN_PRELOAD
 
 __all__ = [
     "DEFAULT_PRELOAD",
+    "PACKAGE_PRELOAD",
+    "RUN_PRELOAD",
     "ForkServer",
     "KernelProcess",
     "ForkServerUnavailable",
@@ -62,19 +69,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-#: Modules imported by the server before it forks kernels.
-DEFAULT_PRELOAD: tuple[str, ...] = (
-    "matplotlib",
-    "numpy",
-    "pandas",
-    "scipy.stats",
-    "matplotlib.pyplot",
-    "matplotlib.backends.backend_agg",
-    "seaborn",
-    "yaml",
-)
-
 
 #: Runs the server from its file, without importing the ``evaluation`` package.
 _BOOTSTRAP = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
@@ -168,6 +162,9 @@ class ForkServer:
         self.folder: str | None = None
         self.process: subprocess.Popen | None = None
         self.info: dict = {}
+        self._status = None
+        self._started = 0.0
+        self._ready_lock = threading.Lock()
 
     @property
     def address(self) -> str:
@@ -180,8 +177,14 @@ class ForkServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self) -> "ForkServer":
-        """Start the server and wait until its imports are done."""
+    def start(self, *, wait: bool = True) -> "ForkServer":
+        """Start the server and (with ``wait``) wait until its imports are done.
+
+        With ``wait=False`` the server preloads while the caller goes on (a
+        run plans, validates and imports its own libraries meanwhile);
+        :meth:`wait_ready` then waits for it, and every use of the server
+        calls that first.
+        """
         if self.process is not None:
             raise RuntimeError("the fork server is already running")
         remove_orphaned_sockets()
@@ -192,22 +195,53 @@ class ForkServer:
         try:
             self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, pass_fds=(status_w,),
                                             env=self.env, cwd=self.folder, start_new_session=True)
-        finally:
-            os.close(status_w)
-        try:
-            with os.fdopen(status_r) as status:
-                selector = selectors.DefaultSelector()
-                selector.register(status, selectors.EVENT_READ)
-                ready = selector.select(timeout=self.startup_timeout)
-                selector.close()
-                line = status.readline() if ready else ""
-        except BaseException:  # interrupted while the server imports: stop it, leave no socket
+        except BaseException:
+            os.close(status_r)
             self.stop()
             raise
-        if not line:
-            self.stop()
-            raise ForkServerUnavailable("the fork server did not start (see its output above)")
-        self.info = json.loads(line)
+        finally:
+            os.close(status_w)
+        self._status = os.fdopen(status_r)
+        self._started = time.monotonic()
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self) -> "ForkServer":
+        """Wait until the server has preloaded its modules and listens.
+
+        An interrupt while it waits stops the server (no socket is left).
+
+        Raises
+        ------
+        ForkServerUnavailable
+            If it did not start within ``startup_timeout`` seconds of
+            :meth:`start` (it is then stopped).
+        """
+        if self.info:
+            return self
+        status = getattr(self, "_status", None)
+        if status is None:
+            raise ForkServerUnavailable("the fork server is not running")
+        with self._ready_lock:
+            if self.info:
+                return self
+            try:
+                selector = selectors.DefaultSelector()
+                selector.register(status, selectors.EVENT_READ)
+                left = max(0.0, self.startup_timeout - (time.monotonic() - self._started))
+                ready = selector.select(timeout=left)
+                selector.close()
+                line = status.readline() if ready else ""
+            except BaseException:  # interrupted while the server imports: stop it, leave no socket
+                self.stop()
+                raise
+            status.close()
+            self._status = None
+            if not line:
+                self.stop()
+                raise ForkServerUnavailable("the fork server did not start (see its output above)")
+            self.info = json.loads(line)
         for problem in self.info["problems"]:
             log.warning("fork server: kernels will start normally: %s", problem)
         return self
@@ -215,6 +249,9 @@ class ForkServer:
     def stop(self) -> None:
         """Stop the server; it kills kernels that are still running."""
         process, self.process = self.process, None
+        status, self._status = self._status, None
+        if status is not None:
+            status.close()
         if process is not None:
             if not self.info:  # still importing: nothing to wait for
                 process.kill()
@@ -230,6 +267,7 @@ class ForkServer:
             self.folder = None
 
     def _connect(self) -> socket.socket:
+        self.wait_ready()
         if not self.running:
             raise ForkServerUnavailable("the fork server is not running")
         return connect(self.address)
@@ -319,7 +357,7 @@ _lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None) -> Iterator[ForkServer]:
+def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None, wait: bool = True) -> Iterator[ForkServer]:
     """Run a fork server for the duration of a ``with`` block.
 
     Kernels started by the ``fastfork`` engine inside the block (from any
@@ -330,13 +368,16 @@ def fork_server(preload=DEFAULT_PRELOAD, *, env: dict | None = None) -> Iterator
     ----------
     preload, env
         As for :class:`ForkServer`.
+    wait : bool
+        Wait for the preloading before the block starts (else the server's
+        first use waits, see :meth:`ForkServer.wait_ready`).
 
     Yields
     ------
     ForkServer
         The running server.
     """
-    server = ForkServer(preload, env=env).start()
+    server = ForkServer(preload, env=env).start(wait=wait)
     with _lock:
         _active.append(server)
     try:

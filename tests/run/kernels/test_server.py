@@ -8,7 +8,7 @@ import pytest
 
 from evaluation.run.engine import execute
 from evaluation.run.kernels import server as server_module
-from evaluation.run.kernels.server import ForkServer, active_server, fork_server
+from evaluation.run.kernels.server import DEFAULT_PRELOAD, ForkServer, active_server, fork_server
 from evaluation.run.kernels.client import ForkKernelManager
 
 FIXTURES = Path(__file__).parents[2] / "notebooks"
@@ -165,3 +165,73 @@ def test_a_stopped_server_leaves_no_socket_and_names_its_owner(tmp_path, monkeyp
         folder = os.path.dirname(srv.address)
         assert os.path.basename(folder).startswith(f"evfork-{os.getpid()}-") and os.path.exists(srv.address)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_server_started_without_waiting_is_waited_for_at_first_use(tmp_path):
+    with fork_server(preload=["json"], wait=False) as early:
+        assert early.info == {}  # still preloading: start() returned at once
+        execute(FIXTURES / "light.ipynb", tmp_path / "out.ipynb", {"index": 2}, server=early)
+        stats = early.stats()
+        assert early.info["problems"] == []
+    assert stats["forked"] == 1 and stats["refused"] == []
+    assert _text(tmp_path / "out.ipynb") == "3\n"
+
+
+def test_a_server_that_never_started_means_normal_launches(tmp_path, monkeypatch):
+    from evaluation.run.kernels import server as forkserver
+
+    broken = ForkServer(preload=["json"], startup_timeout=0.0).start(wait=False)
+    try:
+        with pytest.raises(forkserver.ForkServerUnavailable):
+            broken.wait_ready()
+        assert not broken.running
+        execute(FIXTURES / "light.ipynb", tmp_path / "out.ipynb", {"index": 2}, server=broken)
+        assert _text(tmp_path / "out.ipynb") == "3\n"  # run all the same, launched normally
+    finally:
+        broken.stop()
+
+
+def test_the_server_leaves_without_tearing_down_its_modules(tmp_path):
+    """Once its kernels are reaped the server ends with os._exit: the
+    preloaded modules' exit handlers (pandas, matplotlib, ...) do not run,
+    which took a stopping run a second or more."""
+    modules = tmp_path / "modules"
+    modules.mkdir()
+    marker = tmp_path / "torn-down"
+    (modules / "says_goodbye.py").write_text(
+        f"import atexit, pathlib\natexit.register(pathlib.Path({str(marker)!r}).touch)\n")
+    with fork_server(["says_goodbye"], env={"PYTHONPATH": str(modules)}) as running:
+        assert running.stats()["problems"] == []
+    assert not running.running
+    assert not marker.exists()
+
+
+def _evaluation_imports(path) -> set[str]:
+    """The package modules a notebook's code cells import (``from X import a``
+    counts X.a when that is a module of its own, else X)."""
+    import ast
+    import json
+
+    package = Path(__file__).resolve().parents[3]
+    found = set()
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("evaluation"):
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    path_of = package / sub.replace(".", "/")
+                    found.add(sub if path_of.is_dir() or path_of.with_suffix(".py").is_file() else node.module)
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name.startswith("evaluation")}
+    return found
+
+
+def test_a_runs_server_preloads_every_package_module_the_notebooks_import():
+    from evaluation import config
+    from evaluation.run.kernels.server import PACKAGE_PRELOAD, RUN_PRELOAD
+
+    imported = set().union(*(_evaluation_imports(p) for p in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))))
+    assert imported and imported <= set(PACKAGE_PRELOAD), sorted(imported - set(PACKAGE_PRELOAD))
+    assert set(RUN_PRELOAD) == set(DEFAULT_PRELOAD) | set(PACKAGE_PRELOAD)
