@@ -201,8 +201,10 @@ def test_parallel_kernels_do_not_collide(twice):
         nb = nbformat.reads(files[f"notebooks/{name}.ipynb"].decode("utf-8"), as_version=4)
         assert error_outputs(nb) == [], name
         params = injected(nb)
-        # Each kernel ran its own job: its parameters are the ones planned for it.
-        assert params == manifest["notebooks"][name]["parameters"] | {"output_dir": config.project_relative(final)}, name
+        # Each kernel ran its own job: its parameters are the ones planned for it,
+        # reading the run's snapshot of the inputs (published as inputs/).
+        assert params == manifest["notebooks"][name]["parameters"] | {
+            "output_dir": config.project_relative(final), "data_dir": config.project_relative(final / "inputs")}, name
         if name.startswith("04_parameter-"):
             assert params["item"] == name.removeprefix("04_parameter-")
         if name.startswith("profil-"):

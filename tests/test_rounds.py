@@ -41,9 +41,23 @@ def write(path: Path, header: list[str], body: list[list[str]]) -> None:
 
 
 def published_text(folder: Path) -> str:
-    """Every text file of a publication (HTML, notebooks, tables, manifest), joined."""
+    """Every text file of a publication (HTML, notebooks, tables, manifest), joined.
+
+    The copy of the inputs (``inputs/``) is left out: it holds the data the
+    run read, the baseline's and earlier rounds' files included (see
+    :func:`published_rounds`)."""
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*"))
-                     if p.is_file() and p.suffix in (".html", ".ipynb", ".csv", ".json", ".svg"))
+                     if p.is_file() and p.suffix in (".html", ".ipynb", ".csv", ".json", ".svg")
+                     and "inputs" not in p.relative_to(folder).parts[:1])
+
+
+def published_rounds(folder: Path) -> tuple[list[str], list[str]]:
+    """The round folders of a publication's ``inputs/`` and the keys its ``rounds.yml`` lists."""
+    import yaml
+
+    inputs = folder / "inputs"
+    listed = [str(r["key"]) for r in yaml.safe_load((inputs / "rounds.yml").read_text(encoding="utf-8"))["rounds"]]
+    return sorted(p.name for p in (inputs / "rounds").iterdir() if p.is_dir()), listed
 
 
 def other_rounds_material(data: Path, key: str) -> list[str]:
@@ -112,6 +126,8 @@ def test_the_new_pair_shows_only_its_own_material(world):
     assert MARK in text
     leaked = [t for t in other_rounds_material(data, NEW) if t in text]
     assert leaked == []
+    folders, listed = published_rounds(pub)
+    assert NEW in folders and listed[-1] == NEW and sorted(listed) == folders
 
 
 def test_the_new_pair_says_who_took_part(world):
@@ -146,6 +162,12 @@ def test_the_early_pair_is_a_draft_without_later_material(world, capsys):
     text = published_text(pub)
     assert [t for t in other_rounds_material(data, "slutmaaling-2018") if t in text] == []
     assert MARK not in text
+    # The copy of the inputs stops at the follow-up: no later round's folder or entry.
+    assert published_rounds(pub) == (["slutmaaling-2018", "udgangsmaaling-2017"],
+                                     ["udgangsmaaling-2017", "slutmaaling-2018"])
+    inputs_text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((pub / "inputs").rglob("*"))
+                            if p.is_file() and p.suffix in (".csv", ".md", ".yml"))
+    assert MARK not in inputs_text
     memo = (pub / "memo.html").read_text(encoding="utf-8")
     assert memo.count("Mangler: evaluatorens tekst til dette afsnit for slutmålingen.") == 3
     assert "<title>Udkast: " in memo and "Udkast" in (pub / "index.html").read_text(encoding="utf-8")

@@ -10,16 +10,23 @@ the files the memo was made from.  The copy is published as
 The private name map (``private/``) is copied for the run only, for the
 profiles that show real names, and removed before anything is published or
 kept after a failure (:func:`drop_private`).
+
+A pair's snapshot holds the rounds up to its follow-up and no later one
+(their folders left out, ``rounds.yml`` cut after the follow-up), so a
+publication carries no material of a round it does not cover.
 """
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import yaml
+
 from .. import config
+from ..exceptions import DataError, Problem
 from .fingerprint import DataFolder, sha256_file
 
-__all__ = ["INPUTS_SUBDIR", "snapshot_inputs", "drop_private", "input_hashes"]
+__all__ = ["INPUTS_SUBDIR", "snapshot_inputs", "snapshot_for_pair", "drop_private", "input_hashes", "check_material"]
 
 #: The snapshot's folder inside the work folder and the publication.
 INPUTS_SUBDIR = "inputs"
@@ -29,11 +36,53 @@ def _hidden(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if n.startswith(".")]  # editor and system files are no inputs
 
 
-def snapshot_inputs(data: Path, work: Path) -> Path:
-    """Copy the data folder ``data`` to ``work/inputs`` and return that folder."""
+def snapshot_inputs(data: Path, work: Path, rounds: list[str] | None = None) -> Path:
+    """Copy the data folder ``data`` to ``work/inputs`` and return that folder.
+
+    With ``rounds``, only those rounds' folders are copied and ``rounds.yml``
+    lists only them (in its own order).
+    """
     target = work / INPUTS_SUBDIR
-    shutil.copytree(data, target, ignore=_hidden)
+    rounds_dir = Path(data) / "rounds"
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        left_out = _hidden(folder, names)
+        if rounds is not None and Path(folder) == rounds_dir:
+            left_out += [n for n in names if n not in rounds and (rounds_dir / n).is_dir()]
+        return left_out
+
+    shutil.copytree(data, target, ignore=ignore)
+    listing = target / "rounds.yml"
+    if rounds is not None and listing.is_file():
+        content = yaml.safe_load(listing.read_text(encoding="utf-8"))
+        if isinstance(content, dict) and isinstance(content.get("rounds"), list):
+            content["rounds"] = [r for r in content["rounds"]
+                                 if not isinstance(r, dict) or str(r.get("key")) in rounds]
+            listing.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
+
+
+def rounds_up_to(data: DataFolder, followup: str) -> list[str] | None:
+    """The rounds of ``data`` up to and including ``followup`` (None: every round)."""
+    keys = data.round_keys
+    return keys[: keys.index(followup) + 1] if followup in keys else None
+
+
+def snapshot_for_pair(data: DataFolder, work: Path, followup: str) -> tuple[DataFolder, bool]:
+    """Copy the inputs a pair may use (rounds up to ``followup``) into ``work``.
+
+    Returns the snapshot as a DataFolder and whether a copied file differs
+    from the data folder read before (edited since): the caller then
+    validates the snapshot again and recomputes the jobs' keys over it.
+    ``rounds.yml``, cut to the pair's rounds, is compared by the rounds it keeps.
+    """
+    keep = rounds_up_to(data, followup)
+    snapshot = DataFolder(snapshot_inputs(data.path, work, keep))
+    copied = input_hashes(snapshot)
+    before = input_hashes(data)
+    changed = any(before.get(rel) != digest for rel, digest in copied.items() if rel != "rounds.yml")
+    changed = changed or rounds_up_to(snapshot, followup) != keep
+    return snapshot, changed
 
 
 def drop_private(work: Path) -> None:
@@ -44,3 +93,20 @@ def drop_private(work: Path) -> None:
 def input_hashes(data: DataFolder) -> dict[str, str]:
     """Every input file of ``data`` (private files excluded), relative path -> SHA-256."""
     return {p.relative_to(data.path).as_posix(): sha256_file(p) for p in data.files()}
+
+
+def check_material(ds, baseline: str, followup: str, *, draft: bool) -> list:
+    """What the pair lacks for a final memo; refuse (exit 2, nothing written)
+    unless a draft may stand in for every missing part."""
+    from ..data.material import missing_for_pair
+    from ..data.reading import display_path
+
+    missing = missing_for_pair(ds, baseline, followup)
+    blocking = [m for m in missing if not m.draftable] if draft else missing
+    if blocking:
+        advice = ("a memo compares answers, so even a draft needs them: import them with 'evaluation import'"
+                  if draft else "add it, or build a draft with 'evaluation run --draft' (missing parts shown as 'Mangler:')")
+        raise DataError([Problem(display_path(ds.path / m.file), f"{m.describe().split(': ', 1)[1]}; "
+                                 f"a final memo of {baseline} -> {followup} needs it: {advice}", value=m.round)
+                         for m in blocking])
+    return missing

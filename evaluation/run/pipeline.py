@@ -31,13 +31,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import config
-from ..exceptions import DataError, DiskFull, EvaluationError, ParameterError, Problem, is_disk_full
+from ..exceptions import DiskFull, EvaluationError, ParameterError, is_disk_full
 from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair
 from .caches import cache_dir, data_cache, use_tool_caches
 from .documents import MemoParts, export_documents, export_profile, profile_file, write_index
 from .fingerprint import DataFolder, job_key
-from .inputs import INPUTS_SUBDIR, drop_private, input_hashes, snapshot_inputs
+from .inputs import INPUTS_SUBDIR, check_material, drop_private, snapshot_for_pair
 from .kernelinfo import record_installed_kernel
 from .plan import Job, plan_jobs
 from .publish import (
@@ -132,7 +132,7 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
         return done
     opts = _rebuild_if_damaged(opts, report, final)
     ds = _validate(opts.data, cache=data_cache())  # bad input stops here, before anything is written
-    missing = _check_material(ds, baseline, followup, draft=opts.draft)
+    missing = check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
         from ..memo.browser import require_chromium
 
@@ -156,19 +156,6 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
 
 def _keys(jobs: list[Job], data: DataFolder) -> dict[str, str]:
     return {j.name: job_key(j.source, j.parameters, list(j.facets), data) for j in jobs}
-
-
-def _snapshot(opts: RunOptions, data: DataFolder, jobs: list[Job], keys: dict, work: Path):
-    """Copy the inputs into ``work``; return the snapshot as a DataFolder and the jobs' keys over it.
-
-    The data folder was read and validated before the lock; a file edited
-    since then is validated again, in the snapshot the notebooks will read.
-    """
-    snapshot = DataFolder(snapshot_inputs(opts.data, work))
-    if input_hashes(snapshot) != input_hashes(data):
-        _validate(snapshot.path)
-        keys = _keys(jobs, snapshot)
-    return snapshot, keys
 
 
 def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict, subset: bool) -> dict | None:
@@ -227,23 +214,6 @@ def _validate(folder: Path, cache: Path | None = None):
     return load_checked(folder, cache=cache)
 
 
-def _check_material(ds, baseline: str, followup: str, *, draft: bool) -> list:
-    """What the pair lacks for a final memo; refuse (exit 2, nothing written)
-    unless a draft may stand in for every missing part."""
-    from ..data.material import missing_for_pair
-    from ..data.reading import display_path
-
-    missing = missing_for_pair(ds, baseline, followup)
-    blocking = [m for m in missing if not m.draftable] if draft else missing
-    if blocking:
-        advice = ("a memo compares answers, so even a draft needs them: import them with 'evaluation import'"
-                  if draft else "add it, or build a draft with 'evaluation run --draft' (missing parts shown as 'Mangler:')")
-        raise DataError([Problem(display_path(ds.path / m.file), f"{m.describe().split(': ', 1)[1]}; "
-                                 f"a final memo of {baseline} -> {followup} needs it: {advice}", value=m.round)
-                         for m in blocking])
-    return missing
-
-
 def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=((), {}, None)) -> dict:
     kept_jobs, kept_keys, scope = kept
     os.environ.setdefault("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
@@ -264,7 +234,12 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
                     "a run without --municipality and --no-profiles rebuilds them")
     entries = {}
     try:
-        data, keys = _snapshot(opts, data, jobs, keys, work)
+        # The data folder was read and validated before; a file edited since
+        # then is validated again, in the snapshot the notebooks will read.
+        data, edited = snapshot_for_pair(data, work, report.followup)
+        if edited:
+            _validate(data.path)
+            keys = _keys(jobs, data)
         for job in [*reuse, *kept_jobs]:
             entry = dict(prev_entries[job.name])
             for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", []),
