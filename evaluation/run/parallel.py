@@ -208,6 +208,8 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
             interrupted.set()
             pool.shutdown(wait=False, cancel_futures=True)
             stack.close()
+            if isinstance(server, forkserver.ForkServer):  # also one the caller started early
+                server.stop()
             pool.shutdown(wait=True)
             raise
         pool.shutdown()
