@@ -410,9 +410,7 @@ def _serve(path: str, status_fd: int, modules: list[str]) -> None:
         return server.close()
     try:
         server.run()  # kills and reaps every kernel before it returns
-    finally:
-        # Nothing is left to save: skip tearing down the preloaded modules,
-        # which takes the caller's ``stop()`` a second or more.
+    finally:  # nothing left to save: skip tearing down the preloaded modules (a second or more)
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):
                 stream.flush()
