@@ -411,9 +411,8 @@ def _serve(path: str, status_fd: int, modules: list[str]) -> None:
     try:
         server.run()  # kills and reaps every kernel before it returns
     finally:  # nothing left to save: skip tearing down the preloaded modules (a second or more)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
+        with contextlib.suppress(Exception):
+            sys.stdout.flush(), sys.stderr.flush()
         os._exit(0)
 
 
