@@ -56,8 +56,10 @@ def snapshot_inputs(data: Path, work: Path, rounds: list[str] | None = None) -> 
     if rounds is not None and listing.is_file():
         content = yaml.safe_load(listing.read_text(encoding="utf-8"))
         if isinstance(content, dict) and isinstance(content.get("rounds"), list):
-            content["rounds"] = [r for r in content["rounds"]
-                                 if not isinstance(r, dict) or str(r.get("key")) in rounds]
+            kept = [r for r in content["rounds"] if not isinstance(r, dict) or str(r.get("key")) in rounds]
+            if len(kept) == len(content["rounds"]):  # nothing dropped: keep the file's own bytes
+                return target
+            content["rounds"] = kept
             listing.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return target
 
