@@ -253,3 +253,11 @@ def test_each_profile_lists_its_codes(bundled_run):
             assert all(f"»{label}«" in text for label in mine), who
         else:
             assert "blev ikke interviewet" in text and "»" not in text, who
+
+
+def test_mixed_collection_caveat_names_the_ways_used_not_how_many(memo, bundled_run):
+    # At the bundled follow-up some municipalities were interviewed and the rest answered the survey.
+    caveats = [li.get_text(" ", strip=True) for li in memo[1].find_all("li") if "Blandet dataindsamling" in li.get_text()]
+    assert len(caveats) == 1
+    assert "blev svarene indsamlet på flere måder (interview og spørgeskema)" in caveats[0]
+    assert "nogle" not in caveats[0]

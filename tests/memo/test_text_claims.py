@@ -270,9 +270,12 @@ def check_summary(sentences, f_by_label):
         return
     groups = {"højere": "rose", "stort set på samme niveau": "small", "lavere": "fell"}
     first = next((s for s in sentences if s.startswith("Ved ")), "")
+    if first:  # an average of several answers, or one municipality's own answer
+        one = max(f_by_label[lab]["n"] for lab in compared) == 1
+        assert ("lå kommunens svar " if one else "lå kommunernes gennemsnit ") in first, first
     for word, kind in groups.items():
         want = {lab for lab in compared if f_by_label[lab]["kind"] == kind}
-        m = re.search(rf"(?:lå kommunernes gennemsnit |, | og ){word} på ((?:(?!, (?:højere|stort set|lavere)| og "
+        m = re.search(rf"(?:lå kommunernes gennemsnit |lå kommunens svar |, | og ){word} på ((?:(?!, (?:højere|stort set|lavere)| og "
                       rf"(?:højere|stort set|lavere)| sammenlignet).)+)", first)
         got = set(re.split(r", | og ", m[1])) if m else set()
         assert got == want, (first, word, want)

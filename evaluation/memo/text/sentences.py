@@ -268,7 +268,9 @@ def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str,
     parts = [f"{words[k]} på {join(kinds_of[k])}" for k in ("rose", "small", "fell") if kinds_of[k]]
     sentences = []
     if parts:
-        sentences.append(f"Ved {esc(followup)} lå kommunernes gennemsnit {join(parts)} sammenlignet med {esc(baseline)}.")
+        # One municipality per parameter has an answer, not an average.
+        subject = "kommunernes gennemsnit" if int(compared["n_pairs"].max()) > 1 else "kommunens svar"
+        sentences.append(f"Ved {esc(followup)} lå {subject} {join(parts)} sammenlignet med {esc(baseline)}.")
     if kinds_of["mixed"]:
         sentences.append(f"For {join(kinds_of['mixed'])} flyttede gennemsnittet sig, men uden klar retning: lige så "
                          "mange eller flere kommuner bevægede sig den modsatte vej.")
