@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import selectors
 import signal
 import socket
@@ -289,6 +290,12 @@ def _modules_in(folder: str) -> set[str]:
     return names
 
 
+def _caller_gone() -> bool:
+    """Whether the caller has closed its end of this server's standard input (its lifeline)."""
+    readable, _, _ = select.select([0], [], [], 0)
+    return bool(readable) and not os.read(0, READ_SIZE)
+
+
 def _serve(path: str, status_fd: int, modules: list[str]) -> None:
     """Entry point of the server process."""
     base_env = dict(os.environ)
@@ -296,7 +303,15 @@ def _serve(path: str, status_fd: int, modules: list[str]) -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND  # as ipykernel sets it before any import
     preloaded = Preloaded(modules)
     preloaded.load()
-    server = _Server(path, preloaded, base_env)
+    try:
+        if _caller_gone():
+            raise FileNotFoundError(path)
+        server = _Server(path, preloaded, base_env)
+    except FileNotFoundError:
+        # The caller was interrupted while this server preloaded (even before
+        # it knew the server's pid) and removed the socket's folder: nobody
+        # waits for this server, so it leaves quietly.
+        os._exit(0)
     try:
         with os.fdopen(status_fd, "w") as status:
             status.write(json.dumps({"pid": os.getpid(), "problems": preloaded.problems,
