@@ -192,3 +192,27 @@ def test_a_real_page_shows_the_rerun_commands_and_the_papermill_one_reproduces(b
     fresh, _ = normalize_notebook(nbformat.read(scratch / f"{name}.ipynb", as_version=4), name=name)
     outcomes = compare_notebooks(published, fresh)
     assert outcomes and all(o.identical for o in outcomes), [o.line() for o in outcomes]
+
+
+def test_the_unrounded_p_values_behind_the_memo_are_in_a_cell_output(bundled_run):
+    """The memo prints p-values rounded (Friedman's p in the trend paragraph, the smallest
+    possible p in the appendix table); a review cell shows each as tables/*.csv holds it."""
+    import csv
+
+    shown = set()
+    for path in (bundled_run / "notebooks").glob("0*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                html = output.get("data", {}).get("text/html")
+                if html:
+                    shown |= {td.get_text().strip() for td in BeautifulSoup(html, "html.parser").find_all("td")}
+    wanted = {"friedman.csv": None, "comparison.csv": ("p_wilcoxon", "p_sign", "p_holm", "min_p", "min_p_holm")}
+    checked = 0
+    for name, columns in wanted.items():
+        with open(bundled_run / "tables" / name, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for column, value in row.items():
+                    if value and (columns is None or column in columns):
+                        assert value in shown, (name, row.get("item"), column, value)
+                        checked += 1
+    assert checked >= 5 * 5 + 5 * 5  # five parameters: p_value and the others of friedman.csv, five p columns
