@@ -19,7 +19,9 @@
 4. Publish by atomically exchanging the folder ``outputs/<pair>`` with the
    new version (:mod:`evaluation.run.publish`).  On any failure nothing is
    published, the previous output stays as it was, and the work folder is
-   kept under ``outputs/failed/<pair>/`` with its ``run.log``.
+   kept under ``outputs/failed/<pair>/`` with its ``run.log``.  A signal
+   that comes once publishing has begun takes effect when it is complete
+   (:mod:`evaluation.run.signals`).
 """
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ from .publish import (
 )
 from .result import RunReport
 from .scope import describe_scope, kept_profiles, up_to_date
+from .signals import uninterrupted
 from .verify import damaged_files, seal
 from .word import write_word_documents
 
@@ -280,9 +283,10 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             report.lines.append(f"error: {exc}" if str(exc) else f"error: {type(exc).__name__}")
             report.write_log(failed)
         raise
-    publish_folder(work, final)
+    with uninterrupted():  # a signal now takes effect once the folder is in place and the old one gone
+        publish_folder(work, final)
+        report.status, report.folder = "built", final
     shutil.rmtree(opts.out / FAILED_SUBDIR / final.name, ignore_errors=True)
-    report.status, report.folder = "built", final
     message = (f"wrote {'a DRAFT to ' if missing else ''}{final} "
                f"({len(pending)} notebook(s) executed, {len(reuse)} reused"
                f"{f'; {len(missing)} missing part(s) shown as Mangler' if missing else ''}): "
