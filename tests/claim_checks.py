@@ -329,3 +329,40 @@ def check_mode(text, groups, mode_labels):
             assert (g["sb"], g["sf"]) == (before, after), (text, mode, fx)
         else:
             assert (g["mb"], g["mf"]) == (before, after), (text, mode, fx)
+
+
+def check_distribution(text, answers, b, f, item, scale):
+    """The distribution sentence of a (context) item: the spread of the follow-up's answers
+    (``scale``: code -> label, "ved ikke" a category of its own), whether it equals the
+    baseline's, and how many municipalities answered differently and which way."""
+    def spread(rnd):
+        codes = [v for (r, _, i), v in answers.items() if r == rnd and i == item]
+        return {c: codes.count(c) for c in sorted(scale, reverse=True) if codes.count(c)}
+
+    before, after = spread(b), spread(f)
+    if not after:
+        assert text.startswith("Ingen kommuner besvarede spørgsmålet"), text
+        return
+    if sum(after.values()) == 1:
+        assert f"ét svar: »{scale[next(iter(after))].lower()}«." in text, (text, after)
+    else:
+        m = re.search(r"svarede kommunerne ved .+?: (.+?)\.(?: |$)", text)
+        top = max(after.values())
+        assert m and re.split(r", | og ", m[1]) == [f"{amount(n, top)} »{scale[c].lower()}«" for c, n in after.items()], \
+            (text, after)
+    if not before:
+        assert text.endswith("besvarede ingen kommuner spørgsmålet."), text
+        return
+    assert ("Fordelingen er den samme" in text) == (before == after), text
+    both = [(v, answers[(f, m, i)]) for (r, m, i), v in answers.items() if r == b and i == item and (f, m, i) in answers]
+    ways = {"højere": sum(1 for x, y in both if x and y and y > x), "lavere": sum(1 for x, y in both if x and y and y < x),
+            "skiftede til eller fra »ved ikke«": sum(1 for x, y in both if (x == 0) != (y == 0))}
+    moved = sum(ways.values())
+    if moved == 0:
+        assert text.endswith("og ingen kommuner svarede anderledes end da."), text
+    elif moved == 1:
+        (way,) = [w for w, k in ways.items() if k]
+        assert text.endswith(f"én kommune {way if way.startswith('skiftede') else f'svarede {way} end da'}."), text
+    else:
+        parts = [f"{amount(k, moved)} {w}" for w, k in ways.items() if k]
+        assert text.endswith(f"{amount(moved)} kommuner svarede anderledes end da: {tx.join(parts)}."), (text, ways)

@@ -102,7 +102,7 @@ PLACEHOLDERS = {
     "n_survey": "municipalities that answered the survey at the follow-up (survey or both)",
     "n_not_participating": "municipalities that took no part in the follow-up",
     "n_parameters": "parameters of the instrument",
-    "n_rounds": "rounds in rounds.yml",
+    "n_rounds": "rounds in rounds.yml up to and including the follow-up (a memo reads no later round)",
 }
 #: Word forms of the counts (``n_...``), for running text: ``{{ n_interviewed.words }}``
 #: is the count alone as Danish style writes it ("fem", "ingen", "én", "13"),

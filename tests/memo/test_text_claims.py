@@ -30,7 +30,7 @@ from evaluation.data import load_dataset
 from evaluation.memo import text as tx
 from evaluation.memo.context import MODE_LABELS
 from claim_checks import (ALPHA, THRESHOLD, check_bullet, check_ceiling, check_change, check_mode, check_significance,
-                          check_summary, facts, mode_facts)
+                          check_summary, facts, mode_facts, check_distribution)
 from claim_words import amount
 from danish_style import style_slips
 
@@ -142,15 +142,7 @@ def words_for_pair(responses, items, b, f, labels, rng):
     moves = answer_moves(paired_scores(responses, b, f, [items[0]]))
     text = tx.distribution_sentence(dist, label=labels[items[0]], baseline="før", followup="efter", base_key=b,
                                     follow_key=f, scale_labels=SCALE, moves=moves)
-    before = {c: sum(v == c for (r, _, i), v in answers.items() if r == b and i == items[0]) for c in SCALE}
-    after = {c: sum(v == c for (r, _, i), v in answers.items() if r == f and i == items[0]) for c in SCALE}
-    assert ("Fordelingen er den samme" in text) == (before == after), text
-    moved = fx[items[0]]["changed"] + sum(
-        1 for (r, m, i), v in answers.items() if r == b and i == items[0] and (f, m, i) in answers
-        and (v == 0) != (answers[(f, m, i)] == 0))
-    assert ("ingen kommuner svarede anderledes" in text) == (moved == 0), text
-    if moved:
-        assert f"{amount(moved)} kommune" in text, text
+    check_distribution(text, answers, b, f, items[0], SCALE)
     sentences.append(text)
     n_max = int(table["n_pairs"].max())
     m_family = int(table["n_family"].max())
