@@ -200,6 +200,8 @@ def test_no_danish_slip_and_no_false_note_in_the_built_memo(built):
     codings = read_csv(data / "rounds" / f / "codings.csv")
     # The appendix says the interviews are coded only when they are.
     assert ("er kodet efter projektets kodebog" in whole) == bool(codings), name
+    # The means are over every municipality's own rating, however it took part: never "the survey's".
+    assert not re.search(r"i spørgeskemaet (?:steg|faldt|var) gennemsnittet", whole), name
     modes = {r["mode"] for r in read_csv(data / "rounds" / f / "participation.csv")} - {"none"}
     assert ("Blandet dataindsamling" in whole) == (len(modes) > 1), (name, modes)
 
