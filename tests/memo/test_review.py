@@ -129,30 +129,41 @@ def _output_numbers(cell) -> set[str]:
     return set(re.findall(_NUMBER, " ".join(texts)))
 
 
-def test_every_number_of_the_memo_is_in_the_output_of_the_cell_its_link_names(bundled_run):
+@pytest.mark.parametrize("run", ["bundled_run", "large_run"])
+def test_every_number_of_the_memo_is_in_the_output_of_the_cell_its_link_names(request, run):
     """Following "Beregningen i ..., celle N" a reviewer finds each number the memo or a
     profile printed above the link (since the previous one) in the output of that very
-    cell: in its paragraphs, lists, tables and captions."""
-    documents = [bundled_run / "memo.html", *sorted((bundled_run / "profiles").glob("*.html"))]
+    cell: in its paragraphs, lists, tables and captions.  A title or heading is no block
+    of its own: its numbers are in the output of a cell of the notebook the next link
+    names.  On the bundled data and on a generated panel whose memo lists the
+    municipalities in tables."""
+    folder = request.getfixturevalue(run)
+    documents = [folder / "memo.html", *sorted((folder / "profiles").glob("*.html"))]
     checked = {}
     for document in documents:
         main = BeautifulSoup(document.read_text(encoding="utf-8"), "html.parser").find("main")
-        pending = []
-        for element in main.find_all(["p", "li", "th", "td", "caption", "figcaption"]):
+        pending, titles = [], []
+        for element in main.find_all(["h1", "h2", "h3", "h4", "p", "li", "th", "td", "caption", "figcaption"]):
             if element.find_parent(["nav", "header"]):  # the links and the table of contents
                 continue
-            if "source" in (element.get("class") or []):
+            classes = element.get("class") or []
+            if "source" in classes:
                 page, _, cell = element.find("a")["href"].partition("#")
                 nb = nbformat.read((document.parent / page).with_suffix(".ipynb"), as_version=4)
                 [computed] = [c for c in nb.cells if c.id == cell]
                 missing = [n for n in pending if n not in _output_numbers(computed)]
                 assert missing == [], (document.name, page, cell, missing[:5])
+                anywhere = set().union(*(_output_numbers(c) for c in nb.cells))
+                assert [n for n in titles if n not in anywhere] == [], (document.name, page, titles)
                 checked[document.name] = checked.get(document.name, 0) + len(pending)
-                pending = []
+                pending, titles = [], []
+            elif element.name.startswith("h") or "subtitle" in classes:
+                titles += re.findall(_NUMBER, element.get_text(" "))
             else:
                 pending += re.findall(_NUMBER, element.get_text(" "))
-        assert pending == [], (document.name, pending[:5])  # no number after the last link
-    assert checked["memo.html"] > 200 and len(checked) == 11 and min(checked.values()) > 5, checked
+        assert pending == titles == [], (document.name, pending[:5], titles[:5])  # none after the last link
+    assert checked["memo.html"] > 200 and min(checked.values()) > 5, checked
+    assert len(checked) == (11 if run == "bundled_run" else 1)  # the memo and ten profiles; no profiles
 
 
 def test_a_real_page_shows_the_injected_parameters_and_the_raw_comparison(bundled_run):
