@@ -845,9 +845,16 @@ def test_plan_status_sentences_hand_built():
         "Ved opfølgningen havde én af de to kommuner udarbejdet sin handlingsplan, og ingen havde rullet den fuldt "
         "ud; én kommune var stadig i gang med at udarbejde den (Kommune B)."
     ]
+    # The only municipality: said of it, never "ingen kommuner" or "den ene kommune".
     one = summary.assign(n=[1, 0, 1, 0, 1, 0])
-    assert tx.plan_status_sentences(one, rounds=["r1"], n_total=1, **kw) == [
-        "Ved opfølgningen havde den ene kommune udarbejdet sin handlingsplan, og den havde rullet den fuldt ud."
+    assert tx.plan_status_sentences(one, rounds=["r1", "r2"], n_total=1, **kw) == [
+        "Ved opfølgningen havde kommunen udarbejdet sin handlingsplan og rullet den fuldt ud.",
+        "Ved opfølgningen var kommunen stadig i gang med at udarbejde sin handlingsplan.",
+    ]
+    drafted = summary.assign(n=[1, 0, 0, 0, 0, 0])
+    assert tx.plan_status_sentences(drafted, rounds=["r1", "r2"], n_total=1, **kw) == [
+        "Ved opfølgningen havde kommunen udarbejdet sin handlingsplan og var endnu ikke færdig med at rulle den ud.",
+        "Ved opfølgningen havde kommunen endnu ikke udarbejdet sin handlingsplan.",
     ]
     hostile = summary.copy()
     hostile.loc[1, ["n", "municipalities"]] = [1, SCRIPT]
