@@ -247,8 +247,20 @@ def check_summary(sentences, f_by_label):
             assert said.endswith(f"statistisk {'signifikante' if len(sig) > 1 else 'signifikant'} på 5 %-niveau.")
         else:
             assert said is None
-            assert (f"efter Holm-korrektion for {amount(m_family)} sammenligninger, så de kan skyldes" in text if m_family > 1
-                    else "Ændringen er ikke statistisk signifikant" in text), text
+            moved = [lab for lab in compared if f_by_label[lab]["changed"]]
+            if m_family > 1 and len(moved) == 1:  # the one change, named
+                assert (f"Ændringen på {moved[0]} er ikke statistisk signifikant på 5 %-niveau efter Holm-korrektion "
+                        f"for {amount(m_family)} sammenligninger og kan skyldes") in text, text
+            else:
+                assert (f"efter Holm-korrektion for {amount(m_family)} sammenligninger, så de kan skyldes" in text
+                        if m_family > 1 else "Ændringen er ikke statistisk signifikant" in text), text
+    still = [lab for lab in compared if not f_by_label[lab]["changed"]]
+    alone = max(f_by_label[lab]["n"] for lab in compared) == 1
+    if still and len(still) == len(compared):
+        assert ("Kommunen ændrede ikke svar på nogen" if alone else "Ingen kommuner ændrede svar på nogen") in text, text
+    elif still:
+        m = re.search(rf"For ([^.]*) ændrede {'kommunen ikke' if alone else 'ingen kommuner'} svar\.", text)
+        assert m and set(re.split(r", | og ", m[1])) == set(still), (text, still)
     undetectable = {lab for lab in compared if f_by_label[lab]["changed"] and not f_by_label[lab]["detectable"]}
     m = re.search(r"For ([^.]*) ændrede for få kommuner svar", text)
     assert (set(re.split(r", | og ", m[1])) if m else set()) == undetectable, text
