@@ -378,3 +378,47 @@ def check_distribution(text, answers, b, f, item, scale):
     else:
         parts = [f"{amount(k, moved)} {w}" for w, k in ways.items() if k]
         assert text.endswith(f"{amount(moved)} kommuner svarede anderledes end da: {tx.join(parts)}."), (text, ways)
+
+
+def of_total(k, total, singular="kommune", plural="kommuner"):
+    """The wording of k of total, written out here on its own."""
+    if total == 1 and k == 1:
+        return f"den ene {singular}"
+    if k == total == 2:
+        return f"begge {plural}"
+    if k == total:
+        return f"alle {amount(total)} {plural}"
+    if total == 1:
+        return f"ingen {plural}"
+    return f"{amount(k, total)} af de {amount(total)} {plural}"
+
+
+PLAN = re.compile(
+    r"Ved (?P<when>.+?) havde (?P<who>.+?) udarbejdet (?P<own>sin|deres) handlingsplan, og (?P<rolled>\S+) havde "
+    r"rullet den fuldt ud(?:; (?P<doing>.+?) var stadig i gang med at udarbejde den(?: \((?P<names>[^)]*)\))?)?\.")
+
+
+def check_plan_sentence(text, when, n, done, doing, rolled):
+    """The plan status sentence of one round (``when``: its definite form) of ``n`` municipalities:
+    ``done``, ``doing`` and ``rolled`` name those with the plan drafted, still drafting it, rolled out."""
+    if n == 1 and (done or not rolled):  # the only municipality: said of it
+        assert text == f"Ved {when} " + (
+            ("havde kommunen udarbejdet sin handlingsplan og " + (
+                "rullet den fuldt ud." if rolled else "var endnu ikke færdig med at rulle den ud.")) if done
+            else "var kommunen stadig i gang med at udarbejde sin handlingsplan." if doing
+            else "havde kommunen endnu ikke udarbejdet sin handlingsplan."), (text, done, doing, rolled)
+        return
+    m = PLAN.fullmatch(text)
+    assert m, text
+    assert m["when"] == when
+    assert m["who"] == of_total(len(done), n), (text, len(done), n)
+    assert m["own"] == ("sin" if len(done) == 1 else "deres"), text
+    if len(rolled) == n:
+        assert m["rolled"] == ("den" if n == 1 else "begge" if n == 2 else "alle"), text
+    else:
+        assert m["rolled"] == amount(len(rolled), n), text
+    if doing:
+        assert m["doing"] == f"{amount(len(doing), n)} kommune{'r' if len(doing) != 1 else ''}", text
+        assert (m["names"] or "") == (", ".join(doing) if len(doing) <= 10 else ""), text
+    else:
+        assert m["doing"] is None, text
