@@ -73,7 +73,8 @@ def draft_memo(tmp_path_factory) -> Path:
 def pages(bundled_run, draft_memo) -> dict[str, Path]:
     profiles = sorted((bundled_run / "profiles").glob("*.html"))
     return {"memo": bundled_run / "memo.html", "index": bundled_run / "index.html",
-            "first profile": profiles[0], "last profile": profiles[-1], "draft memo": draft_memo}
+            "first profile": profiles[0], "last profile": profiles[-1], "draft memo": draft_memo,
+            "reviewer page": bundled_run / "notebooks" / "07_metode.html"}
 
 
 def _axe_violations(document: Path, width: int) -> list[dict]:
@@ -98,7 +99,7 @@ def axe_results(chromium, pages) -> dict:
 
 # ----------------------------------------------------------------- axe-core
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["memo", "index", "first profile", "last profile", "draft memo"])
+@pytest.mark.parametrize("name", ["memo", "index", "first profile", "last profile", "draft memo", "reviewer page"])
 def test_no_wcag_violation(axe_results, name, width):
     violations = axe_results[(name, width)]
     found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
@@ -191,9 +192,10 @@ def test_every_table_has_a_caption_scoped_headers_and_a_named_focusable_box(bund
 
 
 def test_link_texts_say_where_they_lead(bundled_run, memo):
-    sources = [a.get_text() for a in memo.select("p.source a")]
-    assert "Beregningen i notebook 04: beredskab" in sources
-    assert "Beregningen i notebook 05: radikalisering som udfordring" in sources
+    sources = [a.get_text() for a in memo.select("p.source a:first-child")]
+    assert "Beregningen i notebook 04: beredskab, celle 6" in sources
+    assert any(s.startswith("Beregningen i notebook 05: radikalisering som udfordring, celle ") for s in sources)
+    assert len(set(sources)) == len(sources)  # each link to a cell says which cell
     documents = [bundled_run / "memo.html", bundled_run / "index.html", *sorted((bundled_run / "profiles").glob("*.html"))]
     for path in documents:
         for a in _soup(path).find_all("a"):
