@@ -38,6 +38,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -254,11 +255,19 @@ def bundled(work: Path, skip_naive: bool) -> dict:
     print(f"  memo only, cold          {results['cold']['seconds']:7.1f} s", flush=True)
     _edit_statement(data, followup)
     results["statement"] = measure(evaluation("--no-profiles", "--data", data, "--out", out), env=setup.env(cache))
-    print(f"  one statement edited     {results['statement']['seconds']:7.2f} s", flush=True)
+    print(f"  one statement edited     {results['statement']['seconds']:7.2f} s"
+          f" ({executed(results['statement'])} notebook(s) executed)", flush=True)
     item = _change_answer(data, followup)
     results["answer"] = measure(evaluation("--no-profiles", "--data", data, "--out", out), env=setup.env(cache))
-    print(f"  one answer changed ({item}) {results['answer']['seconds']:7.2f} s", flush=True)
+    print(f"  one answer changed ({item}) {results['answer']['seconds']:7.2f} s"
+          f" ({executed(results['answer'])} notebook(s) executed)", flush=True)
     return results
+
+
+def executed(result: dict) -> str:
+    """How many notebooks a measured run executed, from its last line."""
+    found = re.search(r"\((\d+) notebook\(s\) executed", result["output"])
+    return found.group(1) if found else "?"
 
 
 def first_run(work: Path) -> dict:

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import threading
 from pathlib import Path
 
 from ..files import write_text_atomically
@@ -21,7 +22,8 @@ from .linking import add_source_links, index_entries
 from .plan import Job, describe_job
 from .publish import link_file
 
-__all__ = ["MemoParts", "export_documents", "export_profile", "profile_file", "write_index"]
+__all__ = ["MemoParts", "export_documents", "export_profile", "profile_file", "write_index", "warm_exporters",
+           "exporters_warmed"]
 
 
 class MemoParts:
@@ -146,3 +148,48 @@ def write_index(work: Path, jobs: list[Job], labels: dict[str, str], *, draft: b
 
     title = ("Udkast: " if draft else "") + f"Oversigt over kørslen: {MEMO_TITLE}"
     export.render_index(index_entries(work, jobs, labels, profile_file=profile_file), work / "index.html", title=title)
+
+
+def warm_exporters(folder: Path) -> None:
+    """Render a small notebook as a reviewer page and as a memo part, and throw both away.
+
+    The first page a process renders pays for nbconvert's templates, the
+    regular expressions of its Markdown and HTML filters and the code
+    highlighter (about half a second); a run calls this while the fork server
+    preloads, so that the first executed notebook's pages do not wait for
+    that.  Failing here changes nothing: the real pages report their own errors.
+    """
+    page = folder / ".warm-up.html"
+    try:
+        import nbformat
+
+        from ..memo import export
+
+        v4 = nbformat.v4
+        html = ('<h2 id="a">Overskrift</h2><p>Tekst med <a href="#a">henvisning</a>.</p><table><caption>T</caption>'
+                '<thead><tr><th scope="col">a</th></tr></thead><tbody><tr><th scope="row">1</th></tr></tbody></table>')
+        nb = v4.new_notebook(cells=[
+            v4.new_markdown_cell("# Opvarmning\n\nEt *afsnit* med en [henvisning](#opvarmning)."),
+            v4.new_code_cell("total = sum(range(3))  # a sum\nprint(f'{total}')", execution_count=1, outputs=[
+                v4.new_output("stream", name="stdout", text="3\n"),
+                v4.new_output("display_data", data={"text/html": html, "text/plain": "T"}),
+            ]),
+        ], metadata={"title": "Opvarmning"})
+        export.render_part(nb)
+        export.export_html(nb, page, title="Opvarmning", code=True, drop_tags=())
+    except Exception:  # noqa: BLE001 - only a warm-up
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            page.unlink()
+
+
+@contextlib.contextmanager
+def exporters_warmed(folder: Path):
+    """Run :func:`warm_exporters` in a thread while the block runs (and wait for it at the end)."""
+    thread = threading.Thread(target=warm_exporters, args=(folder,), name="warm-exporters", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import config
 from ..files import write_text_atomically
-from .documents import MemoParts, export_profile
+from .documents import MemoParts, export_profile, exporters_warmed
 from .inputs import INPUTS_SUBDIR
 from .kernelinfo import record_installed_kernel
 from .plan import Job
@@ -73,9 +73,9 @@ def execute_pending(opts, report: RunReport, pending: list[Job], work: Path, fin
             done[name] = after.submit(after_job, by_name[name], work, final, memo)
 
     try:
-        results = parallel.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
-                                      cwd=config.NOTEBOOKS_DIR, env=kernel_env(),
-                                      on_event=on_event)
+        with exporters_warmed(work):  # the exporters' templates compile while the fork server preloads
+            results = parallel.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
+                                            cwd=config.NOTEBOOKS_DIR, env=kernel_env(), on_event=on_event)
     finally:
         progress.close()
         after.shutdown(wait=True)
@@ -116,11 +116,11 @@ def after_job(job: Job, work: Path, final: Path, memo: MemoParts | None = None) 
 
 def review_page(job: Job, work: Path, final: Path | None = None) -> None:
     """Write (or, for a reused notebook, link) ``notebooks/<name>.html``, its reviewer page."""
-    from ..memo import export
-
     rel = f"notebooks/{job.name}.html"
     if final is not None and (final / rel).is_file():
         return link_file(final / rel, work / rel)
+    from ..memo import export
+
     links = [("Oversigt", "../index.html"), ("Notat", "../memo.html"), ("Notesbogen som .ipynb", f"{job.name}.ipynb")]
     export.export_review_page(work / "notebooks" / f"{job.name}.ipynb", work / rel, links=links)
 

@@ -45,6 +45,7 @@ import yaml
 
 from .. import config
 from .family import holm_facet, pair_statistics
+from .hashcache import digest
 
 __all__ = [
     "sha256_file",
@@ -63,12 +64,17 @@ TRACKED_PACKAGES = (
 )
 
 
-def sha256_file(path: Path) -> str:
+def _read_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 16), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes (remembered within a run, see :mod:`evaluation.run.hashcache`)."""
+    return digest(Path(path), _read_sha256)
 
 
 def sha256_text(text: str) -> str:
@@ -221,7 +227,7 @@ def package_source_digest() -> str:
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix in (".py", ".tpl", ".j2", ".css", ".json") and "__pycache__" not in path.parts:
             h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
+            h.update(sha256_file(path).encode())
     return h.hexdigest()
 
 

@@ -39,6 +39,7 @@ from .caches import cache_dir, data_cache, use_tool_caches
 from .documents import MemoParts, export_documents, profile_file, write_index
 from .execution import SOURCE_DATE_EPOCH, execute_pending, kernel_env, review_page
 from .fingerprint import DataFolder, job_key
+from .hashcache import remembered_hashes
 from .inputs import check_material, drop_private, snapshot_for_pair
 from .leftovers import remove_orphaned_work
 from .plan import Job, plan_jobs
@@ -91,7 +92,11 @@ def run(opts: RunOptions, report: RunReport | None = None) -> dict:
     ``message``, ``folder`` (the published path), ``executed`` and
     ``reused`` (job names).
     """
-    report = report if report is not None else RunReport(quiet=opts.quiet)
+    with remembered_hashes(cache_dir(opts.out)):  # a file hashed before and unchanged since is not read again
+        return _run(opts, report if report is not None else RunReport(quiet=opts.quiet))
+
+
+def _run(opts: RunOptions, report: RunReport) -> dict:
     _check_options(opts)
     data = DataFolder(opts.data)
     if not (opts.data / "rounds.yml").is_file():

@@ -50,14 +50,19 @@ def seal(folder: Path, manifest: dict) -> dict:
     Returns the manifest as written.  Folders stay writable, so the next
     run can replace the publication and remove this one.
     """
-    manifest = {**manifest, FILES_KEY: file_hashes(folder)}
+    files = _files(folder)
+    for rel in files:  # before hashing, so that the hashes remembered are those of the files as sealed
+        _read_only(folder / rel)
+    manifest = {**manifest, FILES_KEY: {rel: sha256_file(folder / rel) for rel in files}}
     (folder / _MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for rel in [*manifest[FILES_KEY], _MANIFEST]:
-        path = folder / rel
-        mode = stat.S_IMODE(path.lstat().st_mode)
-        if mode & 0o222:
-            os.chmod(path, mode & ~0o222)
+    _read_only(folder / _MANIFEST)
     return manifest
+
+
+def _read_only(path: Path) -> None:
+    mode = stat.S_IMODE(path.lstat().st_mode)
+    if mode & 0o222:
+        os.chmod(path, mode & ~0o222)
 
 
 @dataclass

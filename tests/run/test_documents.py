@@ -112,3 +112,21 @@ def test_the_cache_keeps_the_most_recently_used_parts(tmp_path, monkeypatch):
     MemoParts(jobs, work, {}, cache=cache).write(work / "memo.html", title=MEMO_TITLE, links=LINKS)
     kept = sorted(p.read_text(encoding="utf-8") == "old" for p in cache.glob("*.html"))
     assert kept == [False, False, False, True]  # the three parts of this memo, and the newest old one
+
+
+def test_warming_the_exporters_makes_them_and_leaves_nothing(tmp_path):
+    """In a fresh process: both exporters (reviewer pages and memo parts) exist
+    afterwards, and the folder the warm-up wrote into is as it was."""
+    import subprocess
+    import sys
+
+    from evaluation import config
+
+    code = ("import sys; from pathlib import Path; from evaluation.run.documents import exporters_warmed; "
+            "from evaluation.memo.export import document\n"
+            "with exporters_warmed(Path(sys.argv[1])): pass\n"
+            "print(sorted(document._EXPORTERS))\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True,
+                          cwd=config.PROJECT_ROOT, check=True)
+    assert done.stdout.strip() == "[('da', False), ('da', True)]"
+    assert list(tmp_path.iterdir()) == []
