@@ -195,3 +195,32 @@ def test_refuses_an_empty_name_and_unknown_marks(profile):
     with pytest.raises(ParameterError, match="Rect"):
         figures.Chart(["not a mark"], 10, 10)
     assert isinstance(figures.Chart([Rect(0, 0, 5, 5, "#000000")], 10, 10).png(), bytes)
+
+
+def test_equal_lowest_and_highest_answer_leave_the_median_dash_only(profile):
+    flat = profile.assign(group_min=3.0, group_max=3.0, group_median=3.0, score=3.0, dont_know=False)
+    chart = figures.profile_chart(flat, labels=LABELS, round_labels=ROUND_LABELS, municipality="Kommune D")
+    (bar,) = chart.find("range", "beredskab", FU)
+    (dash,) = chart.find("median", "beredskab", FU)
+    assert bar.h == 0 and dash.y == pytest.approx(bar.y)
+    image = Image.open(io.BytesIO(chart.png()))
+    # a few pixels above the dash: white panel, no grey bar
+    assert image.getpixel((round(bar.x + bar.w / 2), round(dash.y - 10))) == (255, 255, 255)
+
+
+def test_hostile_labels_and_many_rounds_stay_inside_the_chart(profile):
+    payload = "<script>alert('x')</script>" * 6 + " " + "Ved_ikke_uden_mellemrum" * 8
+    rounds = {f"r{i}": f"{payload} {i}" for i in range(1, 13)}
+    many = pd.concat([profile[profile["round"] == START].assign(round=r) for r in rounds])
+    chart = figures.profile_chart(many, labels={k: payload for k in LABELS}, round_labels=rounds,
+                                  municipality=payload, scale_labels={0: payload, 1: "a", 2: "b", 3: "c", 4: "d"})
+    frames = chart.find("frame")
+    assert all(f.w > chart.width / 4 for f in frames)  # the labels never squeeze the panels away
+    for m in chart.marks:
+        if isinstance(m, Text):
+            w = text_width(m.text, m.size, bold=m.bold)
+            left = {"l": m.x, "m": m.x - w / 2, "r": m.x - w}[m.anchor[0]]
+            assert 0 <= left and left + w <= chart.width, m.text
+        elif isinstance(m, Marker):
+            assert 0 <= m.x - m.size / 2 and m.x + m.size / 2 <= chart.width
+    assert isinstance(chart.png(), bytes)

@@ -113,7 +113,8 @@ def _answer(x, y, colour, shape, *, dont_know: bool, data=()) -> Marker:
 
 def _legend(marks, y, rounds, styles, municipality, dont_know_label) -> float:
     """The legend under the title, in as many rows as it needs; returns the y under it."""
-    step = _POINT + 4
+    # Many rounds: the symbols move closer together so the row stays inside the chart.
+    step = min(_POINT + 4, (_WIDTH / 2 - _POINT) / max(len(rounds) - 1, 1))
 
     def points(dont_know):
         return (step * (len(rounds) - 1) + _POINT,
@@ -150,11 +151,14 @@ def _panels(marks, top, profile, items, rounds, styles, labels, round_labels, sc
     """Draw the grid of panels from ``top``; return the y under the last row."""
     ncols = 1 if len(items) == 1 else 2
     nrows = math.ceil(len(items) / ncols)
-    y_labels = {v: scale[DONT_KNOW_CODE] if v == DONT_KNOW_CODE else str(v) for v in range(5)}
-    left = _MARGIN + max(text_width(t, _LABEL_SIZE) for t in y_labels.values()) + 8
+    # A long "ved ikke" label wraps: the labels take at most a fifth of the width.
+    y_labels = {v: wrap_text(scale[DONT_KNOW_CODE] if v == DONT_KNOW_CODE else str(v), _LABEL_SIZE, _WIDTH / 5)
+                for v in range(5)}
+    left = _MARGIN + max(text_width(t, _LABEL_SIZE) for lines in y_labels.values() for t in lines) + 8
     panel_w = (_WIDTH - _MARGIN - left - _COLUMN_GAP * (ncols - 1)) / ncols
     slot = panel_w / (len(rounds) - 0.1)
-    tick_lines = {r: wrap_text(round_labels[r], _LABEL_SIZE, slot - 4) for r in rounds}
+    # A label may be as wide as the distance between two labels' centres.
+    tick_lines = {r: wrap_text(round_labels[r], _LABEL_SIZE, slot) for r in rounds}
     tick_band = 8 + max(len(v) for v in tick_lines.values()) * _LABEL_SIZE * 1.25
     by_item = {item: part for item, part in profile.groupby("item", sort=False)}
     y = top
@@ -217,5 +221,8 @@ def _panel(marks, x0, top, width, part, item, rounds, styles, y_labels) -> None:
             marks.append(_answer(xpos(i), ypos(0), *styles[r], dont_know=True, data=("answer", item, r, "ved ikke")))
     marks.append(Rect(x0, top, width, _BOX_HEIGHT, None, _FRAME, 1.2, data=("frame", item)))
     if y_labels:
-        for v, text in y_labels.items():
-            marks.append(Text(x0 - 8, ypos(v), text, _LABEL_SIZE, _TEXT_INK, anchor="rm", data=("ytick", item, v)))
+        line_h = _LABEL_SIZE * 1.15
+        for v, lines in y_labels.items():
+            for k, text in enumerate(lines):
+                marks.append(Text(x0 - 8, ypos(v) + (k - (len(lines) - 1) / 2) * line_h, text, _LABEL_SIZE,
+                                  _TEXT_INK, anchor="rm", data=("ytick", item, v)))

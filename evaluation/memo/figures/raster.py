@@ -110,14 +110,18 @@ def text_width(text: str, size: float, *, bold: bool = False) -> float:
 
 
 def wrap_text(text: str, size: float, width: float, *, bold: bool = False) -> list[str]:
-    """Break ``text`` at spaces into lines no wider than ``width`` pixels
-    (a single word wider than that keeps a line of its own)."""
+    """Break ``text`` at spaces into lines no wider than ``width`` pixels;
+    a word wider than that is broken between its letters."""
     lines: list[str] = []
     for word in text.split():
         if lines and text_width(f"{lines[-1]} {word}", size, bold=bold) <= width:
             lines[-1] += f" {word}"
-        else:
-            lines.append(word)
+            continue
+        lines.append("")
+        for char in word:
+            if lines[-1] and text_width(lines[-1] + char, size, bold=bold) > width:
+                lines.append("")
+            lines[-1] += char
     return lines or [""]
 
 
@@ -162,10 +166,14 @@ class Chart:
 
 
 def _box(x0, y0, x1, y1, k):
-    return [round(x0 * k), round(y0 * k), round(x1 * k) - 1, round(y1 * k) - 1]
+    """Pillow's inclusive pixel box of the area from (x0, y0) to (x1, y1), at least one pixel."""
+    left, top = round(x0 * k), round(y0 * k)
+    return [left, top, max(left, round(x1 * k) - 1), max(top, round(y1 * k) - 1)]
 
 
 def _draw_rect(draw, m: Rect, k: int) -> None:
+    if m.w <= 0 or m.h <= 0:
+        return  # nothing to fill (e.g. a group range whose lowest and highest answer agree)
     draw.rectangle(_box(m.x, m.y, m.x + m.w, m.y + m.h, k), fill=m.fill, outline=m.outline,
                    width=max(1, round(m.width * k)) if m.outline else 0)
 
