@@ -22,6 +22,8 @@ SLIPS = [
     (r"\bligger kommunernes\b|Ved \S+ ligger", "present tense for a past round"),
     (r"tendens|præcis den samme|uændret, statistisk signifikant|for små til at teste", "misfiring hedge"),
     (r"\bInterviewkommuner \(n = \d+\) var\b|\b1 var uændrede\b", "plural/singular adjective"),
+    (r"med ([-+]?\d[\d.]*,\d+) til \1 skalapoint", "a range from a value to itself"),
+    (r"\bsvarede kommunerne ved [^:.]+: én »[^«]*«\.", "plural subject of one answer"),
 ]
 
 

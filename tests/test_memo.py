@@ -203,8 +203,8 @@ def test_each_parameter_section_triangulates(memo):
     _, soup = memo
     text = soup.get_text(" ")
     assert text.count("Interviewene dækker kun de interviewede kommuner") == 5
-    # Indsatser rose in the survey while the interviews record only problems (A, E and G).
-    assert re.search(r"peger i hver sin retning: i spørgeskemaet steg gennemsnittet for indsatser", text)
+    # Indsatser rose in the ratings while the interviews record only problems (A, E and G).
+    assert re.search(r"peger i hver sin retning: i kommunernes egne vurderinger steg gennemsnittet for indsatser", text)
     assert re.search(r"faldt gennemsnittet for kompetencer med 0,22 skalapoint", text)
 
 

@@ -29,6 +29,9 @@ __all__ = [
     "NARRATIVE_SECTIONS",
     "NARRATIVE_ITEM_SECTION",
     "PLACEHOLDERS",
+    "COUNT_FORMS",
+    "PART_COUNTS",
+    "WORD_PLACEHOLDERS",
     "CODE_PLACEHOLDER",
 ]
 
@@ -99,8 +102,21 @@ PLACEHOLDERS = {
     "n_survey": "municipalities that answered the survey at the follow-up (survey or both)",
     "n_not_participating": "municipalities that took no part in the follow-up",
     "n_parameters": "parameters of the instrument",
-    "n_rounds": "rounds in rounds.yml",
+    "n_rounds": "rounds in rounds.yml up to and including the follow-up (a memo reads no later round)",
 }
+#: Word forms of the counts (``n_...``), for running text: ``{{ n_interviewed.words }}``
+#: is the count alone as Danish style writes it ("fem", "ingen", "én", "13"),
+#: ``.count`` the count with its noun agreeing ("fem kommuner", "én kommune",
+#: "ingen kommuner", "1.200 kommuner"), and ``.of_total`` a part of all the
+#: municipalities ("fem af de ti kommuner", "alle ti kommuner", "begge
+#: kommuner"), for the counts in :data:`PART_COUNTS` only.  A word form that
+#: opens a sentence is capitalised ("Fem kommuner", "I alt 13 kommuner").
+COUNT_FORMS = ("words", "count", "of_total")
+#: The counts that are a part of ``n_municipalities`` (they have ``.of_total``).
+PART_COUNTS = ("n_participating", "n_interviewed", "n_survey", "n_not_participating")
+#: Every word-form placeholder a narrative may use.
+WORD_PLACEHOLDERS = tuple(f"{name}.{form}" for name in PLACEHOLDERS if name.startswith("n_")
+                          for form in COUNT_FORMS if form != "of_total" or name in PART_COUNTS)
 #: Code counts of the follow-up's codings: ``{{ codes.<code> }}`` is the number
 #: of sources coded with ``<code>`` ("4"), ``{{ codes.<code>.sources }}`` the
 #: same as words over the sources it is counted over ("4 af de 5 interviewede

@@ -9,7 +9,8 @@ section of the memo's outline by its id, never by its number::
 
 The ids a narrative may use are :data:`~evaluation.data.contract.NARRATIVE_SECTIONS`
 plus ``sec:item:<parameter key>``; the placeholders are
-:data:`~evaluation.data.contract.PLACEHOLDERS`.  An unknown section,
+:data:`~evaluation.data.contract.PLACEHOLDERS` and their word forms
+(:data:`~evaluation.data.contract.WORD_PLACEHOLDERS`).  An unknown section,
 a section given twice, text before the first marker, an unknown or unclosed
 placeholder are problems naming the file, the line and the name.  Rendering
 (placeholders filled in, Markdown to sanitised HTML) is the memo's job.
@@ -28,7 +29,8 @@ import pandas as pd
 
 from .. import config
 from ..exceptions import Problem
-from .contract import CODE_PLACEHOLDER, NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS, PLACEHOLDERS
+from .contract import (CODE_PLACEHOLDER, COUNT_FORMS, NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS, PART_COUNTS,
+                       PLACEHOLDERS, WORD_PLACEHOLDERS)
 from .reading import display_path, raise_problems
 
 __all__ = ["Narrative", "parse_narrative", "load_narratives", "PLACEHOLDER", "MARKER", "strip_comments",
@@ -133,8 +135,10 @@ def _check_placeholders(line: str, name: str, number: int, problems: list[Proble
             if codes is not None and code not in codes:
                 problems.append(Problem(name, f"unknown code in a code-count placeholder; codebook.yml has "
                                         f"{', '.join(codes) or 'no codes'}", row=number, value=found))
-        elif found not in PLACEHOLDERS:
+        elif found not in PLACEHOLDERS and found not in WORD_PLACEHOLDERS:
             problems.append(Problem(name, f"unknown placeholder; allowed: {', '.join(PLACEHOLDERS)}, "
+                                    f"the word forms <n_...>.{COUNT_FORMS[0]} and <n_...>.{COUNT_FORMS[1]} of every "
+                                    f"count, <n_...>.{COUNT_FORMS[2]} of {', '.join(PART_COUNTS)}, "
                                     f"{CODE_PLACEHOLDER}<code> and {CODE_PLACEHOLDER}<code>.sources",
                                     row=number, value=found))
     rest = PLACEHOLDER.sub("", line)

@@ -41,7 +41,10 @@ def narrative_skeleton(parameters) -> str:
         "<!-- Evaluatorens tekst til memoet for denne måling. Hvert afsnit starter med en linje som",
         "     [[sec:purpose]]; teksten under den er Markdown (ingen HTML). Kommentarer som denne kommer",
         "     ikke med i memoet. Afsnit markeret (krævet) skal udfyldes, før et endeligt memo kan bygges.",
-        f"     Pladsholdere, der udfyldes med tal fra data: {names} -->",
+        f"     Pladsholdere, der udfyldes med tal fra data: {names}.",
+        "     Et antal skrevet med ord i løbende tekst: tilføj .words (fem), .count (fem kommuner) eller, for",
+        "     n_participating, n_interviewed, n_survey og n_not_participating, .of_total (fem af de ti kommuner),",
+        "     fx {{ n_interviewed.count }}. Står det først i en sætning, får det stort begyndelsesbogstav. -->",
         "",
     ]
     for section, (required, hint) in NARRATIVE_SECTIONS.items():

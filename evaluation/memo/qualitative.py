@@ -19,7 +19,7 @@ from . import report
 from .text import codings as tc
 from .text.wording import count, esc, join
 
-__all__ = ["theme_block", "triangulation_block", "matrix_blocks", "codings_table", "profile_codes",
+__all__ = ["theme_block", "triangulation_block", "matrix_intro", "matrix_blocks", "codings_table", "profile_codes",
            "MATRIX_COLUMNS", "TABLE_COLUMNS", "CODED_MARK"]
 
 #: Marks side by side in one matrix table: up to this many sources are columns;
@@ -90,6 +90,14 @@ def _matrix_table(wide: pd.DataFrame, rows_head: str, caption: str) -> report.Bl
     for column in wide.columns:
         frame[column] = [CODED_MARK if v else "" for v in wide[column]]
     return report.table(frame, caption=caption)
+
+
+def matrix_intro(ctx) -> report.Block:
+    """The paragraph before the framework matrix: what it shows, or that the
+    follow-up's interviews are not coded (then there is no matrix)."""
+    if ctx.codings.empty:
+        return report.paragraph(tc.uncoded_sentence(_definite(ctx)))
+    return report.paragraph(tc.matrix_sentence(_definite(ctx), CODED_MARK))
 
 
 def matrix_blocks(ctx) -> list[report.Block]:

@@ -7,20 +7,22 @@ errors go to standard error; ``--quiet`` leaves only errors there.
 SIGTERM and SIGHUP are handled like Ctrl-C: the kernels are stopped, the
 partial work is kept in ``failed/``, one line says what happened, and the
 exit code is 143, 129 or 130 (128 + the signal).  A second signal during
-that clean-up is ignored, so it is never cut short.
+that clean-up is ignored, so it is never cut short.  A signal that comes
+once publishing has begun lets the publication complete; the line then
+says the run was stopped after publishing, and the result's status is
+``built`` (:mod:`evaluation.run.signals`).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 import traceback
 from pathlib import Path
 
 from .. import config
 from ..exceptions import EXIT_CODES, DiskFull, EvaluationError, ExecutionError, ParameterError, Terminated, is_disk_full
+from .signals import stopped_by_signals
 
 __all__ = ["add_run_arguments", "exit_code_epilog", "run_command", "usage_error_result"]
 
@@ -93,18 +95,6 @@ def _options(args):
     )
 
 
-#: The signals that stop a run cleanly.
-SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def _stop(signum, frame):
-    for other in SIGNALS:  # the clean-up that follows is not interrupted
-        signal.signal(other, signal.SIG_IGN)
-    if signum == signal.SIGINT:
-        raise KeyboardInterrupt()
-    raise Terminated(signum)
-
-
 def _exit_code(exc: BaseException) -> int:
     if isinstance(exc, KeyboardInterrupt):
         return getattr(exc, "exit_code", 130)
@@ -118,41 +108,42 @@ def run_command(args) -> int:
     from .result import RunReport, result_object
 
     report = RunReport(quiet=args.quiet)
-    in_main = threading.current_thread() is threading.main_thread()
-    # A signal already ignored stays ignored (``nohup`` ignores SIGHUP, a shell's background job SIGINT).
-    previous = {s: signal.signal(s, _stop) for s in SIGNALS if signal.getsignal(s) is not signal.SIG_IGN} \
-        if in_main else {}
-    error, message = None, ""
-    try:
-        opts = _options(args)
-        from .pipeline import run
+    error, message, stopped = None, "", None
+    with stopped_by_signals():
+        try:
+            opts = _options(args)
+            from .pipeline import run
 
-        message = run(opts, report)["message"]
-        if args.archive:
-            from .publish import write_archive
+            message = run(opts, report)["message"]
+            if args.archive:
+                from .publish import write_archive
 
-            report.archive = write_archive(report.folder, Path(args.archive).resolve())
-    except BaseException as exc:  # every outcome ends in an exit code and, with --json, a result
-        if isinstance(exc, SystemExit):
-            raise
-        error = exc if not is_disk_full(exc) or isinstance(exc, DiskFull) else \
-            DiskFull(Path(args.out).resolve() if args.out else config.OUTPUTS_DIR)
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+                report.archive = write_archive(report.folder, Path(args.archive).resolve())
+        except BaseException as exc:  # every outcome ends in an exit code and, with --json, a result
+            if isinstance(exc, SystemExit):
+                raise
+            error = exc if not is_disk_full(exc) or isinstance(exc, DiskFull) else \
+                DiskFull(Path(args.out).resolve() if args.out else config.OUTPUTS_DIR)
     code = 0 if error is None else _exit_code(error)
     if error is not None:
-        if isinstance(error, (KeyboardInterrupt, ExecutionError)) or code == 1:
+        published = report.status == "built"  # a signal that came once publishing had begun
+        if (isinstance(error, (KeyboardInterrupt, ExecutionError)) or code == 1) and not published:
             report.status = "failed"
         if not isinstance(error, (EvaluationError, KeyboardInterrupt)):
             traceback.print_exception(error, file=sys.stderr)
         text = str(error) if isinstance(error, Terminated) else \
             "interrupted" if isinstance(error, KeyboardInterrupt) else f"error: {error}"
+        if published and isinstance(error, KeyboardInterrupt):
+            text += f" after publishing {report.folder}: the publication is complete"
+            if args.archive and report.archive is None:
+                text += f"; {args.archive} was not written"
+            stopped = text
         print(text, file=sys.stderr, flush=True)
     if args.json:
         if message:
             report.say(message)
-        print(json.dumps(result_object(report, code, error), ensure_ascii=False, indent=2), flush=True)
+        print(json.dumps(result_object(report, code, error, message=stopped),
+                         ensure_ascii=False, indent=2), flush=True)
     elif message and not args.quiet:
         print(message, flush=True)
     return code

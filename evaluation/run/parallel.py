@@ -18,18 +18,37 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import engine as _engine
 from .kernels import server as forkserver
+from .kernels.client import kill_launched_kernels
 from ..exceptions import ExecutionError, ParameterError, is_disk_full
 
 __all__ = ["Job", "JobResult", "execute_many"]
 
 log = logging.getLogger(__name__)
+
+#: Seconds between sweeps for running kernels while an interrupted call winds down.
+KILL_INTERVAL = 0.05
+
+
+@contextmanager
+def _silenced(*loggers: logging.Logger):
+    """Drop what ``loggers`` log inside the block (kernels stopped on purpose are no news)."""
+    def drop(record: logging.LogRecord) -> bool:
+        return False
+
+    for logger in loggers:
+        logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(drop)
 
 
 @dataclass(frozen=True)
@@ -207,9 +226,15 @@ def execute_many(jobs: list[Job], *, workers: int, engine: str = "fastfork",
             stop.set()
             interrupted.set()
             pool.shutdown(wait=False, cancel_futures=True)
-            stack.close()
-            if isinstance(server, forkserver.ForkServer):  # also one the caller started early
-                server.stop()
+            with _silenced(logging.getLogger("papermill"), forkserver.log):  # "kernel died": on purpose
+                stack.close()
+                if isinstance(server, forkserver.ForkServer):  # also one the caller started early
+                    server.stop()
+                # Kernels launched normally (no fork server) are killed one by
+                # one, also one that a worker was launching meanwhile.
+                while running := [f for f in futures if not f.done()]:  # cancelled ones are done
+                    kill_launched_kernels()
+                    wait(running, timeout=KILL_INTERVAL, return_when=FIRST_COMPLETED)
             pool.shutdown(wait=True)
             raise
         pool.shutdown()

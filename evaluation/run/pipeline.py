@@ -9,16 +9,19 @@
 2. Check the options and validate the data folder (bad input stops here,
    before anything is written), then take the pair's lock (a second run on
    the same output is refused, or waits ``--wait`` seconds for it).
-3. Build the new version in a private work folder: reuse the executed
-   notebooks and files of unchanged jobs, execute the others in parallel
-   through papermill (:mod:`evaluation.run.engine`), export the memo and the
+3. Build the new version in a private work folder: take the snapshot of the
+   inputs (:mod:`evaluation.run.inputs`), reuse the executed notebooks and
+   files of unchanged jobs, execute the others in parallel through papermill
+   (:mod:`evaluation.run.execution`), export the memo and the
    profiles with nbconvert (:mod:`evaluation.memo.export`), write the index and
    the manifest and ``run.log``.  A run that builds part of the profiles
    keeps the others (:mod:`evaluation.run.scope`).
 4. Publish by atomically exchanging the folder ``outputs/<pair>`` with the
    new version (:mod:`evaluation.run.publish`).  On any failure nothing is
    published, the previous output stays as it was, and the work folder is
-   kept under ``outputs/failed/<pair>/`` with its ``run.log``.
+   kept under ``outputs/failed/<pair>/`` with its ``run.log``.  A signal
+   that comes once publishing has begun takes effect when it is complete
+   (:mod:`evaluation.run.signals`).
 """
 from __future__ import annotations
 
@@ -26,19 +29,18 @@ import contextlib
 import json
 import os
 import shutil
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import config
 from ..exceptions import DiskFull, EvaluationError, ParameterError, is_disk_full
-from ..files import write_text_atomically
 from ..names import pair_name, resolve_pair
 from .caches import cache_dir, data_cache, use_tool_caches
-from .documents import MemoParts, export_documents, export_profile, profile_file, write_index
+from .documents import MemoParts, export_documents, profile_file, write_index
+from .execution import SOURCE_DATE_EPOCH, execute_pending, kernel_env, review_page
 from .fingerprint import DataFolder, job_key
-from .inputs import INPUTS_SUBDIR, check_material, drop_private, snapshot_for_pair
-from .kernelinfo import record_installed_kernel
+from .inputs import check_material, drop_private, snapshot_for_pair
+from .leftovers import remove_orphaned_work
 from .plan import Job, plan_jobs
 from .publish import (
     FAILED_SUBDIR,
@@ -51,24 +53,13 @@ from .publish import (
     publish_folder,
     read_manifest,
 )
-from .leftovers import remove_orphaned_work
 from .result import RunReport
 from .scope import describe_scope, kept_profiles, up_to_date
+from .signals import uninterrupted
 from .verify import damaged_files, seal
 from .word import write_word_documents
 
 __all__ = ["RunOptions", "run", "SOURCE_DATE_EPOCH"]
-
-
-#: Fixed timestamp for file metadata that would otherwise carry the run's time.
-SOURCE_DATE_EPOCH = "946684800"
-#: Variables added to every kernel's environment (and the fork server's).
-KERNEL_ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-
-
-def _kernel_env() -> dict[str, str]:
-    """:data:`KERNEL_ENV` plus the variables that make kernels import this checkout's package."""
-    return {**KERNEL_ENV, **config.kernel_environment()}
 
 
 @dataclass(frozen=True)
@@ -179,7 +170,7 @@ def _kernel_server(opts: RunOptions, previous: dict, keys: dict):
         return contextlib.nullcontext()
     from .kernels.server import RUN_PRELOAD, fork_server  # the standard library only: it starts at once
 
-    return fork_server(RUN_PRELOAD, env=_kernel_env(), wait=False)
+    return fork_server(RUN_PRELOAD, env=kernel_env(), wait=False)
 
 
 def _rebuild_if_damaged(opts: RunOptions, report: RunReport, final: Path) -> RunOptions:
@@ -245,11 +236,11 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", []),
                         *([profile_file(job)] if job in kept_jobs else [])]:
                 link_file(final / rel, work / rel)
-            _review_page(job, work, final)
+            review_page(job, work, final)
             entries[job.name] = entry
         labels = data.item_labels()
         memo = MemoParts(jobs, work, labels, cache=cache_dir(opts.out) / "memo-parts")
-        entries.update(_execute(opts, report, pending, work, final, memo))
+        entries.update(execute_pending(opts, report, pending, work, final, memo))
         every = _in_data_order(data, [*jobs, *kept_jobs])
         documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing), memo=memo)
         documents.update({profile_file(j): [j.name] for j in kept_jobs})
@@ -292,9 +283,10 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             report.lines.append(f"error: {exc}" if str(exc) else f"error: {type(exc).__name__}")
             report.write_log(failed)
         raise
-    publish_folder(work, final)
+    with uninterrupted():  # a signal now takes effect once the folder is in place and the old one gone
+        publish_folder(work, final)
+        report.status, report.folder = "built", final
     shutil.rmtree(opts.out / FAILED_SUBDIR / final.name, ignore_errors=True)
-    report.status, report.folder = "built", final
     message = (f"wrote {'a DRAFT to ' if missing else ''}{final} "
                f"({len(pending)} notebook(s) executed, {len(reuse)} reused"
                f"{f'; {len(missing)} missing part(s) shown as Mangler' if missing else ''}): "
@@ -307,113 +299,3 @@ def _in_data_order(data: DataFolder, jobs: list[Job]) -> list[Job]:
     """The memo's jobs in plan order, then the profiles in the data's order of municipalities."""
     order = {f"profile:{m}": i for i, m in enumerate(data.municipalities())}
     return sorted(jobs, key=lambda j: -1 if j.document == "memo" else order.get(j.document, len(order)))
-
-
-def _execute(opts, report: RunReport, pending: list[Job], work: Path, final: Path,
-             memo: MemoParts | None = None) -> dict:
-    """Execute ``pending`` in parallel; return their manifest entries.
-    Each memo part is rendered as soon as its notebook is done (``memo``)."""
-    if not pending:
-        return {}
-    from . import parallel
-    from .progress import Progress
-
-    workers = opts.jobs or os.cpu_count() or 1
-    tasks = [
-        parallel.Job(
-            input_path=j.source,
-            output_path=work / "notebooks" / f"{j.name}.ipynb",
-            # Every notebook reads the run's snapshot of the inputs.
-            parameters={**j.parameters, "output_dir": config.project_relative(work),
-                        "data_dir": config.project_relative(work / INPUTS_SUBDIR)},
-            name=j.name,
-        )
-        for j in pending
-    ]
-    progress = Progress(total=len(tasks), quiet=report.quiet, record=report.event)
-    by_name = {j.name: j for j in pending}
-    # Each finished notebook is finalised (and a profile exported) in a
-    # background thread while the kernels go on, instead of all at the end.
-    after = ThreadPoolExecutor(max_workers=1)
-    done: dict[str, Future] = {}
-
-    def on_event(kind, name, **info):
-        progress.event(kind, name, **info)
-        if kind == "finish":
-            done[name] = after.submit(_after_job, by_name[name], work, final, memo)
-
-    try:
-        results = parallel.execute_many(tasks, workers=workers, engine=opts.engine, timeout=opts.timeout,
-                                      cwd=config.NOTEBOOKS_DIR, env=_kernel_env(),
-                                      on_event=on_event)
-    finally:
-        progress.close()
-        after.shutdown(wait=True)
-    failures = [r for r in results if r.status == "failed"]
-    if failures:
-        first = failures[0].error
-        if len(failures) > 1:
-            others = ", ".join(r.name for r in failures[1:])
-            raise type(first)(first.notebook, first.cell, f"{first.error} (also failed: {others})")
-        raise first
-    entries = {}
-    for r in results:
-        job = by_name[r.name]
-        writes, timing = done[job.name].result() if job.name in done else _after_job(job, work, final, memo)
-        entries[job.name] = {
-            "key": None,  # filled by build_manifest
-            "notebook": job.notebook,
-            "parameters": job.parameters,
-            "document": job.document,
-            "writes": writes,
-            "seconds": round(r.seconds, 3),
-            "timing": timing,
-        }
-    return entries
-
-
-def _after_job(job: Job, work: Path, final: Path, memo: MemoParts | None = None) -> tuple[list[str], dict]:
-    """Finalise one executed notebook, write its reviewer page; export it when it
-    is a profile, render its part of the memo when it is one."""
-    writes, timing = _finalise_notebook(work / "notebooks" / f"{job.name}.ipynb", work, final)
-    _review_page(job, work)
-    if job.document.startswith("profile:"):
-        export_profile(job, work)
-    elif memo is not None:
-        memo.prepare(job)
-    return writes, timing
-
-
-def _review_page(job: Job, work: Path, final: Path | None = None) -> None:
-    """Write (or, for a reused notebook, link) ``notebooks/<name>.html``, its reviewer page."""
-    from ..memo import export
-
-    rel = f"notebooks/{job.name}.html"
-    if final is not None and (final / rel).is_file():
-        return link_file(final / rel, work / rel)
-    links = [("Oversigt", "../index.html"), ("Notat", "../memo.html"), ("Notesbogen som .ipynb", f"{job.name}.ipynb")]
-    export.export_review_page(work / "notebooks" / f"{job.name}.ipynb", work / rel, links=links)
-
-
-def _finalise_notebook(path: Path, work: Path, final: Path) -> tuple[list[str], dict]:
-    """Make an executed notebook show the published paths and stable bytes.
-
-    Returns the files its cells reported writing, and the timing removed
-    from it (kept in the manifest instead).
-    """
-    import nbformat
-
-    from .nbnormalize import normalize_notebook
-
-    raw = path.read_text(encoding="utf-8")
-    for before, after in ((work, final), (config.project_relative(work), config.project_relative(final))):
-        raw = raw.replace(json.dumps(str(before))[1:-1], json.dumps(str(after))[1:-1])
-    nb = nbformat.reads(raw, as_version=4)
-    nb, timing = normalize_notebook(nb, name=path.stem, root=config.PROJECT_ROOT)
-    record_installed_kernel(nb)  # JupyterLab then opens it unchanged
-    writes = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            writes += output.get("metadata", {}).get("evaluation", {}).get("writes", [])
-    write_text_atomically(path, nbformat.writes(nb) + "\n")
-    return sorted(set(writes)), timing

@@ -216,7 +216,7 @@ def rerun(notebook: str | Path, overrides: list[tuple[str, str]] = (), out: str 
     from .engine import execute
     from .kernelinfo import record_installed_kernel
     from .nbnormalize import normalize_notebook
-    from .pipeline import SOURCE_DATE_EPOCH
+    from .execution import SOURCE_DATE_EPOCH
 
     notebook = Path(notebook).resolve()
     published = _executed(notebook)

@@ -92,7 +92,7 @@ class RunReport:
         return round(time.monotonic() - self.started, 3)
 
 
-def _error(exc: BaseException | None) -> dict | None:
+def _error(exc: BaseException | None, message: str | None = None) -> dict | None:
     if exc is None:
         return None
     kind = ("terminated" if isinstance(exc, Terminated) else "interrupted" if isinstance(exc, KeyboardInterrupt)
@@ -102,7 +102,7 @@ def _error(exc: BaseException | None) -> dict | None:
             else "usage" if isinstance(exc, EvaluationError) else "internal")
     return {
         "kind": kind,
-        "message": str(exc) or type(exc).__name__,
+        "message": message or str(exc) or type(exc).__name__,
         "notebook": getattr(exc, "notebook", None),
         "cell": getattr(exc, "cell", None),
         "problems": [str(p) for p in getattr(exc, "problems", [])],
@@ -137,8 +137,12 @@ def _paths(report: RunReport) -> dict:
     }
 
 
-def result_object(report: RunReport, exit_code: int, exc: BaseException | None = None) -> dict:
-    """The machine-readable result of a run (see ``result.schema.json``)."""
+def result_object(report: RunReport, exit_code: int, exc: BaseException | None = None,
+                  message: str | None = None) -> dict:
+    """The machine-readable result of a run (see ``result.schema.json``).
+
+    ``message``: the error's message as the console showed it (default: the error's text).
+    """
     if exit_code not in EXIT_CODES:
         exit_code = 1
     return {
@@ -155,5 +159,5 @@ def result_object(report: RunReport, exit_code: int, exc: BaseException | None =
         "notebooks": {"executed": list(report.executed), "reused": list(report.reused)},
         "duration_seconds": report.duration(),
         "warnings": list(report.warnings),
-        "error": _error(exc),
+        "error": _error(exc, message),
     }

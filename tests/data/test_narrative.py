@@ -93,3 +93,25 @@ def test_code_count_placeholders_name_a_code_of_the_codebook():
     problems = []
     parse_narrative("[[sec:purpose]]\n{{ codes.ukendt }}\n", "n.md", PARAMS, problems, codes=None)
     assert problems == []
+
+
+def test_word_forms_of_the_counts_are_placeholders_and_their_kin_are_refused():
+    text = ("[[sec:purpose]]\n{{ n_interviewed.count }} af {{ n_municipalities.words }}: {{ n_survey.of_total }}.\n"
+            "{{ n_rounds.count }} og {{ n_parameters.words }}\n"
+            "{{ n_interviewed.ord }} {{ n_municipalities.of_total }}\n{{ baseline.label.words }} {{ n_rounds.of_total }}\n")
+    _, problems = parse(text)
+    # Line 4 and 5 hold names that are no placeholder: a form that does not exist, .of_total of a count
+    # that is not a part of the municipalities, a word form of a text.
+    assert problems == [(4, "n_interviewed.ord"), (4, "n_municipalities.of_total"), (5, "baseline.label.words"),
+                        (5, "n_rounds.of_total")]
+
+
+def test_validate_refuses_an_unknown_word_form_naming_file_line_and_name(data, capsys):
+    from evaluation.cli import main
+
+    edit(NARRATIVE, "[[sec:purpose]]\n", "[[sec:purpose]]\n{{ n_interviewed.count }} deltog; {{ n_survey.antal }}.\n")
+    assert main(["validate", "--data", str(data)]) == 2
+    err = capsys.readouterr().err
+    # Line 10: the marker [[sec:purpose]] is line 9 of the bundled narrative (see the test above).
+    assert f"{NARRATIVE}, row 10" in err and "'n_survey.antal'" in err and "unknown placeholder" in err
+    assert "n_interviewed.count" not in err.split("allowed:")[0]

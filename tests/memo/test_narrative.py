@@ -5,7 +5,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from evaluation.data import load_dataset
-from evaluation.memo.narrative import placeholder_values, render
+from evaluation.data.contract import PLACEHOLDERS, WORD_PLACEHOLDERS
+from evaluation.memo.narrative import count_words, placeholder_values, render
 
 VALUES = {"n_interviewed": "5", "followup.label": "Opfølgning"}
 
@@ -76,3 +77,62 @@ def test_code_count_values_of_the_bundled_pair():
     # The 2018 round has no codings: every code count is a dash, never a made-up 0.
     early = placeholder_values(ds, "udgangsmaaling-2017", "slutmaaling-2018")
     assert early["codes.registrering"] == early["codes.infohus.sources"] == "–"
+
+
+# Hand-written expectations: Danish style (words up to twelve, digits above, "alle"/"begge"/"den ene" for a whole).
+WORD_CASES = [
+    # (n, total, words, count, of_total)
+    (0, 10, "ingen", "ingen kommuner", "ingen af de ti kommuner"),
+    (1, 10, "én", "én kommune", "én af de ti kommuner"),
+    (1, 1, "én", "én kommune", "den ene kommune"),
+    (2, 2, "to", "to kommuner", "begge kommuner"),
+    (5, 10, "fem", "fem kommuner", "fem af de ti kommuner"),
+    (10, 10, "ti", "ti kommuner", "alle ti kommuner"),
+    (12, 40, "tolv", "tolv kommuner", "12 af de 40 kommuner"),
+    (13, 13, "13", "13 kommuner", "alle 13 kommuner"),
+    (1200, 1200, "1.200", "1.200 kommuner", "alle 1.200 kommuner"),
+]
+
+
+@pytest.mark.parametrize("n,total,words,count,of_total", WORD_CASES)
+def test_count_words_agree_with_their_number(n, total, words, count, of_total):
+    values = count_words({"n_municipalities": total, "n_interviewed": n})
+    assert values["n_interviewed.words"] == words
+    assert values["n_interviewed.count"] == count
+    assert values["n_interviewed.of_total"] == of_total
+    assert "n_municipalities.of_total" not in values  # the whole is no part of itself
+
+
+@pytest.mark.parametrize("n,singular_or_plural", [(0, "ingen parametre"), (1, "én parameter"), (8, "otte parametre")])
+def test_counts_of_other_things_take_their_own_noun(n, singular_or_plural):
+    values = count_words({"n_municipalities": 3, "n_parameters": n, "n_rounds": n})
+    assert values["n_parameters.count"] == singular_or_plural
+    assert values["n_rounds.count"] == singular_or_plural.replace("parametre", "målinger").replace("parameter", "måling")
+
+
+def test_every_placeholder_validation_accepts_has_a_value():
+    ds = load_dataset()
+    values = placeholder_values(ds, "slutmaaling-2018", "opfoelgning-2019")
+    assert set(PLACEHOLDERS) | set(WORD_PLACEHOLDERS) <= set(values)
+    # Counted by hand from the follow-up's participation.csv: five interviewed of ten, nobody left out.
+    assert values["n_interviewed.count"] == "fem kommuner" and values["n_interviewed.of_total"] == "fem af de ti kommuner"
+    assert values["n_participating.of_total"] == "alle ti kommuner"
+    assert values["n_not_participating.count"] == "ingen kommuner" and values["n_rounds.count"] == "tre målinger"
+
+
+@pytest.mark.parametrize("markdown,expected", [
+    ("{{ n.count }} blev interviewet.", "<p>Fem kommuner blev interviewet.</p>"),
+    ("**{{ n.count }}** blev interviewet.", "<p><strong>Fem kommuner</strong> blev interviewet.</p>"),
+    ("Vi talte med {{ n.count }}. {{ n.words }} svarede!", "<p>Vi talte med fem kommuner. Fem svarede!</p>"),
+    ("Hvem? {{ m.of_total }}.", "<p>Hvem? Alle 40 kommuner.</p>"),
+    ("- {{ m.count }} deltog\n- {{ zero.count }} udeblev", "<ul>\n<li>I alt 40 kommuner deltog</li>\n"
+                                                            "<li>Ingen kommuner udeblev</li>\n</ul>"),
+    ("> {{ c.sources }} nævner det.", "<blockquote>\n<p>Fire af de fem interviewede kommuner nævner det.</p>\n</blockquote>"),
+    # An ordinal's or an abbreviation's full stop ends no sentence.
+    ("Den 2. {{ n.words }}, bl.a. {{ n.count }}, fx. {{ n.words }}", "<p>Den 2. fem, bl.a. fem kommuner, fx. fem</p>"),
+    ("{{ n }} kommuner.", "<p>5 kommuner.</p>"),  # the digit placeholders stay as they were
+])
+def test_a_word_form_that_opens_a_sentence_is_capitalised(markdown, expected):
+    values = {"n.count": "fem kommuner", "n.words": "fem", "m.of_total": "alle 40 kommuner", "m.count": "40 kommuner",
+              "zero.count": "ingen kommuner", "c.sources": "fire af de fem interviewede kommuner", "n": "5"}
+    assert render(markdown, values) == expected

@@ -571,6 +571,8 @@ def test_step_caveat():
         "Skalaens trin: med 1.000 kommuner med gyldige svar begge gange flytter ét trins ændring hos én kommune "
         "gennemsnittet med 0,001 skalapoint.")
     assert tx.step_caveat([0, 0]) == ""
+    # 1/88 and 1/94 both round to 0,011: one value, never "0,011 til 0,011".
+    assert tx.step_caveat([88, 94, 90]).endswith("gennemsnittet med 0,011 skalapoint.")
 
 
 # ------------------------------------------------------------ alt texts
@@ -885,6 +887,19 @@ def test_distribution_sentence_same_spread_but_municipalities_swapped():
     to_dk = tx.distribution_sentence(same, label="R", moves={"n_up": 0, "n_down": 1, "n_dont_know_changed": 1},
                                      **DIST_KW)
     assert to_dk.endswith("men to kommuner svarede anderledes end da: én lavere og én skiftede til eller fra »ved ikke«.")
+
+
+def test_distribution_sentence_of_one_answer_and_one_mover():
+    # One municipality: its answer, not a spread of one; and how it moved, not a split of one.
+    one = DIST.assign(n=[0, 0, 1, 0, 1, 0])
+    text = tx.distribution_sentence(one, label="R", moves={"n_up": 0, "n_down": 1, "n_dont_know_changed": 0},
+                                    **DIST_KW)
+    assert text == ("På spørgsmålet om r var der ved opfølgningen ét svar: »i mindre grad«. Ved slutmålingen var "
+                    "svaret »i nogen grad«; én kommune svarede lavere end da.")
+    swapped = tx.distribution_sentence(DIST.assign(n=[2, 8, 0, 2, 8, 0]), label="R",
+                                       moves={"n_up": 0, "n_down": 0, "n_dont_know_changed": 1}, **DIST_KW)
+    assert swapped.endswith("Fordelingen er den samme som ved slutmålingen, men én kommune skiftede til eller fra "
+                            "»ved ikke«.")
 
 
 def test_level_sentence():

@@ -6,7 +6,8 @@ words the analysis tables; each sentence is parsed back into its claim and
 compared with counts, means and medians computed here in plain Python from
 the drawn data, independently of evaluation.analysis.  The count words are
 the independent ones of test_text_claims (zero to twelve as words, digits
-beside a count above twelve).  Example counts are bounded and the search is
+beside a count above twelve).  Panels run from one municipality to 1,000
+(above 30 a few examples only).  Example counts are bounded and the search is
 derandomized without an example database, so `make test` stays fast and
 gives the same result on every machine.
 """
@@ -185,13 +186,27 @@ def test_participation_sentence_holds(modes, extra):
 
 # ------------------------------------------------------- responses panels
 @st.composite
-def panels(draw, max_n=12):
-    """Tidy responses of up to three rounds: codes 0-4 (0 = "ved ikke"), some municipalities absent from a round."""
-    n = draw(st.integers(1, max_n))
+def panels(draw, max_n=12, min_n=1):
+    """Tidy responses of up to three rounds: codes 0-4 (0 = "ved ikke"), some municipalities absent from a round.
+
+    Up to 30 municipalities Hypothesis draws every answer; a larger panel (up to
+    1,000) is filled by a generator seeded from the draw, with a drawn mix of
+    answers and a drawn share of municipalities absent from a round.
+    """
+    n = draw(st.integers(min_n, max_n) if max_n <= 30 else
+             st.one_of(st.sampled_from([max_n, 98, min_n]), st.integers(min_n, max_n)))
     n_items = draw(st.integers(1, 4))
     kind = draw(st.sampled_from(["drawn", "still", "top", "all_dk"]))
-    codes = draw(st.lists(st.integers(0, 4), min_size=3 * n * n_items, max_size=3 * n * n_items))
-    absent = draw(st.sets(st.tuples(st.sampled_from(["r1", "r2", "r3"]), st.integers(0, n - 1)), max_size=n))
+    size = 3 * n * n_items
+    if n <= 30:
+        codes = draw(st.lists(st.integers(0, 4), min_size=size, max_size=size))
+        absent = draw(st.sets(st.tuples(st.sampled_from(["r1", "r2", "r3"]), st.integers(0, n - 1)), max_size=n))
+    else:
+        weights = np.array(draw(st.lists(st.integers(0, 5), min_size=5, max_size=5))) + 1e-9
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        codes = rng.choice(5, size=size, p=weights / weights.sum()).tolist()
+        share = draw(st.sampled_from([0, 0.01, 0.1]))
+        absent = {(rnd, m) for rnd in ("r1", "r2", "r3") for m in np.flatnonzero(rng.random(n) < share).tolist()}
     rows, it = [], iter(codes)
     first = {}
     for rnd in ("r1", "r2", "r3"):
@@ -234,14 +249,31 @@ PROFILE_DOWN = re.compile(r"(?:Til gengæld vurderede kommunen sig|Fra før til 
 MOVE = re.compile(r"(?P<label>[a-z]+) \((?P<b>\d) → (?P<f>\d)\)")
 
 
+#: Panels above 30 municipalities, up to 1,000: few examples (each reads thousands of answers), the same on every run.
+LARGE = settings(max_examples=6, derandomize=True, database=None, deadline=None,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
 @CHECK
 @given(panels())
 def test_profile_sentences_and_alt_text_hold(frame):
+    check_profiles(frame, sorted(frame["municipality"].unique()))
+
+
+@LARGE
+@given(panels(min_n=31, max_n=1000), st.randoms(use_true_random=False))
+def test_profile_sentences_and_alt_text_hold_on_large_panels(frame, random):
+    # A profile is one municipality's: the first, the last and three drawn ones of the panel.
+    names = sorted(frame["municipality"].unique())
+    check_profiles(frame, sorted({names[0], names[-1], *random.sample(names, min(3, len(names)))}))
+
+
+def check_profiles(frame, municipalities):
     items = items_of(frame)
     labels = dict(zip(items, LABELS))
     answers = answers_of(frame)
     paired = paired_scores(frame, "r1", "r2", items)
-    for municipality in sorted(frame["municipality"].unique()):
+    for municipality in municipalities:
         own = paired[paired["municipality"] == municipality]
         sentences = tx.profile_change_sentences(own, labels=labels, municipality=municipality, baseline="før",
                                                 followup="efter")
@@ -314,6 +346,16 @@ def check_alt_profile(alt, frame, municipality, items, labels):
 @CHECK
 @given(panels(max_n=30))
 def test_alt_texts_of_the_figures_hold(frame):
+    check_figure_alt_texts(frame)
+
+
+@LARGE
+@given(panels(min_n=31, max_n=1000))
+def test_alt_texts_of_the_figures_hold_on_large_panels(frame):
+    check_figure_alt_texts(frame)
+
+
+def check_figure_alt_texts(frame):
     items, labels, answers, table = compared(frame)
     alt = tx.alt_means(table, labels=labels, baseline="før", followup="efter", scale_labels=SCALE)
     for item in items:
@@ -368,6 +410,16 @@ def test_alt_texts_of_the_figures_hold(frame):
 @CHECK
 @given(panels(max_n=30))
 def test_level_and_ceiling_municipalities_sentences_hold(frame):
+    check_levels(frame)
+
+
+@LARGE
+@given(panels(min_n=31, max_n=1000))
+def test_level_and_ceiling_municipalities_sentences_hold_on_large_panels(frame):
+    check_levels(frame)
+
+
+def check_levels(frame):
     items, labels, answers, table = compared(frame)
     text = tx.level_sentence(table, labels=labels, definite="første måling")
     assert text.startswith("Der findes ingen måling før første måling, så udgangspunktet beskrives alene ved "

@@ -96,7 +96,7 @@ def sentence(row_, tri_):
 
 def test_triangulation_same_way():
     assert sentence(COMPARE, tri(0, 3)) == (
-        "Spørgeskemaet og interviewene peger samme vej: i spørgeskemaet faldt gennemsnittet for kompetencer med "
+        "Tallene og interviewene peger samme vej: i kommunernes egne vurderinger faldt gennemsnittet for kompetencer med "
         "0,22 skalapoint fra slutmålingen til opfølgningen, mens tre af de fem interviewede kommuner beskriver problemer "
         "(oftest »Bevidst om manglende kompetencer«). Interviewene dækker kun de interviewede kommuner og er et "
         "supplement til tallene, ikke et bevis for dem.")
@@ -104,14 +104,14 @@ def test_triangulation_same_way():
 
 def test_triangulation_different_ways_and_mixed():
     assert sentence(COMPARE, tri(1, 0)).startswith(
-        "Spørgeskemaet og interviewene peger i hver sin retning: i spørgeskemaet faldt")
+        "Tallene og interviewene peger i hver sin retning: i kommunernes egne vurderinger faldt")
     assert "mens én af de fem interviewede kommuner beskriver fremgang" in sentence(COMPARE, tri(1, 0))
     mixed = sentence(COMPARE, tri(5, 4))
     assert mixed.startswith("Interviewene giver et blandet billede:")
     assert "mens alle fem interviewede kommuner beskriver fremgang (oftest »Klart, hvem man kontakter«) og fire af de fem " \
            "beskriver problemer" in mixed
     held = {**COMPARE, "direction": "held", "mean_change": 0.0}
-    assert "peger i hver sin retning: i spørgeskemaet var gennemsnittet for kompetencer stort set uændret" in \
+    assert "peger i hver sin retning: i kommunernes egne vurderinger var gennemsnittet for kompetencer stort set uændret" in \
         sentence(held, tri(2, 0))
 
 

@@ -71,3 +71,36 @@ def test_an_edit_during_the_run_changes_nothing_in_its_output(bundled_run, data_
     nb = nbformat.read(published / "notebooks" / "02_konklusion.ipynb", as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert f'data_dir = "{config.project_relative(inputs)}"' in injected.source
+
+
+def test_a_pair_before_the_last_round_is_up_to_date_until_one_of_its_inputs_changes(data_copy, tmp_path, capsys):
+    from evaluation.cli import main
+
+    out = tmp_path / "o"
+    args = ["run", "--data", str(data_copy), "--out", str(out), "--baseline", "udgangsmaaling-2017",
+            "--followup", "slutmaaling-2018", "--draft", "--no-profiles", "--json"]
+
+    def run() -> dict:
+        assert main(args) == 0
+        return json.loads(capsys.readouterr().out)
+
+    assert run()["status"] == "built"
+    published = out / "slutmaaling-2018_vs_udgangsmaaling-2017"
+    # The snapshot's rounds.yml is cut after the follow-up, so it differs from the data folder's;
+    # the manifest records the published copy.
+    listing = (published / INPUTS_SUBDIR / "rounds.yml").read_bytes()
+    assert listing != (data_copy / "rounds.yml").read_bytes() and b"opfoelgning-2019" not in listing
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["rounds.yml"] == hashlib.sha256(listing).hexdigest()
+    second = run()
+    assert second["status"] == "up-to-date" and second["notebooks"]["executed"] == []
+    # A real edit of the pair's follow-up: one answer of Kommune A changes.
+    answers = data_copy / "rounds" / "slutmaaling-2018" / "responses.csv"
+    text = answers.read_text(encoding="utf-8")
+    assert "Kommune A,indsatser,4\n" in text
+    answers.write_text(text.replace("Kommune A,indsatser,4\n", "Kommune A,indsatser,3\n"), encoding="utf-8")
+    third = run()
+    assert third["status"] == "built" and "04_parameter-indsatser" in third["notebooks"]["executed"]
+    assert (published / INPUTS_SUBDIR / "rounds" / "slutmaaling-2018" / "responses.csv").read_bytes() == answers.read_bytes()
+    fourth = run()
+    assert fourth["status"] == "up-to-date" and fourth["notebooks"]["executed"] == []

@@ -17,7 +17,7 @@ from .sentences import DIRECTION_WORDS
 from .wording import _capital, amount, esc, in_words, join, number, of_total, sentence_start, signed
 
 __all__ = ["NAMED_AT_MOST", "sources_phrase", "code_sentence", "theme_sentences", "centre_sentences", "triangulation_sentence",
-           "no_interviews_sentence", "uncoded_sentence"]
+           "no_interviews_sentence", "uncoded_sentence", "matrix_sentence"]
 
 
 #: A count sentence names the coded municipalities when there are at most this
@@ -70,6 +70,13 @@ def uncoded_sentence(definite: str) -> str:
             "hvor mange der nævner hvad.")
 
 
+def matrix_sentence(definite: str, mark: str) -> str:
+    """What the appendix's framework matrix shows, for a round whose interviews are coded."""
+    return (f"Interviewene fra {esc(definite)} er kodet efter projektets kodebog. Matricen viser for hvert tema, "
+            f"hvilke kilder der er kodet med hvilke koder ({esc(mark)} = kodet); kommunerne optræder kun med "
+            "pseudonym. Antallene i afsnittene om ledelsesforankring, parametrene og centret er talt herfra.")
+
+
 def theme_sentences(counts, phrases: dict[str, tuple[str, str]]) -> list[str]:
     """A count sentence for each municipality code of one theme, most frequent first.
 
@@ -100,13 +107,13 @@ def centre_sentences(counts, phrases: dict[str, tuple[str, str]], *, definite: s
 
 def _change_clause(row, *, label: str, baseline: str, followup: str) -> str:
     if int(row["n_pairs"]) == 0:
-        return f"spørgeskemaet kan ikke vise en udvikling for {esc(label.lower())}"
+        return f"kommunernes egne vurderinger kan ikke vise en udvikling for {esc(label.lower())}"
     verb = DIRECTION_WORDS[row["direction"]][0]
     change = number(abs(row["mean_change"]), 2)
     if row["direction"] == "held":
-        return (f"i spørgeskemaet var gennemsnittet for {esc(label.lower())} stort set uændret fra {esc(baseline)} til "
-                f"{esc(followup)} (ændring {signed(row['mean_change'], 2)})")
-    return (f"i spørgeskemaet {verb} gennemsnittet for {esc(label.lower())} med {change} skalapoint fra "
+        return (f"i kommunernes egne vurderinger var gennemsnittet for {esc(label.lower())} stort set uændret fra "
+                f"{esc(baseline)} til {esc(followup)} (ændring {signed(row['mean_change'], 2)})")
+    return (f"i kommunernes egne vurderinger {verb} gennemsnittet for {esc(label.lower())} med {change} skalapoint fra "
             f"{esc(baseline)} til {esc(followup)}")
 
 
@@ -149,10 +156,10 @@ def triangulation_sentence(row, tri, *, label: str, baseline: str, followup: str
     if progress and problem:
         lead = "Interviewene giver et blandet billede"
     elif (direction, bool(progress)) in (("rose", True), ("fell", False)):
-        lead = "Spørgeskemaet og interviewene peger samme vej"
+        lead = "Tallene og interviewene peger samme vej"
     elif direction is None:
-        lead = "Interviewene kan ikke holdes op mod en udvikling i spørgeskemaet"
+        lead = "Interviewene kan ikke holdes op mod en udvikling i tallene"
     else:
-        lead = "Spørgeskemaet og interviewene peger i hver sin retning"
+        lead = "Tallene og interviewene peger i hver sin retning"
     return (f"{lead}: {survey}, mens {_interview_clause(tri, labels)}. Interviewene dækker kun de "
             f"interviewede kommuner og er et supplement til tallene, ikke et bevis for dem.")

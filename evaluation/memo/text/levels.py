@@ -197,25 +197,33 @@ def distribution_sentence(distribution, *, label: str, baseline: str, followup: 
     if not any(after.values()):  # every municipality left the question blank
         both = f" eller ved {esc(baseline)}" if not any(before.values()) else ""
         return f"Ingen kommuner besvarede spørgsmålet om {esc(label.lower())} ved {esc(followup)}{both}."
-    text = (f"På spørgsmålet om {esc(label.lower())} svarede kommunerne ved {esc(followup)}: "
-            f"{_spread(after, scale_labels)}.")
+    if sum(after.values()) == 1:  # one answer is no spread: say the answer
+        text = (f"På spørgsmålet om {esc(label.lower())} var der ved {esc(followup)} ét svar: "
+                f"{_spread(after, scale_labels).removeprefix('én ')}.")
+    else:
+        text = (f"På spørgsmålet om {esc(label.lower())} svarede kommunerne ved {esc(followup)}: "
+                f"{_spread(after, scale_labels)}.")
     if not any(before.values()):
         return text + f" Ved {esc(baseline)} besvarede ingen kommuner spørgsmålet."
     same = after == before
     if same:
         text += f" Fordelingen er den samme som ved {esc(baseline)}"
+    elif sum(before.values()) == 1:
+        text += f" Ved {esc(baseline)} var svaret {_spread(before, scale_labels).removeprefix('én ')}"
     else:
         text += f" Ved {esc(baseline)} var fordelingen: {_spread(before, scale_labels)}"
     if moves is None:
         return text + "."
     moved = sum(int(moves[key]) for key in ("n_up", "n_down", "n_dont_know_changed"))
     digits = not in_words(moved)
-    parts = [f"{amount(moves[key], digits=digits)} {word}" for key, word in
-             (("n_up", "højere"), ("n_down", "lavere"), ("n_dont_know_changed", "skiftede til eller fra »ved ikke«"))
-             if moves[key]]
+    ways = (("n_up", "højere", "svarede højere end da"), ("n_down", "lavere", "svarede lavere end da"),
+            ("n_dont_know_changed", "skiftede til eller fra »ved ikke«", "skiftede til eller fra »ved ikke«"))
     if moved == 0:
         return text + ", og ingen kommuner svarede anderledes end da."
     link = ", men" if same else ";"
+    if moved == 1:  # one municipality: say how it moved, not a split of one
+        return text + f"{link} én kommune {next(alone for key, _, alone in ways if moves[key])}."
+    parts = [f"{amount(moves[key], digits=digits)} {word}" for key, word, _ in ways if moves[key]]
     return text + f"{link} {count(moved, 'kommune', 'kommuner', digits=digits)} svarede anderledes end da: {join(parts)}."
 
 

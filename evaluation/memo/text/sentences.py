@@ -389,7 +389,8 @@ def step_caveat(n_pairs) -> str:
     digits = not in_words(high)
     who = (count(low, "kommune", "kommuner") if low == high
            else f"mellem {amount(low, digits=digits)} og {amount(high, digits=digits)} kommuner")
-    moves = step(low) if low == high else f"{step(high)} til {step(low)}"
+    # One value where the two ends round alike (88 and 94 pairs: 0,011 both).
+    moves = step(low) if step(low) == step(high) else f"{step(high)} til {step(low)}"
     text = (f"{'Få kommuner' if few else 'Skalaens trin'}: med {who} med gyldige svar begge gange flytter ét trins "
             f"ændring hos én kommune gennemsnittet med {moves} skalapoint")
     return text + (", og kun ensrettede ændringer hos flere kommuner kan påvises statistisk." if few else ".")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ import tempfile
 import threading
 import time
 import uuid
+import weakref
 from queue import Empty
 from typing import Any
 
@@ -50,6 +52,7 @@ __all__ = [
     "ForkProvisioner",
     "ReadyKernelClient",
     "socket_folder",
+    "kill_launched_kernels",
 ]
 
 log = forkserver.log
@@ -68,6 +71,30 @@ def socket_folder() -> str:
             _folder = tempfile.mkdtemp(prefix=f"evk-{os.getpid()}-")
             atexit.register(shutil.rmtree, _folder, True)
         return _folder
+
+
+#: The kernels this process launched with ``Popen`` (not forked), each in a session of its own.
+_launched: weakref.WeakSet = weakref.WeakSet()
+_launched_lock = threading.Lock()
+
+
+def kill_launched_kernels() -> int:
+    """Kill every kernel this process launched normally that still runs; return how many.
+
+    A fork server kills the kernels it forked when it stops.  A kernel
+    launched normally (no fork server, or one that refused) runs in a session
+    of its own, so a signal that stops the run does not reach it: this kills
+    its process group, and a cell that would go on for minutes ends at once.
+    """
+    with _launched_lock:
+        running = [p for p in _launched if p.poll() is None]  # not reaped: its pid is still its own
+    for process in running:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)  # jupyter_client starts it as a session leader
+        except OSError:
+            with contextlib.suppress(OSError):
+                process.kill()
+    return len(running)
 
 
 #: Milliseconds between a client's attempts to connect to a kernel's sockets.
@@ -186,6 +213,13 @@ class IpcKernelManager(AsyncKernelManager):
         if self.shutting_down:
             return
         await super()._async_interrupt_kernel()
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        process = getattr(self.provisioner, "process", None)  # None for a forked kernel
+        if process is not None:
+            with _launched_lock:
+                _launched.add(process)
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.kernel_env:

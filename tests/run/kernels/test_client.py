@@ -1,11 +1,13 @@
 """Kernel managers and client: readiness without fixed waits, prompt exit checks."""
 import asyncio
+import signal
 from queue import Empty
 
 import zmq
 from jupyter_client import manager as jc_manager
 
-from evaluation.run.kernels.client import EXIT_POLL_SECONDS, RECONNECT_MS, IpcKernelManager, ReadyKernelClient
+from evaluation.run.kernels.client import (EXIT_POLL_SECONDS, RECONNECT_MS, IpcKernelManager, ReadyKernelClient,
+                                          kill_launched_kernels)
 
 
 class _Channel:
@@ -109,3 +111,21 @@ def test_shutting_down_sends_no_interrupt_but_a_timeout_still_may(monkeypatch):
     assert interrupts == [False]
     asyncio.run(manager._async_shutdown_kernel(now=True))
     assert killed == [True] and interrupts == [False]
+
+
+def test_a_kernel_launched_normally_can_be_killed_with_its_process_group():
+    """An interrupted run kills the kernels it launched without a fork server
+    (they run in sessions of their own, out of reach of the run's signal)."""
+    async def scenario():
+        manager = IpcKernelManager()
+        await manager.start_kernel()
+        process = manager.provisioner.process
+        try:
+            assert process.poll() is None
+            assert kill_launched_kernels() == 1
+            assert await asyncio.to_thread(process.wait, 60) == -signal.SIGKILL
+            assert kill_launched_kernels() == 0  # a dead kernel is not signalled again
+        finally:
+            await manager.shutdown_kernel(now=True)
+
+    asyncio.run(scenario())
