@@ -19,6 +19,7 @@ def _notebook():
     injected.metadata["tags"] = ["injected-parameters"]
     raw = nbformat.v4.new_code_cell("frame", id="raw")
     raw.metadata["tags"] = ["review"]
+    raw.execution_count = 5
     raw.outputs = [nbformat.v4.new_output("execute_result", data={"text/html": "<table><tr><td>RAW&lt;1&gt;</td></tr></table>",
                                                                      "text/plain": "RAW"}, execution_count=2)]
     silent = nbformat.v4.new_code_cell("x = 1 + 1", id="silent")
@@ -56,6 +57,9 @@ def test_page_shows_code_outputs_review_cells_and_parameters_first(tmp_path):
     main = main.get_text()
     assert main.index('item = "kompetencer"') < main.index("Driver") < main.index("x = 1 + 1") < main.index("SHOWN")
     assert "RAW<1>" in main          # the review cell's table, its text escaped as it was
+    # A raw frame scrolls in a box of its own that a keyboard reaches, as the memo's tables do.
+    box = soup.find("table").parent
+    assert box["class"] == ["table-wrap"] and box["tabindex"] == "0" and box["aria-label"] == "Tabel i celle 5"
     assert "beredskab" not in main   # the defaults cell gives way to the injected values
     assert soup.find("h1").get_text() == "Notesbog: 04_parameter-kompetencer"
     assert soup.html["lang"] == "da" and soup.title.get_text() == "Notesbog: 04_parameter-kompetencer"
