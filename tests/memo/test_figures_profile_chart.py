@@ -224,3 +224,12 @@ def test_hostile_labels_and_many_rounds_stay_inside_the_chart(profile):
         elif isinstance(m, Marker):
             assert 0 <= m.x - m.size / 2 and m.x + m.size / 2 <= chart.width
     assert isinstance(chart.png(), bytes)
+
+
+def test_rounds_too_many_for_their_names_are_numbered_with_a_key(profile):
+    rounds = {f"r{i}": f"Opfølgningsmåling {i}" for i in range(1, 13)}
+    many = pd.concat([profile[profile["round"] == START].assign(round=r) for r in rounds])
+    chart = figures.profile_chart(many, labels=LABELS, round_labels=rounds, municipality="Kommune D")
+    assert [m.text for m in chart.find("xtick", "kompetencer")] == [str(i) for i in range(1, 13)]
+    caption = " ".join(m.text for m in chart.find("caption"))
+    assert caption.endswith("Målinger: " + ", ".join(f"{i} = Opfølgningsmåling {i}" for i in range(1, 13)) + ".")

@@ -97,8 +97,9 @@ def profile_chart(
         y += _TITLE_SIZE * 1.25
         marks.append(Text(_MARGIN, y, line, _TITLE_SIZE, _TEXT_INK, bold=True, data=("title",)))
     y = _legend(marks, y + _LABEL_SIZE * 0.9, rounds, styles, municipality, scale[DONT_KNOW_CODE])
-    y = _panels(marks, y + _LABEL_SIZE, profile, items, rounds, styles, labels, round_labels, scale)
+    y, key = _panels(marks, y + _LABEL_SIZE, profile, items, rounds, styles, labels, round_labels, scale)
     caption = _scale_caption(scale, dont_know="Gruppens spænd går fra det laveste til det højeste svar i gruppen.")
+    caption += f" {key}" if key else ""
     for line in wrap_text(caption, _CAPTION_SIZE, inner):
         y += _CAPTION_SIZE * 1.35
         marks.append(Text(_MARGIN, y, line, _CAPTION_SIZE, _CAPTION_INK, data=("caption",)))
@@ -147,8 +148,9 @@ def _legend(marks, y, rounds, styles, municipality, dont_know_label) -> float:
     return y + line_h * (lines_in_row - 1) + _LABEL_SIZE * 0.5
 
 
-def _panels(marks, top, profile, items, rounds, styles, labels, round_labels, scale) -> float:
-    """Draw the grid of panels from ``top``; return the y under the last row."""
+def _panels(marks, top, profile, items, rounds, styles, labels, round_labels, scale) -> tuple[float, str]:
+    """Draw the grid of panels from ``top``; return the y under the last row and
+    the key to numbered rounds (see :func:`_tick_names`)."""
     ncols = 1 if len(items) == 1 else 2
     nrows = math.ceil(len(items) / ncols)
     # A long "ved ikke" label wraps: the labels take at most a fifth of the width.
@@ -157,8 +159,7 @@ def _panels(marks, top, profile, items, rounds, styles, labels, round_labels, sc
     left = _MARGIN + max(text_width(t, _LABEL_SIZE) for lines in y_labels.values() for t in lines) + 8
     panel_w = (_WIDTH - _MARGIN - left - _COLUMN_GAP * (ncols - 1)) / ncols
     slot = panel_w / (len(rounds) - 0.1)
-    # A label may be as wide as the distance between two labels' centres.
-    tick_lines = {r: wrap_text(round_labels[r], _LABEL_SIZE, slot) for r in rounds}
+    tick_lines, key = _tick_names(round_labels, rounds, slot)
     tick_band = 8 + max(len(v) for v in tick_lines.values()) * _LABEL_SIZE * 1.25
     by_item = {item: part for item, part in profile.groupby("item", sort=False)}
     y = top
@@ -182,7 +183,20 @@ def _panels(marks, top, profile, items, rounds, styles, labels, round_labels, sc
                         marks.append(Text(x0 + (i + 0.45) * slot, box_top + _BOX_HEIGHT + 8 + k * _LABEL_SIZE * 1.25,
                                           line, _LABEL_SIZE, _TEXT_INK, anchor="ma", data=("xtick", item, r)))
         y = box_top + _BOX_HEIGHT + (tick_band if labelled else 0) + 10
-    return y
+    return y, key
+
+
+def _tick_names(round_labels, rounds, slot) -> tuple[dict[str, list[str]], str]:
+    """The lines under each round's place on the x axis, and a key for the caption.
+
+    A name may be as wide as the distance between two places.  When a word of
+    some name is wider than that (many rounds, long names), the places are
+    numbered 1, 2, ... and the key says which round each number is.
+    """
+    if all(text_width(word, _LABEL_SIZE) <= slot for r in rounds for word in round_labels[r].split()):
+        return {r: wrap_text(round_labels[r], _LABEL_SIZE, slot) for r in rounds}, ""
+    key = ", ".join(f"{i} = {round_labels[r]}" for i, r in enumerate(rounds, start=1))
+    return {r: [str(i)] for i, r in enumerate(rounds, start=1)}, f"Målinger: {key}."
 
 
 def _panel(marks, x0, top, width, part, item, rounds, styles, y_labels) -> None:
