@@ -1214,3 +1214,20 @@ def test_real_rows_with_hostile_names_come_out_escaped(real, labels):
     assert_escaped(tx.summary_sentences(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR), SCRIPT, ATTR)
     assert_escaped(tx.alt_means(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR, scale_labels={1: ATTR}),
                    SCRIPT, ATTR)
+
+
+@pytest.mark.parametrize("n_before, n_advice, n_total, expected", [
+    (3, 10, 10, "Før projektet begyndte, havde tre af de ti kommuner en handlingsplan, og alle har efterfølgende "
+                "brugt centrets rådgivning, fx til opkvalificering."),
+    (0, 0, 10, "Før projektet begyndte, havde ingen af de ti kommuner en handlingsplan, og ingen af kommunerne har "
+               "siden brugt centrets rådgivning."),
+    (2, 1, 2, "Før projektet begyndte, havde begge kommuner en handlingsplan, og én har efterfølgende brugt "
+              "centrets rådgivning, fx til opkvalificering."),
+    (0, 0, 1, "Før projektet begyndte, havde kommunen ingen handlingsplan, og den har ikke brugt centrets rådgivning."),
+    (1, 1, 1, "Før projektet begyndte, havde kommunen en handlingsplan, og den har efterfølgende brugt centrets "
+              "rådgivning, fx til opkvalificering."),
+    (40, 98, 98, "Før projektet begyndte, havde 40 af de 98 kommuner en handlingsplan, og alle har efterfølgende "
+                 "brugt centrets rådgivning, fx til opkvalificering."),
+])
+def test_background_sentence_agrees_with_one_and_many(n_before, n_advice, n_total, expected):
+    assert tx.background_sentence(n_before, n_advice, n_total) == expected
