@@ -227,6 +227,11 @@ def test_no_danish_slip_and_no_false_note_in_the_built_memo(built):
     assert not re.search(r"i spørgeskemaet (?:steg|faldt|var) gennemsnittet", whole), name
     modes = {r["mode"] for r in read_csv(data / "rounds" / f / "participation.csv")} - {"none"}
     assert ("Blandet dataindsamling" in whole) == (len(modes) > 1), (name, modes)
+    # Friedman's test needs three rounds; the memo reads the rounds up to its follow-up.
+    keys = list(definite(data))
+    two_rounds = keys.index(f) + 1 < 3
+    assert ("kræver mindst tre målinger" in whole) == two_rounds, name
+    assert ("Friedmans test på tværs af målingerne" in whole) != two_rounds, name
 
 
 def test_word_form_placeholders_read_right_in_the_built_memo(tmp_path_factory):
