@@ -191,9 +191,10 @@ def test_every_table_has_a_caption_scoped_headers_and_a_named_focusable_box(bund
 
 
 def test_link_texts_say_where_they_lead(bundled_run, memo):
-    sources = [a.get_text() for a in memo.select("p.source a")]
-    assert "Beregningen i notebook 04: beredskab" in sources
-    assert "Beregningen i notebook 05: radikalisering som udfordring" in sources
+    sources = [a.get_text() for a in memo.select("p.source a:first-child")]
+    assert "Beregningen i notebook 04: beredskab, celle 6" in sources
+    assert any(s.startswith("Beregningen i notebook 05: radikalisering som udfordring, celle ") for s in sources)
+    assert len(set(sources)) == len(sources)  # each link to a cell says which cell
     documents = [bundled_run / "memo.html", bundled_run / "index.html", *sorted((bundled_run / "profiles").glob("*.html"))]
     for path in documents:
         for a in _soup(path).find_all("a"):

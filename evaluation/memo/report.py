@@ -20,7 +20,7 @@ import pandas as pd
 from ..exceptions import ParameterError
 from . import text as tx
 from .outline import Entry
-from .tables import write_table
+from .tables import as_saved, write_table  # noqa: F401 (as_saved: the raw frames review cells show)
 
 __all__ = [
     "Block",

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..files import write_text_atomically
 
-__all__ = ["neutralise", "neutralise_frame", "write_table", "FLOAT_FORMAT"]
+__all__ = ["as_saved", "neutralise", "neutralise_frame", "write_table", "FLOAT_FORMAT"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FLOAT_FORMAT = "%.10g"
@@ -56,3 +56,20 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``frame`` to ``path`` as neutralised, deterministic CSV."""
     text = neutralise_frame(frame).to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT)
     return write_text_atomically(path, text)
+
+
+def as_saved(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every float as its CSV file holds it
+    (:data:`FLOAT_FORMAT`, empty where missing), so a notebook can show a
+    reviewer the unrounded values behind the rounded ones a document prints.
+
+    >>> as_saved(pd.DataFrame({"item": ["a", "b"], "p": [8.578757602123e-05, float("nan")], "n": [9, 10]}))
+      item                p   n
+    0    a  8.578757602e-05   9
+    1    b                   10
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else FLOAT_FORMAT % v)
+    return out

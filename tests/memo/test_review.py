@@ -1,5 +1,6 @@
 """Reviewer pages (evaluation.memo.export.review): hand-made notebooks and a real run's."""
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -78,28 +79,80 @@ def test_every_executed_notebook_of_a_run_has_a_page_linked_from_memo_and_index(
     memo = BeautifulSoup((bundled_run / "memo.html").read_text(encoding="utf-8"), "html.parser")
     sources = memo.select("p.source")
     memo_notebooks = json.loads((bundled_run / "manifest.json").read_text(encoding="utf-8"))["documents"]["memo.html"]
-    assert len(sources) == len(memo_notebooks) == 11  # 01-03, 04 for each of 5 parameters, 05 once, 06, 07
+    assert len(memo_notebooks) == 11  # 01-03, 04 for each of 5 parameters, 05 once, 06, 07
+    pages = []
     for line in sources:
-        link, download = [a["href"] for a in line.find_all("a")]
-        assert line.get_text().startswith("Beregningen i notebook ")
-        page, _, cell = link.partition("#")
-        assert (bundled_run / page).is_file() and download == page[:-5] + ".ipynb"
-        _assert_links_to_a_computing_cell(bundled_run / page, cell)
+        link, download = line.find_all("a")
+        page, _, cell = link["href"].partition("#")
+        assert (bundled_run / page).is_file() and download["href"] == page[:-5] + ".ipynb"
+        assert link.get_text().startswith("Beregningen i notebook ")
+        _assert_links_to_a_computing_cell(bundled_run / page, cell, link.get_text())
+        pages.append(page)
+    # Every memo notebook is linked, in memo order, more than once where it computed more than one block.
+    assert list(dict.fromkeys(pages)) == [f"notebooks/{name}.html" for name in memo_notebooks]
+    assert len(sources) > len(memo_notebooks) + 5
+    assert len({line.find("a")["href"] for line in sources}) == len(sources)  # each to its own cell
     profile = BeautifulSoup((bundled_run / "profiles" / "kommune-a.html").read_text(encoding="utf-8"), "html.parser")
-    page, _, cell = profile.select_one("p.source a")["href"].partition("#")
-    assert page.startswith("../notebooks/profil-") and (bundled_run / "profiles" / page).is_file()
-    _assert_links_to_a_computing_cell(bundled_run / "profiles" / page, cell)
+    assert profile.select("p.source")
+    for line in profile.select("p.source"):
+        link = line.find("a")
+        page, _, cell = link["href"].partition("#")
+        assert page.startswith("../notebooks/profil-") and (bundled_run / "profiles" / page).is_file()
+        _assert_links_to_a_computing_cell(bundled_run / "profiles" / page, cell, link.get_text())
 
 
-def _assert_links_to_a_computing_cell(page, cell: str):
-    """``cell`` is the id of a code cell of the executed notebook that shows an output,
-    and the reviewer page gives that cell the id."""
+def _assert_links_to_a_computing_cell(page, cell: str, text: str):
+    """``cell`` is the id of a code cell of the executed notebook that shows an output, the
+    reviewer page gives that cell the id and labels it with the number the link names."""
     nb = nbformat.read(page.with_suffix(".ipynb"), as_version=4)
     source = {c.id: c for c in nb.cells}
     assert cell in source and source[cell].cell_type == "code" and source[cell].outputs, (page.name, cell)
     element = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id=cell)
     assert element is not None and "cell" in element["class"], (page.name, cell)
     assert source[cell].source.splitlines()[0] in element.get_text()
+    number = source[cell].execution_count
+    assert text.endswith(f", celle {number}"), (text, number)
+    assert element.select_one(".cell-label").get_text() == f"Celle {number}"
+
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+
+
+def _output_numbers(cell) -> set[str]:
+    """Every number in what a code cell of an executed notebook showed (HTML read as text)."""
+    texts = []
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        html = data.get("text/html") or data.get("text/markdown")
+        texts.append(BeautifulSoup(html, "html.parser").get_text(" ") if html else
+                     output.get("text") or data.get("text/plain", ""))
+    return set(re.findall(_NUMBER, " ".join(texts)))
+
+
+def test_every_number_of_the_memo_is_in_the_output_of_the_cell_its_link_names(bundled_run):
+    """Following "Beregningen i ..., celle N" a reviewer finds each number the memo or a
+    profile printed above the link (since the previous one) in the output of that very
+    cell: in its paragraphs, lists, tables and captions."""
+    documents = [bundled_run / "memo.html", *sorted((bundled_run / "profiles").glob("*.html"))]
+    checked = {}
+    for document in documents:
+        main = BeautifulSoup(document.read_text(encoding="utf-8"), "html.parser").find("main")
+        pending = []
+        for element in main.find_all(["p", "li", "th", "td", "caption", "figcaption"]):
+            if element.find_parent(["nav", "header"]):  # the links and the table of contents
+                continue
+            if "source" in (element.get("class") or []):
+                page, _, cell = element.find("a")["href"].partition("#")
+                nb = nbformat.read((document.parent / page).with_suffix(".ipynb"), as_version=4)
+                [computed] = [c for c in nb.cells if c.id == cell]
+                missing = [n for n in pending if n not in _output_numbers(computed)]
+                assert missing == [], (document.name, page, cell, missing[:5])
+                checked[document.name] = checked.get(document.name, 0) + len(pending)
+                pending = []
+            else:
+                pending += re.findall(_NUMBER, element.get_text(" "))
+        assert pending == [], (document.name, pending[:5])  # no number after the last link
+    assert checked["memo.html"] > 200 and len(checked) == 11 and min(checked.values()) > 5, checked
 
 
 def test_a_real_page_shows_the_injected_parameters_and_the_raw_comparison(bundled_run):
@@ -141,24 +194,25 @@ def test_a_real_page_shows_the_rerun_commands_and_the_papermill_one_reproduces(b
     assert outcomes and all(o.identical for o in outcomes), [o.line() for o in outcomes]
 
 
-def test_every_number_of_a_part_is_on_the_reviewer_page_its_link_leads_to(bundled_run):
-    """Following "Beregningen i ..." a reviewer finds each number the part printed: in its
-    paragraphs, lists, tables and captions."""
-    import re
+def test_the_unrounded_p_values_behind_the_memo_are_in_a_cell_output(bundled_run):
+    """The memo prints p-values rounded (Friedman's p in the trend paragraph, the smallest
+    possible p in the appendix table); a review cell shows each as tables/*.csv holds it."""
+    import csv
 
-    main = BeautifulSoup((bundled_run / "memo.html").read_text(encoding="utf-8"), "html.parser").find("main")
-    pages, pending, checked = {}, [], 0
-    for element in main.find_all(["p", "li", "th", "td", "caption", "figcaption"]):
-        if element.find_parent(["nav", "header"]):  # the links and the table of contents
-            continue
-        if "source" in (element.get("class") or []):
-            page = element.find("a")["href"].partition("#")[0]
-            if page not in pages:
-                pages[page] = BeautifulSoup((bundled_run / page).read_text(encoding="utf-8"), "html.parser").get_text(" ")
-            missing = [n for n in pending if n not in pages[page]]
-            assert missing == [], (page, missing[:5])
-            checked += len(pending)
-            pending = []
-        else:
-            pending += re.findall(r"\d+(?:[.,]\d+)*", element.get_text(" "))
-    assert pending == [] and checked > 200 and len(pages) == 11
+    shown = set()
+    for path in (bundled_run / "notebooks").glob("0*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                html = output.get("data", {}).get("text/html")
+                if html:
+                    shown |= {td.get_text().strip() for td in BeautifulSoup(html, "html.parser").find_all("td")}
+    wanted = {"friedman.csv": None, "comparison.csv": ("p_wilcoxon", "p_sign", "p_holm", "min_p", "min_p_holm")}
+    checked = 0
+    for name, columns in wanted.items():
+        with open(bundled_run / "tables" / name, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for column, value in row.items():
+                    if value and (columns is None or column in columns):
+                        assert value in shown, (name, row.get("item"), column, value)
+                        checked += 1
+    assert checked >= 5 * 5 + 5 * 5  # five parameters: p_value and the others of friedman.csv, five p columns

@@ -12,6 +12,7 @@ in ``outputs/browser/``.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -47,7 +48,7 @@ _SCROLL_ALL = "() => document.querySelectorAll('main .table-wrap').forEach(w => 
 _FIGURES = """() => Array.from(document.querySelectorAll('main figure.memo-figure')).map(f => {
   const img = f.querySelector('img');
   const box = img.parentElement;
-  return {id: f.id, shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
+  return {id: f.id, src: img.src, shown: img.getBoundingClientRect().width, natural: img.naturalWidth,
           boxScrolls: box.scrollWidth > box.clientWidth, boxOverflow: getComputedStyle(box).overflowX,
           focusable: box.tabIndex >= 0, label: box.getAttribute('aria-label') || ''};
 })"""
@@ -78,6 +79,8 @@ def screens(bundled_run):
                 page.locator("main table").first.scroll_into_view_if_needed()
                 page.screenshot(path=str(SCREENSHOTS / f"memo-appendix-table-{width}.png"))
                 facts[width] = {"tables": tables, "scrolled": scrolled, "figures": page.evaluate(_FIGURES)}
+                page.goto((bundled_run / "profiles" / "kommune-a.html").as_uri(), wait_until="load")
+                facts[width]["profile_figures"] = page.evaluate(_FIGURES)
                 context.close()
     except BrowserError as exc:
         pytest.skip(f"Chromium does not start: {exc}")
@@ -115,19 +118,48 @@ def _width_pt(svg: str) -> float:
     return float(re.search(r'<svg[^>]*\swidth="([0-9.]+)pt"', svg).group(1))
 
 
+def _text_per_css_px(svg: str) -> float:
+    """The drawing's smallest text in CSS px if the figure were drawn 1 px wide."""
+    return _smallest_text_pt(svg) / _width_pt(svg)
+
+
 @pytest.mark.parametrize("width", [1400, 390])
 def test_figure_text_is_at_least_9_css_px(screens, bundled_run, width):
+    """Each figure of the memo, matched to its own SVG by the PNG it embeds."""
+    import base64
+
     figures = screens[width]["figures"]
-    svgs = {p.name: p.read_text(encoding="utf-8") for p in (bundled_run / "figures").glob("figur-*.svg")}
-    assert len(figures) >= 8
-    sizes = {}
-    for name, svg in svgs.items():
-        # the drawing's smallest text in CSS px, if the figure were drawn 1 px wide
-        sizes[name] = _smallest_text_pt(svg) / _width_pt(svg)
-    smallest = min(sizes.values())
-    assert 6.5 / 460 < smallest < 12 / 400  # the SVGs were read (7 pt in 453.5 pt)
+    svgs = {p.stem: p.read_text(encoding="utf-8") for p in (bundled_run / "figures").glob("figur-*.svg")}
+    pngs = {base64.b64encode(p.read_bytes()).decode("ascii"): p.stem
+            for p in (bundled_run / "figures").glob("figur-*.png")}
+    assert len(figures) == len(svgs) >= 9  # 1-8 and the trend
     for figure in figures:
-        assert figure["shown"] * smallest >= MIN_TEXT_PX, figure
-        assert figure["boxOverflow"] == "auto" and figure["focusable"] and figure["label"], figure
+        stem = pngs[figure["src"].removeprefix("data:image/png;base64,")]
+        size = _text_per_css_px(svgs[stem])
+        assert 6.5 / 460 < size < 12 / 400, stem  # the SVG was read (7 pt in a 453.5 pt wide figure)
+        assert figure["shown"] * size >= MIN_TEXT_PX, (stem, figure["shown"] * size)
+        assert figure["boxOverflow"] == "auto" and figure["focusable"] and figure["label"], stem
     if width == 390:
         assert all(f["boxScrolls"] for f in figures)  # wider than the phone: the figure scrolls in its box
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_profile_figure_text_is_at_least_9_css_px(screens, bundled_run, width, tmp_path):
+    """A profile embeds only a PNG: its figure is drawn again, as the profile notebook
+    draws it, as an SVG to read its smallest text."""
+    from evaluation.analysis import trend
+    from evaluation.memo import figures as drawing
+    from evaluation.memo.context import open_context
+
+    ctx = open_context("", str(tmp_path), "", "")
+    profile = trend.group_profile(ctx.responses, "Kommune A", ctx.parameters,
+                                  municipalities=ctx.ds.municipalities["municipality"])
+    fig = drawing.plot_profile(profile, labels=ctx.labels, round_labels=ctx.round_labels, municipality="Kommune A")
+    drawn = drawing.save_figure(fig, tmp_path / "profil", formats=("png", "svg"))
+    # The same figure as the published one, byte for byte.
+    assert Path(drawn["png"]).read_bytes() == (bundled_run / "figures" / "profil-kommune-a.png").read_bytes()
+    size = _text_per_css_px(Path(drawn["svg"]).read_text(encoding="utf-8"))
+    [figure] = screens[width]["profile_figures"]
+    assert 6 / 460 < size < 12 / 400
+    assert figure["shown"] * size >= MIN_TEXT_PX, figure["shown"] * size
+    assert figure["boxOverflow"] == "auto" and figure["focusable"] and figure["label"]

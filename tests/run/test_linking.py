@@ -55,7 +55,21 @@ def test_pdf_is_listed_once_written(tmp_path):
     assert "Kommuneprofiler" not in entries and "Tabeller" not in entries
 
 
-def test_source_links_follow_each_part_and_escape_the_description():
+def _code(id_, source_id, outputs, tags=(), count=None):
+    cell = nbformat.v4.new_code_cell("x", id=id_)
+    cell.outputs = outputs
+    cell.execution_count = count
+    cell.metadata["source_cell"] = source_id
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def _html(text):
+    return [nbformat.v4.new_output("display_data", data={"text/html": text, "text/plain": "<HTML>"})]
+
+
+def test_a_part_without_a_stated_result_links_its_page_once_and_escapes_the_description():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("a", id="p1-0"),
                                          nbformat.v4.new_markdown_cell("b", id="p1-1"),
                                          nbformat.v4.new_markdown_cell("c", id="p2-0")])
@@ -68,25 +82,31 @@ def test_source_links_follow_each_part_and_escape_the_description():
                                    '(<a href="notebooks/b&amp;c.ipynb">hent notebook &lt;2&gt; til JupyterLab</a>)</p>')
 
 
-def test_source_link_leads_to_the_first_cell_that_shows_a_result():
-    def code(id_, source_id, outputs, tags=()):
-        cell = nbformat.v4.new_code_cell("x", id=id_)
-        cell.outputs = outputs
-        cell.metadata["source_cell"] = source_id
-        if tags:
-            cell.metadata["tags"] = list(tags)
-        return cell
-
-    shown = [nbformat.v4.new_output("display_data", data={"text/html": "<p>3,2</p>"})]
+def test_each_block_that_states_something_is_followed_by_a_link_to_its_own_cell():
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("a", id="p1-0"),
-        code("p1-1", "c-silent", []),
-        code("p1-2", "c-warning", [nbformat.v4.new_output("stream", name="stderr", text="warn")]),
-        code("p1-3", "c-raw", shown, tags=["review"]),
-        code("p1-4", "c-result", shown),
-        code("p1-5", "c-later", shown),
+        _code("p1-1", "c-silent", [], count=3),
+        _code("p1-2", "c-warning", [nbformat.v4.new_output("stream", name="stderr", text="warn 1")], count=4),
+        _code("p1-3", "c-raw", _html("<p>3,2</p>"), tags=["review"], count=5),
+        _code("p1-4", "c-title", _html('<h1>Titel</h1><p class="subtitle">Notat 2019</p>'), count=6),
+        _code("p1-5", "c-heading", _html('<h2 id="x">1 Indledning</h2>\n'), count=7),
+        _code("p1-6", "c-result", _html("<h2>2 Konklusion</h2><p>3,2 &rarr; 3,5</p>"), count=8),
+        _code("p1-7", "c-list", _html("<ul><li>n = 10</li></ul>"), count=9),
+        _code("p1-8", "c-figure", [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR"})], count=10),
+        _code("p1-9", "c-print", [nbformat.v4.new_output("stream", name="stdout", text="p = 0,25\n")], count=11),
         nbformat.v4.new_markdown_cell("only text", id="p2-0"),
+        _code("p2-1", "c-other", _html("<p>&nbsp;</p>"), count=2),
     ])
     out = add_source_links(nb, [("notebooks/a.ipynb", "notebook 01: a"), ("notebooks/b.ipynb", "notebook 02: b")])
-    assert '<a href="notebooks/a.html#c-result">' in out.cells[6].source
-    assert '<a href="notebooks/b.html">' in out.cells[8].source  # no cell computed anything: the page's top
+    assert [c.id for c in out.cells] == [
+        "p1-0", "p1-1", "p1-2", "p1-3", "p1-4", "p1-5", "p1-6", "p1-6-source", "p1-7", "p1-7-source",
+        "p1-8", "p1-8-source", "p1-9", "p1-9-source", "p2-0", "p2-1", "p2-source"]
+    links = {c.id: c.source for c in out.cells if c.id.endswith("source")}
+    assert links["p1-6-source"] == ('<p class="source"><a href="notebooks/a.html#c-result">'
+                                    "Beregningen i notebook 01: a, celle 8</a> "
+                                    '(<a href="notebooks/a.ipynb">hent notebook 01: a til JupyterLab</a>)</p>')
+    assert 'href="notebooks/a.html#c-list">Beregningen i notebook 01: a, celle 9<' in links["p1-7-source"]
+    assert 'href="notebooks/a.html#c-figure">' in links["p1-8-source"]
+    assert 'href="notebooks/a.html#c-print">' in links["p1-9-source"]
+    # The second part states nothing (a blank paragraph): its page is linked once, at its top.
+    assert '<a href="notebooks/b.html">Beregningen i notebook 02: b</a>' in links["p2-source"]

@@ -238,7 +238,7 @@ def _exporter(lang: str, code: bool = False) -> Iterator[HTMLExporter]:
                 template_name=TEMPLATE_NAME,
                 extra_template_basedirs=[str(TEMPLATES_DIR)],
                 exclude_input=not code,
-                exclude_input_prompt=True,
+                exclude_input_prompt=not code,  # a reviewer page labels each code cell
                 exclude_output_prompt=True,
                 exclude_anchor_links=True,
                 # embed_images stays off: it re-parses each inline HTML tag of a

@@ -42,7 +42,13 @@ def _code_css() -> str:
     from pygments.formatters import HtmlFormatter
 
     css = HtmlFormatter(style="default").get_style_defs(".highlight")
-    return css + "\n.input_area pre { background: #f4f5f7; padding: 0.5em; overflow-x: auto; }\n"
+    return css + """
+.input_area pre { background: #f4f5f7; padding: 0.5em; overflow-x: auto; }
+.cell-label { margin: 1.25rem 0 0.25rem; color: var(--muted); font-size: 0.9rem; font-weight: 600; }
+/* The cell a memo's link leads to stands out. */
+.cell { scroll-margin-top: 1rem; }
+.cell:target { outline: 3px solid var(--accent); outline-offset: 4px; }
+"""
 
 
 def review_notebook(nb: nbformat.NotebookNode, *, name: str) -> nbformat.NotebookNode:
