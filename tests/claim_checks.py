@@ -247,8 +247,20 @@ def check_summary(sentences, f_by_label):
             assert said.endswith(f"statistisk {'signifikante' if len(sig) > 1 else 'signifikant'} på 5 %-niveau.")
         else:
             assert said is None
-            assert (f"efter Holm-korrektion for {amount(m_family)} sammenligninger, så de kan skyldes" in text if m_family > 1
-                    else "Ændringen er ikke statistisk signifikant" in text), text
+            moved = [lab for lab in compared if f_by_label[lab]["changed"]]
+            if m_family > 1 and len(moved) == 1:  # the one change, named
+                assert (f"Ændringen på {moved[0]} er ikke statistisk signifikant på 5 %-niveau efter Holm-korrektion "
+                        f"for {amount(m_family)} sammenligninger og kan skyldes") in text, text
+            else:
+                assert (f"efter Holm-korrektion for {amount(m_family)} sammenligninger, så de kan skyldes" in text
+                        if m_family > 1 else "Ændringen er ikke statistisk signifikant" in text), text
+    still = [lab for lab in compared if not f_by_label[lab]["changed"]]
+    alone = max(f_by_label[lab]["n"] for lab in compared) == 1
+    if still and len(still) == len(compared):
+        assert ("Kommunen ændrede ikke svar på nogen" if alone else "Ingen kommuner ændrede svar på nogen") in text, text
+    elif still:
+        m = re.search(rf"For ([^.]*) ændrede {'kommunen ikke' if alone else 'ingen kommuner'} svar\.", text)
+        assert m and set(re.split(r", | og ", m[1])) == set(still), (text, still)
     undetectable = {lab for lab in compared if f_by_label[lab]["changed"] and not f_by_label[lab]["detectable"]}
     m = re.search(r"For ([^.]*) ændrede for få kommuner svar", text)
     assert (set(re.split(r", | og ", m[1])) if m else set()) == undetectable, text
@@ -366,3 +378,47 @@ def check_distribution(text, answers, b, f, item, scale):
     else:
         parts = [f"{amount(k, moved)} {w}" for w, k in ways.items() if k]
         assert text.endswith(f"{amount(moved)} kommuner svarede anderledes end da: {tx.join(parts)}."), (text, ways)
+
+
+def of_total(k, total, singular="kommune", plural="kommuner"):
+    """The wording of k of total, written out here on its own."""
+    if total == 1 and k == 1:
+        return f"den ene {singular}"
+    if k == total == 2:
+        return f"begge {plural}"
+    if k == total:
+        return f"alle {amount(total)} {plural}"
+    if total == 1:
+        return f"ingen {plural}"
+    return f"{amount(k, total)} af de {amount(total)} {plural}"
+
+
+PLAN = re.compile(
+    r"Ved (?P<when>.+?) havde (?P<who>.+?) udarbejdet (?P<own>sin|deres) handlingsplan, og (?P<rolled>\S+) havde "
+    r"rullet den fuldt ud(?:; (?P<doing>.+?) var stadig i gang med at udarbejde den(?: \((?P<names>[^)]*)\))?)?\.")
+
+
+def check_plan_sentence(text, when, n, done, doing, rolled):
+    """The plan status sentence of one round (``when``: its definite form) of ``n`` municipalities:
+    ``done``, ``doing`` and ``rolled`` name those with the plan drafted, still drafting it, rolled out."""
+    if n == 1 and (done or not rolled):  # the only municipality: said of it
+        assert text == f"Ved {when} " + (
+            ("havde kommunen udarbejdet sin handlingsplan og " + (
+                "rullet den fuldt ud." if rolled else "var endnu ikke færdig med at rulle den ud.")) if done
+            else "var kommunen stadig i gang med at udarbejde sin handlingsplan." if doing
+            else "havde kommunen endnu ikke udarbejdet sin handlingsplan."), (text, done, doing, rolled)
+        return
+    m = PLAN.fullmatch(text)
+    assert m, text
+    assert m["when"] == when
+    assert m["who"] == of_total(len(done), n), (text, len(done), n)
+    assert m["own"] == ("sin" if len(done) == 1 else "deres"), text
+    if len(rolled) == n:
+        assert m["rolled"] == ("den" if n == 1 else "begge" if n == 2 else "alle"), text
+    else:
+        assert m["rolled"] == amount(len(rolled), n), text
+    if doing:
+        assert m["doing"] == f"{amount(len(doing), n)} kommune{'r' if len(doing) != 1 else ''}", text
+        assert (m["names"] or "") == (", ".join(doing) if len(doing) <= 10 else ""), text
+    else:
+        assert m["doing"] is None, text

@@ -73,7 +73,8 @@ def draft_memo(tmp_path_factory) -> Path:
 def pages(bundled_run, draft_memo) -> dict[str, Path]:
     profiles = sorted((bundled_run / "profiles").glob("*.html"))
     return {"memo": bundled_run / "memo.html", "index": bundled_run / "index.html",
-            "first profile": profiles[0], "last profile": profiles[-1], "draft memo": draft_memo}
+            "first profile": profiles[0], "last profile": profiles[-1], "draft memo": draft_memo,
+            "reviewer page": bundled_run / "notebooks" / "07_metode.html"}
 
 
 def _axe_violations(document: Path, width: int) -> list[dict]:
@@ -98,7 +99,7 @@ def axe_results(chromium, pages) -> dict:
 
 # ----------------------------------------------------------------- axe-core
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["memo", "index", "first profile", "last profile", "draft memo"])
+@pytest.mark.parametrize("name", ["memo", "index", "first profile", "last profile", "draft memo", "reviewer page"])
 def test_no_wcag_violation(axe_results, name, width):
     violations = axe_results[(name, width)]
     found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]

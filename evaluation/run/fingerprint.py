@@ -20,6 +20,12 @@ Facets
 ``quotes:<theme>``
     the statements of one theme in every round's ``quotes.csv`` (with their
     ids, when the file has them), in file order.
+``holm:<baseline>/<followup>/<item>``
+    what the comparison of the two rounds shows of Holm's family of
+    parameters in the row of ``item`` (:func:`evaluation.run.family.holm_facet`):
+    the family's size and the item's exact adjusted values, not every answer
+    to every parameter.  A response file outside the contract makes it cover
+    every answer to every parameter.
 ``private:names``
     the optional private name map.
 
@@ -38,6 +44,7 @@ from pathlib import Path
 import yaml
 
 from .. import config
+from .family import holm_facet, pair_statistics
 
 __all__ = [
     "sha256_file",
@@ -165,6 +172,27 @@ class DataFolder:
         return out
 
     @lru_cache(maxsize=None)
+    def _pair_statistics(self, baseline: str, followup: str) -> dict | None:
+        """Every item's paired changes between two rounds (``None`` when a file is outside the contract)."""
+        rows = [self._records(f"{config.ROUNDS_SUBDIR}/{key}/responses.csv", ("municipality", "item", "score"))
+                for key in (baseline, followup)]
+        if None in rows:
+            return None
+        try:
+            scale = self._yaml("instrument.yml").get("scale", [])
+            missing = frozenset(int(entry["code"]) for entry in scale if entry.get("missing"))
+            return pair_statistics(*rows, missing)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+
+    def _holm(self, pair_item: str) -> list:
+        baseline, followup, item = pair_item.split("/", 2)
+        statistics = self._pair_statistics(baseline, followup)
+        if statistics is None:
+            return ["every parameter", [self._responses(p) for p in self.items("parameter")]]
+        return holm_facet(statistics, self.items("parameter"), item)
+
+    @lru_cache(maxsize=None)
     def facet(self, name: str) -> str:
         """The digest of one facet (see the module docstring)."""
         kind, _, arg = name.partition(":")
@@ -180,6 +208,8 @@ class DataFolder:
             return sha256_text(json.dumps(self._responses(arg)))
         if kind == "quotes":
             return sha256_text(json.dumps(self._quotes(arg)))
+        if kind == "holm":
+            return sha256_text(json.dumps(self._holm(arg)))
         raise ValueError(f"unknown facet {name!r}")
 
 

@@ -40,6 +40,8 @@ class Job:
 NARRATIVE = "rounds:narrative.md"
 PARTICIPATION = "rounds:participation.csv"
 PLAN_STATUS = "rounds:plan_status.csv"
+#: What Holm's family of parameters gives one parameter's row (see :mod:`evaluation.run.fingerprint`).
+HOLM = "holm:{baseline}/{followup}/{item}"
 #: The coded interviews: the codebook and every round's codings.
 CODINGS = ("file:codebook.yml", "rounds:codings.csv")
 #: The memo's parts in order: (notebook, what it runs over, data facets).
@@ -50,7 +52,9 @@ MEMO_PARTS = (
     ("02_konklusion.ipynb", None, ("responses:parameters", NARRATIVE, PARTICIPATION, *CODINGS)),
     ("03_planstatus.ipynb", None, (PLAN_STATUS, "file:municipalities.csv", "quotes:ledelsesforankring", NARRATIVE,
                                    PARTICIPATION, *CODINGS)),
-    ("04_parameter.ipynb", "parameter", ("responses:parameters", PARTICIPATION, "quotes:{item}", NARRATIVE, *CODINGS)),
+    # A parameter's section reads its own answers and, of the other parameters,
+    # only what Holm's adjustment over them gives its row.
+    ("04_parameter.ipynb", "parameter", ("responses:{item}", HOLM, PARTICIPATION, "quotes:{item}", NARRATIVE, *CODINGS)),
     ("05_kontekst.ipynb", "context", ("responses:{item}",)),
     ("06_centret.ipynb", None, ("quotes:centrets_arbejde", NARRATIVE, PARTICIPATION, *CODINGS)),
     ("07_metode.ipynb", None, ("responses:parameters", PARTICIPATION, "file:municipalities.csv", *CODINGS)),
@@ -59,13 +63,13 @@ PROFILE_NOTEBOOK = "08_profil.ipynb"
 PROFILE_FACETS = ("responses:*", PLAN_STATUS, PARTICIPATION, "file:municipalities.csv", "private:names", *CODINGS)
 
 
-def _expand(facets, data: DataFolder, item: str | None):
+def _expand(facets, data: DataFolder, item: str | None, baseline: str, followup: str):
     out = []
     for f in facets:
         if f == "responses:parameters":
             out += [f"responses:{p}" for p in data.items("parameter")]
         else:
-            out.append(f.format(item=item))
+            out.append(f.format(item=item, baseline=baseline, followup=followup))
     return tuple(out)
 
 
@@ -98,7 +102,7 @@ def plan_jobs(
         for item in items:
             params = dict(common) if item is None else {**common, "item": item}
             name = stem if item is None else f"{stem}-{item}"
-            jobs.append(Job(name, notebook, params, _expand(facets, data, item)))
+            jobs.append(Job(name, notebook, params, _expand(facets, data, item, baseline, followup)))
     if profiles:
         known = data.municipalities()
         chosen = list(dict.fromkeys(municipalities or known))  # a name given twice is one profile

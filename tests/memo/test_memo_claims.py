@@ -8,8 +8,8 @@ placeholders; ten municipalities of whom nobody changed an answer and all
 answered "ved ikke" on one parameter; 98 municipalities over five rounds.
 The paragraphs of each memo.html are read back and every sentence about change
 (each parameter's change, split, significance, ceiling note and by-mode
-split, the conclusion's summary and bullets, the context item's distribution,
-the appendix's rule of what can be detected) is re-derived with
+split, the conclusion's summary and bullets, each round's plan status, the
+context item's distribution, the appendix's rule of what can be detected) is re-derived with
 :mod:`claim_checks` from the folder's CSV files, read here with the csv
 module.  Every paragraph, list item and text alternative must pass
 :func:`danish_style.style_slips`.
@@ -27,7 +27,7 @@ import pytest
 import yaml
 
 from claim_checks import (ALPHA, check_bullet, check_ceiling, check_change, check_distribution, check_mode,
-                          check_significance, check_summary, facts, mode_facts)
+                          check_plan_sentence, check_significance, check_summary, facts, mode_facts)
 from claim_words import amount
 from danish_style import style_slips
 from evaluation.cli import main
@@ -78,11 +78,24 @@ FOLDERS = {
 }
 
 
+_BUILT: dict[str, tuple] = {}
+
+
+def build(name: str, tmp_path_factory) -> tuple:
+    """(name, data folder, published folder, baseline, follow-up) of one generated folder's memo, built once."""
+    if name not in _BUILT:
+        _BUILT[name] = _build(name, tmp_path_factory)
+    return _BUILT[name]
+
+
 @pytest.fixture(scope="module", params=list(FOLDERS))
 def built(request, tmp_path_factory):
-    """(data folder, published folder, baseline, follow-up) of one generated folder's memo."""
-    n, rounds, seed, pair, change = FOLDERS[request.param]
-    tmp = tmp_path_factory.mktemp(request.param)
+    return build(request.param, tmp_path_factory)
+
+
+def _build(name: str, tmp_path_factory) -> tuple:
+    n, rounds, seed, pair, change = FOLDERS[name]
+    tmp = tmp_path_factory.mktemp(name)
     data = write_synthetic(tmp / "data", municipalities=n, rounds=rounds, seed=seed)
     if change:
         change(data)
@@ -92,7 +105,7 @@ def built(request, tmp_path_factory):
             "--baseline", baseline, "--followup", followup]
     assert main(args) == 0
     folder = tmp / "out" / f"{followup}_vs_{baseline}"
-    return request.param, data, folder, baseline, followup
+    return name, data, folder, baseline, followup
 
 
 # ------------------------------------------------------------- reading them back
@@ -170,6 +183,16 @@ def test_every_sentence_about_change_holds_in_the_built_memo(built):
         (bullet,) = [t for h, tag, t in blocks if h.startswith("2 ") and tag == "li" and t.startswith(f"{label}: ")]
         check_bullet(f"<strong>{label}</strong>{bullet[len(label):]}", own, label)
         checked += 4
+    # Section 3 opens with each round's plan status, over every listed municipality.
+    n_total = len(read_csv(data / "municipalities.csv"))
+    (plans,) = [t for h, tag, t in blocks if h.startswith("3 ") and tag == "p" and t.startswith(f"Ved {definite(data)[b]} ")]
+    for rnd, text in zip((b, f), sentences(plans)):
+        rows = read_csv(data / "rounds" / rnd / "plan_status.csv")
+
+        def who(phase, state):
+            return sorted(r["municipality"] for r in rows if r["phase"] == phase and r["status"] == state)
+        check_plan_sentence(text, definite(data)[rnd], n_total, who("udarbejdet", "gennemfoert"),
+                            who("udarbejdet", "i_proces"), who("udrullet", "gennemfoert"))
     by_label = {p["label"].lower(): fx[p["key"]] for p in params}
     conclusion = [t for h, tag, t in blocks if h.startswith("2 ") and tag == "p"]
     check_summary(sentences(conclusion[0]), by_label)
@@ -206,10 +229,8 @@ def test_no_danish_slip_and_no_false_note_in_the_built_memo(built):
     assert ("Blandet dataindsamling" in whole) == (len(modes) > 1), (name, modes)
 
 
-def test_word_form_placeholders_read_right_in_the_built_memo(built):
-    name, data, folder, b, f = built
-    if name != "three_early_pair":
-        pytest.skip("only this folder's narrative uses the word forms")
+def test_word_form_placeholders_read_right_in_the_built_memo(tmp_path_factory):
+    name, data, folder, b, f = build("three_early_pair", tmp_path_factory)
     modes = [r["mode"] for r in read_csv(data / "rounds" / f / "participation.csv")]
     interviewed = sum(m in ("interview", "both") for m in modes)
     survey = sum(m in ("survey", "both") for m in modes)

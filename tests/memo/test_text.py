@@ -416,6 +416,22 @@ def test_summary_sentences_rose_held_fell():
     ]
 
 
+def test_summary_names_the_one_change_and_the_one_municipality():
+    # One parameter of three moved: "ændringen på alfa", not "ingen af ændringerne"; one municipality with
+    # pairs: "kommunen", not "ingen kommuner".
+    comparison = make_comparison([
+        {"item": "a", "n_pairs": 1, "n_up": 1, "n_same": 0, "n_down": 0, "detectable": False, "n_family": 3},
+        {"item": "b", "direction": "held", "mean_change": 0.0, "n_pairs": 1, "n_up": 0, "n_same": 1, "n_down": 0,
+         "n_family": 3},
+        {"item": "c", "direction": "held", "mean_change": 0.0, "n_pairs": 1, "n_up": 0, "n_same": 1, "n_down": 0,
+         "n_family": 3},
+    ])
+    text = summary(comparison)
+    assert "Ændringen på alfa er ikke statistisk signifikant på 5 %-niveau efter Holm-korrektion for tre " \
+           "sammenligninger og kan skyldes tilfældig variation." in text
+    assert "For beta og gamma ændrede kommunen ikke svar." in text
+
+
 def test_summary_sentences_significant_changes_carry_their_direction_and_the_family():
     comparison = make_comparison([
         {"item": "a", "significant": True, "n_family": 3},
@@ -845,9 +861,16 @@ def test_plan_status_sentences_hand_built():
         "Ved opfølgningen havde én af de to kommuner udarbejdet sin handlingsplan, og ingen havde rullet den fuldt "
         "ud; én kommune var stadig i gang med at udarbejde den (Kommune B)."
     ]
+    # The only municipality: said of it, never "ingen kommuner" or "den ene kommune".
     one = summary.assign(n=[1, 0, 1, 0, 1, 0])
-    assert tx.plan_status_sentences(one, rounds=["r1"], n_total=1, **kw) == [
-        "Ved opfølgningen havde den ene kommune udarbejdet sin handlingsplan, og den havde rullet den fuldt ud."
+    assert tx.plan_status_sentences(one, rounds=["r1", "r2"], n_total=1, **kw) == [
+        "Ved opfølgningen havde kommunen udarbejdet sin handlingsplan og rullet den fuldt ud.",
+        "Ved opfølgningen var kommunen stadig i gang med at udarbejde sin handlingsplan.",
+    ]
+    drafted = summary.assign(n=[1, 0, 0, 0, 0, 0])
+    assert tx.plan_status_sentences(drafted, rounds=["r1", "r2"], n_total=1, **kw) == [
+        "Ved opfølgningen havde kommunen udarbejdet sin handlingsplan og var endnu ikke færdig med at rulle den ud.",
+        "Ved opfølgningen havde kommunen endnu ikke udarbejdet sin handlingsplan.",
     ]
     hostile = summary.copy()
     hostile.loc[1, ["n", "municipalities"]] = [1, SCRIPT]

@@ -28,6 +28,7 @@ from evaluation.analysis.trend import group_profile, plan_status_summary, trend
 from evaluation.data import PHASES, STATUSES
 from evaluation.memo import text as tx
 from danish_style import style_slips
+from claim_checks import check_plan_sentence, of_total
 from claim_words import COUNT, amount, half_up, parse_count
 
 CHECK = settings(max_examples=60, derandomize=True, database=None, deadline=None,
@@ -42,19 +43,6 @@ ROUND_LABELS = {"r1": "Runde 1", "r2": "Runde 2", "r3": "Runde 3"}
 
 def names(n):
     return [f"Kommune {i + 1:04d}" for i in range(n)]
-
-
-def of_total(k, total, singular="kommune", plural="kommuner"):
-    """The wording of k of total, written out here on its own."""
-    if total == 1 and k == 1:
-        return f"den ene {singular}"
-    if k == total == 2:
-        return f"begge {plural}"
-    if k == total:
-        return f"alle {amount(total)} {plural}"
-    if total == 1:
-        return f"ingen {plural}"
-    return f"{amount(k, total)} af de {amount(total)} {plural}"
 
 
 def no_slips(*texts):
@@ -86,11 +74,6 @@ def plan_statuses(draw):
     return n, pd.DataFrame(rows, columns=["round", "municipality", "phase", "status"])
 
 
-PLAN = re.compile(
-    r"Ved (?P<when>.+?) havde (?P<who>.+?) udarbejdet (?P<own>sin|deres) handlingsplan, og (?P<rolled>\S+) havde "
-    r"rullet den fuldt ud(?:; (?P<doing>.+?) var stadig i gang med at udarbejde den(?: \((?P<names>[^)]*)\))?)?\.")
-
-
 @CHECK
 @given(plan_statuses())
 def test_plan_status_sentences_and_alt_text_hold(drawn):
@@ -103,21 +86,8 @@ def test_plan_status_sentences_and_alt_text_hold(drawn):
         def who(phase, state):
             rows = status[(status["round"] == rnd) & (status["phase"] == phase) & (status["status"] == state)]
             return sorted(rows["municipality"])
-        done, doing, rolled = who("udarbejdet", "gennemfoert"), who("udarbejdet", "i_proces"), who("udrullet", "gennemfoert")
-        m = PLAN.fullmatch(text)
-        assert m, text
-        assert m["when"] == DEFINITE[rnd]
-        assert m["who"] == of_total(len(done), n), (text, len(done), n)
-        assert m["own"] == ("sin" if len(done) == 1 else "deres"), text
-        if len(rolled) == n:
-            assert m["rolled"] == ("den" if n == 1 else "begge" if n == 2 else "alle"), text
-        else:
-            assert m["rolled"] == amount(len(rolled), n), text
-        if doing:
-            assert m["doing"] == f"{amount(len(doing), n)} kommune{'r' if len(doing) != 1 else ''}", text
-            assert (m["names"] or "") == (", ".join(doing) if len(doing) <= 10 else ""), text
-        else:
-            assert m["doing"] is None, text
+        check_plan_sentence(text, DEFINITE[rnd], n, who("udarbejdet", "gennemfoert"), who("udarbejdet", "i_proces"),
+                            who("udrullet", "gennemfoert"))
     alt = tx.alt_plan_status(summary, status=status, round_labels=ROUND_LABELS, phase_labels=PHASE_LABELS,
                              status_labels=STATUS_LABELS)
     check_alt_plan_status(alt, status)

@@ -252,7 +252,8 @@ def test_a_signal_while_the_fork_server_starts_leaves_nothing(tmp_path):
     rc, stdout, stderr = finished(proc)
     assert rc == 130 and "Traceback" not in stderr and stderr.strip().splitlines()[-1] == "interrupted", stderr
     time.sleep(0.5)  # a server that outlived its caller would now write its status line
-    assert os.listdir(tmp_path / "tmp") == [] and os.listdir(out / ".runs") == []
+    runs = out / ".runs"  # the signal may come before the run makes its work folder (while it starts the server)
+    assert os.listdir(tmp_path / "tmp") == [] and (not runs.exists() or os.listdir(runs) == [])
     assert processes_with(marker) == {}
 
 

@@ -137,7 +137,9 @@ def test_plan_jobs_facets_are_expanded(data):
     codings = ("file:codebook.yml", "rounds:codings.csv")
     assert jobs["01_introduktion"].facets == params + material + ("file:municipalities.csv",) + codings
     assert jobs["02_konklusion"].facets == params + ("rounds:narrative.md", "rounds:participation.csv") + codings
-    assert jobs["04_parameter-beredskab"].facets == params + (
+    # A parameter's section reads its own answers and what Holm's family gives its row, not every answer.
+    assert jobs["04_parameter-beredskab"].facets == (
+        "responses:beredskab", "holm:slutmaaling-2018/opfoelgning-2019/beredskab",
         "rounds:participation.csv", "quotes:beredskab", "rounds:narrative.md") + codings
     assert "quotes:kompetencer" in jobs["04_parameter-kompetencer"].facets
     assert jobs["05_kontekst-radikalisering_udfordring"].facets == ("responses:radikalisering_udfordring",)

@@ -43,7 +43,9 @@ def _code_css() -> str:
 
     css = HtmlFormatter(style="default").get_style_defs(".highlight")
     return css + """
-.input_area pre { background: #f4f5f7; padding: 0.5em; overflow-x: auto; }
+/* Pygments' default colours reach 4.5:1 on white, not on a grey panel. */
+.highlight, .input_area pre { background: #fff; }
+.input_area pre { padding: 0.5em; overflow-x: auto; border: 1px solid var(--rule); border-left: 4px solid var(--rule); }
 .cell-label { margin: 1.25rem 0 0.25rem; color: var(--muted); font-size: 0.9rem; font-weight: 600; }
 /* The cell a memo's link leads to stands out. */
 .cell { scroll-margin-top: 1rem; }
@@ -71,6 +73,8 @@ def review_notebook(nb: nbformat.NotebookNode, *, name: str) -> nbformat.Noteboo
         cell.metadata["tags"] = [_SHOWN_PARAMETERS]
     for cell in [*shown, *rest]:
         cell.metadata["anchor"] = True  # the page gives the cell its id: links lead to it
+        for output in cell.get("outputs", []):
+            _wrap_table(output, cell.get("execution_count"))
     intro = (f'<h1 id="top">Notesbog: {html.escape(name)}</h1>'
              '<p class="subtitle">Kode og resultater fra kørslen; først de parametre, kørslen brugte.</p>')
     commands = rerun_commands(nb, name)
@@ -82,6 +86,20 @@ def review_notebook(nb: nbformat.NotebookNode, *, name: str) -> nbformat.Noteboo
                   f'<pre class="command"><code>{html.escape(commands[1])}</code></pre>')
     out.cells = [nbformat.v4.new_markdown_cell(intro, id="review-title"), *shown, *rest]
     return out
+
+
+def _wrap_table(output, number) -> None:
+    """Put a raw frame's HTML table (a ``review`` cell's) in a scroll box of its
+    own that a keyboard can reach, as the memo's tables are; the memo's own
+    tables are in such a box already."""
+    data = output.get("data", {})
+    table = data.get("text/html")
+    if isinstance(table, list):
+        table = "".join(table)
+    if not table or "<table" not in table or 'class="table-wrap"' in table:
+        return
+    label = f"Tabel i celle {number}" if number else "Tabel"
+    data["text/html"] = f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">{table}</div>'
 
 
 def rerun_commands(nb: nbformat.NotebookNode, name: str) -> tuple[str, str] | None:

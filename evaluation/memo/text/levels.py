@@ -159,6 +159,9 @@ def plan_status_sentences(summary, *, rounds: list[str], definite: dict, n_total
         done, _ = n(rnd, "udarbejdet", "gennemfoert")
         doing, who = n(rnd, "udarbejdet", "i_proces")
         rolled, _ = n(rnd, "udrullet", "gennemfoert")
+        if n_total == 1 and (done or not rolled):
+            out.append(_one_plan(esc(definite[rnd]), done, doing, rolled))
+            continue
         own = "sin" if done == 1 else "deres"
         digits = not in_words(n_total)
         rolled_who = how_many(rolled, n_total)
@@ -170,6 +173,16 @@ def plan_status_sentences(summary, *, rounds: list[str], definite: dict, n_total
                      + (f" ({names})" if names else ""))
         out.append(text + ".")
     return out
+
+
+def _one_plan(when: str, done: int, doing: int, rolled: int) -> str:
+    """The plan status of the only municipality, said of it (not ``ingen kommuner``)."""
+    if done:
+        return (f"Ved {when} havde kommunen udarbejdet sin handlingsplan og "
+                + ("rullet den fuldt ud." if rolled else "var endnu ikke færdig med at rulle den ud."))
+    if doing:
+        return f"Ved {when} var kommunen stadig i gang med at udarbejde sin handlingsplan."
+    return f"Ved {when} havde kommunen endnu ikke udarbejdet sin handlingsplan."
 
 
 def _spread(counts: dict, scale_labels: dict) -> str:

@@ -243,6 +243,10 @@ def _significance_summary(compared, labels, alpha, held_band) -> list[str]:
         adjective = "signifikant" if sum(map(len, by_kind.values())) == 1 else "signifikante"
         lead = f"Efter Holm-korrektion for {_comparisons(m)} er " if m > 1 else "Her er "
         return [f"{lead}{join(described)} statistisk {adjective} på {level}."]
+    moved = _labelled(compared, labels, changed > 0)
+    if len(moved) == 1 and m > 1:  # one change among the items compared: not "ingen af ændringerne"
+        return [f"Ændringen på {moved[0]} er ikke statistisk signifikant på {level}{_family(m)} og kan skyldes "
+                "tilfældig variation."]
     if m > 1:
         return [f"Ingen af ændringerne er statistisk signifikante på {level}{_family(m)}, så de kan skyldes "
                 "tilfældig variation."]
@@ -286,10 +290,12 @@ def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str,
     changed = compared["n_up"] + compared["n_down"]
     still = _labelled(compared, labels, changed == 0)
     undetectable = _labelled(compared, labels, (changed > 0) & ~compared["detectable"].astype(bool))
+    alone = int(compared["n_pairs"].max()) == 1  # one municipality with pairs: it, not "ingen kommuner"
     if still and len(still) == len(compared):
-        sentences.append("Ingen kommuner ændrede svar på nogen af parametrene.")
+        sentences.append("Kommunen ændrede ikke svar på nogen af parametrene." if alone
+                         else "Ingen kommuner ændrede svar på nogen af parametrene.")
     elif still:
-        sentences.append(f"For {join(still)} ændrede ingen kommuner svar.")
+        sentences.append(f"For {join(still)} ændrede {'kommunen ikke' if alone else 'ingen kommuner'} svar.")
     if undetectable:
         sentences.append(f"For {join(undetectable)} ændrede for få kommuner svar til, at nogen test kunne påvise en "
                          f"ændring på {percent(alpha)}-niveau.")

@@ -36,45 +36,40 @@ This module imports only the standard library at module level.
 """
 from __future__ import annotations
 
-import atexit
-import builtins
 import contextlib
-import importlib
-import importlib.machinery
 import json
 import os
+import select
 import selectors
 import signal
 import socket
 import sys
-import threading
 import time
-import traceback
-import types
 
 if __package__:
+    from . import child as _child
     from . import preload as _preload
-    from .preload import Preloaded, env_differences
 else:  # run from its file by ForkServer, without importing the package
     import importlib.util
 
-    _spec = importlib.util.spec_from_file_location(
-        "_evaluation_preload", os.path.join(os.path.dirname(os.path.abspath(__file__)), "preload.py"))
-    _preload = sys.modules[_spec.name] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_preload)
-    Preloaded, env_differences = _preload.Preloaded, _preload.env_differences
+    def _sibling(name: str):
+        """Load the module ``name`` of this folder from its file."""
+        spec = importlib.util.spec_from_file_location(
+            f"_evaluation_{name}", os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py"))
+        module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    _preload, _child = _sibling("preload"), _sibling("child")
+Preloaded, env_differences = _preload.Preloaded, _preload.env_differences
+PER_KERNEL_MODULES = _child.PER_KERNEL_MODULES
 
 __all__ = ["PER_KERNEL_MODULES", "INLINE_BACKEND", "READ_SIZE", "send"]
 
-#: Modules whose body reads the variables jupyter_client sets per kernel
-#: (``JPY_PARENT_PID`` and ``JPY_INTERRUPT_EVENT`` give ``IPKernelApp`` its
-#: trait defaults); each child imports them again.
-PER_KERNEL_MODULES: tuple[str, ...] = ("ipykernel.kernelapp",)
 #: The matplotlib backend ipykernel selects when ``MPLBACKEND`` is not set.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: Bytes read from a socket at a time.
 READ_SIZE = 65536
-_LAUNCHER = "ipykernel_launcher"
 
 
 def send(sock: socket.socket, message: dict) -> None:
@@ -181,8 +176,8 @@ class _Server:
         if self.preloaded.problems:
             return "; ".join(self.preloaded.problems)
         cmd = request["cmd"]
-        if len(cmd) < 3 or cmd[0] != sys.executable or cmd[1:3] != ["-m", _LAUNCHER]:
-            return f"the kernel command is not '{sys.executable} -m {_LAUNCHER}': {cmd[:3]}"
+        if len(cmd) < 3 or cmd[0] != sys.executable or cmd[1:3] != ["-m", _child.LAUNCHER]:
+            return f"the kernel command is not '{sys.executable} -m {_child.LAUNCHER}': {cmd[:3]}"
         differ = env_differences(request["env"], self.base_env, self.preloaded.env_read)
         if differ:
             return f"the kernel environment differs from the server's in {differ}"
@@ -267,34 +262,10 @@ class _Server:
         os.close(self.wake_w)
 
     def _become_kernel(self, request: dict) -> None:  # pragma: no cover - child only
-        code = 1
         try:
             self._close_inherited()
-            os.setsid()
-            read_end, write_end = os.pipe()  # stdin: a pipe closed at the other end
-            os.dup2(read_end, 0)
-            os.close(read_end)
-            os.close(write_end)
-            os.chdir(request["cwd"])
-            os.environ.clear()
-            os.environ.update(request["env"])
-            for key, value in self.preloaded.kernel_env.items():
-                os.environ.setdefault(key, value)
-            _preload.set_thread_names_taken(self.preloaded.thread_names_before)
-            for name in PER_KERNEL_MODULES:
-                _reimport(name)
-            _after_initialize(self._as_initialized)
-            code = _run_launcher(request["cmd"], self.path0)
-        except BaseException:
-            traceback.print_exc()
         finally:
-            os._exit(code)
-
-    def _as_initialized(self) -> None:  # pragma: no cover - child only
-        """Leave what a fresh kernel has once initialised: the thread names its
-        own imports took, then the notebook modules' warnings filters."""
-        _preload.set_thread_names_taken(_preload.thread_names_taken() + self.preloaded.kernel_thread_names)
-        self.preloaded.replay_filters()
+            _child.become_kernel(request, self.preloaded, _preload, self.path0)
 
 
 def _preloaded_names() -> set[str]:
@@ -319,79 +290,10 @@ def _modules_in(folder: str) -> set[str]:
     return names
 
 
-def _reimport(name: str) -> None:  # pragma: no cover - child only
-    """Import module ``name`` again, so that its body runs in this kernel's environment."""
-    sys.modules.pop(name, None)
-    package, _, attribute = name.rpartition(".")
-    if package in sys.modules and hasattr(sys.modules[package], attribute):
-        delattr(sys.modules[package], attribute)
-    importlib.import_module(name)
-
-
-def _after_initialize(action) -> None:  # pragma: no cover - child only
-    """Run ``action`` once, right after the kernel application is initialised.
-
-    The original ``IPKernelApp.initialize`` is put back before it runs, so the
-    kernel keeps no trace of the hook.
-    """
-    from ipykernel.kernelapp import IPKernelApp
-
-    own = "initialize" in IPKernelApp.__dict__
-    original = IPKernelApp.initialize
-
-    def initialize(self, argv=None):
-        if own:
-            IPKernelApp.initialize = original
-        else:
-            del IPKernelApp.initialize
-        original(self, argv)
-        action()
-
-    IPKernelApp.initialize = initialize
-
-
-def _run_launcher(cmd: list[str], path0: str | None) -> int:  # pragma: no cover - child only
-    """Run ``python -m ipykernel_launcher`` in this process; return its exit code."""
-    import runpy
-
-    if not sys.flags.safe_path and sys.path and sys.path[0] == path0:
-        sys.path[0] = os.getcwd()  # what ``python -m`` puts first
-    importlib.invalidate_caches()
-    numpy_random = sys.modules.get("numpy.random")
-    if numpy_random is not None:
-        numpy_random.seed()  # the stdlib's random reseeds itself after a fork
-    main = types.ModuleType("__main__")
-    main.__loader__ = importlib.machinery.BuiltinImporter
-    main.__annotations__ = {}
-    main.__builtins__ = builtins
-    sys.modules["__main__"] = main
-    sys.orig_argv = list(cmd)
-    sys.argv = ["-m", *cmd[3:]]
-    code = 0
-    try:
-        runpy._run_module_as_main(_LAUNCHER, alter_argv=True)
-    except SystemExit as exc:
-        code = _exit_code(exc.code)
-    except BaseException:
-        sys.excepthook(*sys.exc_info())
-        code = 1
-    with contextlib.suppress(Exception):
-        threading._shutdown()
-    with contextlib.suppress(Exception):
-        atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    return code
-
-
-def _exit_code(value) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, int):
-        return value
-    print(value, file=sys.stderr)
-    return 1
+def _caller_gone() -> bool:
+    """Whether the caller has closed its end of this server's standard input (its lifeline)."""
+    readable, _, _ = select.select([0], [], [], 0)
+    return bool(readable) and not os.read(0, READ_SIZE)
 
 
 def _serve(path: str, status_fd: int, modules: list[str]) -> None:
@@ -401,7 +303,15 @@ def _serve(path: str, status_fd: int, modules: list[str]) -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND  # as ipykernel sets it before any import
     preloaded = Preloaded(modules)
     preloaded.load()
-    server = _Server(path, preloaded, base_env)
+    try:
+        if _caller_gone():
+            raise FileNotFoundError(path)
+        server = _Server(path, preloaded, base_env)
+    except FileNotFoundError:
+        # The caller was interrupted while this server preloaded (even before
+        # it knew the server's pid) and removed the socket's folder: nobody
+        # waits for this server, so it leaves quietly.
+        os._exit(0)
     try:
         with os.fdopen(status_fd, "w") as status:
             status.write(json.dumps({"pid": os.getpid(), "problems": preloaded.problems,

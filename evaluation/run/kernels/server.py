@@ -39,10 +39,8 @@ import contextlib
 import json
 import logging
 import os
-import re
 import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -52,7 +50,8 @@ import time
 from typing import Iterator
 
 from ..leftovers import SOCKET_FOLDER_PREFIX, remove_orphaned_sockets
-from .loop import READ_SIZE, send
+from .launch import ForkServerUnavailable, KernelProcess, connect, launch, read_message  # noqa: F401 (re-exported)
+from .loop import send
 from .preload import DEFAULT_PRELOAD, PACKAGE_PRELOAD, RUN_PRELOAD
 
 __all__ = [
@@ -73,67 +72,6 @@ log = logging.getLogger(__name__)
 #: Runs the server from its file, without importing the ``evaluation`` package.
 _BOOTSTRAP = "import runpy, sys; runpy.run_path(sys.argv.pop(1), run_name='__main__')"
 _LOOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "loop.py")
-
-
-class ForkServerUnavailable(RuntimeError):
-    """The fork server cannot be reached; the caller launches normally."""
-
-
-class KernelProcess:
-    """A kernel forked by the server, seen from the kernel manager.
-
-    The connection to the server stays open for the kernel's lifetime: the
-    server sends the exit status on it and forwards signals to the kernel's
-    process group, so a reaped pid is never signalled.
-    """
-
-    def __init__(self, sock: socket.socket, pid: int):
-        self.sock = sock
-        self.pid = pid
-        self.returncode: int | None = None
-        self._buffer = b""
-        self._server_gone = False
-
-    def poll(self) -> int | None:
-        """Return the exit code if the kernel has exited, else None."""
-        if self.returncode is not None:
-            return self.returncode
-        if not self._server_gone:
-            self.sock.setblocking(False)
-            try:
-                data = self.sock.recv(READ_SIZE)
-                if not data:
-                    self._server_gone = True
-                self._buffer += data
-            except BlockingIOError:
-                pass
-            except OSError:
-                self._server_gone = True
-            if b"\n" in self._buffer:
-                self.returncode = json.loads(self._buffer.partition(b"\n")[0])["exit"]
-                return self.returncode
-        if self._server_gone:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = -signal.SIGKILL
-        return self.returncode
-
-    def send_signal(self, signum: int) -> None:
-        """Signal the kernel's process group (through the server while it runs)."""
-        if self.poll() is not None:
-            return
-        if not self._server_gone:
-            try:
-                self.sock.setblocking(True)
-                send(self.sock, {"op": "signal", "signum": int(signum)})
-                return
-            except OSError:
-                self._server_gone = True
-        os.killpg(self.pid, signum)
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 class ForkServer:
@@ -285,66 +223,13 @@ class ForkServer:
         """
         with self._connect() as sock:
             send(sock, {"op": "stats"})
-            return _read_message(sock)
+            return read_message(sock)
 
     def __enter__(self) -> "ForkServer":
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
-
-
-def connect(address: str) -> socket.socket:
-    """Open a connection to the server at ``address``."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.connect(address)
-    except OSError as exc:
-        sock.close()
-        raise ForkServerUnavailable(f"cannot reach the fork server at {address}: {exc}") from exc
-    return sock
-
-
-def _read_message(sock: socket.socket, timeout: float = 30.0) -> dict:
-    sock.settimeout(timeout)
-    data = b""
-    while b"\n" not in data:
-        chunk = sock.recv(READ_SIZE)
-        if not chunk:
-            raise ForkServerUnavailable("the fork server closed the connection")
-        data += chunk
-    return json.loads(data.partition(b"\n")[0])
-
-
-def launch(address: str, cmd: list[str], env: dict[str, str], cwd: str) -> KernelProcess | str:
-    """Ask the server at ``address`` to fork a kernel.
-
-    Returns
-    -------
-    KernelProcess or str
-        The forked kernel, or the reason why it must be launched normally.
-
-    Raises
-    ------
-    ForkServerUnavailable
-        If the server cannot be reached.
-    OSError
-        If the server reports that the kernel cannot be started (as
-        :class:`subprocess.Popen` would).
-    """
-    sock = connect(address)
-    try:
-        send(sock, {"op": "launch", "cmd": list(cmd), "env": dict(env), "cwd": cwd})
-        reply = _read_message(sock)
-    except BaseException:
-        sock.close()
-        raise
-    if "pid" in reply:
-        return KernelProcess(sock, reply["pid"])
-    sock.close()
-    if "fallback" in reply:
-        return reply["fallback"]
-    raise OSError(reply.get("error", f"unexpected reply {reply!r}"))
 
 
 # --------------------------------------------------------------------------
