@@ -10,6 +10,7 @@ which file and a reviewer can trace a table to its cell.
 from __future__ import annotations
 
 import base64
+import functools
 import numbers
 from html import escape
 from pathlib import Path
@@ -94,8 +95,9 @@ def figure(fig, entry: Entry, *, alt: str, output_dir, stem: str, note: str = ""
 
     Parameters
     ----------
-    fig : matplotlib Figure
-        Closed after saving.
+    fig : matplotlib Figure or :class:`~evaluation.memo.figures.Chart`
+        A Figure is closed after saving; a Chart (drawn straight to PNG)
+        has the PNG only.
     entry : Entry
         The figure's outline entry: number, anchor and title.
     alt : str
@@ -108,10 +110,11 @@ def figure(fig, entry: Entry, *, alt: str, output_dir, stem: str, note: str = ""
     formats : tuple of str
         Files to write: the PNG (always; it is embedded) and the SVG.
     """
-    from .figures import save_figure
+    from .figures import Chart, save_figure
 
     out = Path(output_dir)
-    paths = save_figure(fig, out / "figures" / stem, formats=formats)
+    save = fig.save if isinstance(fig, Chart) else functools.partial(save_figure, fig)
+    paths = save(out / "figures" / stem, formats=formats)
     data = base64.b64encode(Path(paths["png"]).read_bytes()).decode("ascii")
     cap = escape(entry.caption)
     extra = f'<p class="figure-note">{note}</p>' if note else ""

@@ -18,6 +18,7 @@ publication carries no material of a round it does not cover.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -70,21 +71,25 @@ def rounds_up_to(data: DataFolder, followup: str) -> list[str] | None:
     return keys[: keys.index(followup) + 1] if followup in keys else None
 
 
-def snapshot_for_pair(data: DataFolder, work: Path, followup: str) -> tuple[DataFolder, bool]:
+def snapshot_for_pair(data: DataFolder, work: Path, followup: str,
+                      keys_of: Callable[[DataFolder], dict]) -> tuple[DataFolder, dict]:
     """Copy the inputs a pair may use (rounds up to ``followup``) into ``work``.
 
-    Returns the snapshot as a DataFolder and whether a copied file differs
-    from the data folder read before (edited since): the caller then
-    validates the snapshot again and recomputes the jobs' keys over it.
-    ``rounds.yml``, cut to the pair's rounds, is compared by the rounds it keeps.
+    The whole data folder is copied first, in one go, and ``keys_of`` (the
+    jobs' keys over a data folder) is computed over that copy: for a folder
+    unchanged since the run planned, they are the keys the plan (and the
+    next run's no-op check) computed over the folder itself; for a folder
+    edited meanwhile, the keys of what the notebooks will read.  The pair's
+    snapshot is then cut from that copy.  Returns the snapshot and the keys.
     """
-    keep = rounds_up_to(data, followup)
-    snapshot = DataFolder(snapshot_inputs(data.path, work, keep))
-    copied = input_hashes(snapshot)
-    before = input_hashes(data)
-    changed = any(before.get(rel) != digest for rel, digest in copied.items() if rel != "rounds.yml")
-    changed = changed or rounds_up_to(snapshot, followup) != keep
-    return snapshot, changed
+    whole_dir = work / ".whole"
+    try:
+        whole = DataFolder(snapshot_inputs(data.path, whole_dir))
+        keys = keys_of(whole)
+        snapshot = DataFolder(snapshot_inputs(whole.path, work, rounds_up_to(whole, followup)))
+    finally:
+        shutil.rmtree(whole_dir, ignore_errors=True)
+    return snapshot, keys
 
 
 def drop_private(work: Path) -> None:

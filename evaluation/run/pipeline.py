@@ -231,11 +231,15 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
     entries = {}
     try:
         # The data folder was read and validated before; a file edited since
-        # then is validated again, in the snapshot the notebooks will read.
-        data, edited = snapshot_for_pair(data, work, report.followup)
-        if edited:
+        # then is validated again, in the snapshot the notebooks will read,
+        # and a notebook whose inputs it changed is executed, not reused.
+        data, snapshot_keys = snapshot_for_pair(data, work, report.followup, lambda folder: _keys(jobs, folder))
+        if snapshot_keys != keys:
             _validate(data.path)
-            keys = _keys(jobs, data)
+            keys = snapshot_keys
+            reuse = [j for j in reuse if prev_entries[j.name]["key"] == keys[j.name]]
+            pending = [j for j in jobs if j not in reuse]
+            report.executed, report.reused = [j.name for j in pending], [j.name for j in reuse]
         for job in [*reuse, *kept_jobs]:
             entry = dict(prev_entries[job.name])
             for rel in [f"notebooks/{job.name}.ipynb", *entry.get("writes", []),

@@ -227,6 +227,11 @@ def test_no_danish_slip_and_no_false_note_in_the_built_memo(built):
     assert not re.search(r"i spørgeskemaet (?:steg|faldt|var) gennemsnittet", whole), name
     modes = {r["mode"] for r in read_csv(data / "rounds" / f / "participation.csv")} - {"none"}
     assert ("Blandet dataindsamling" in whole) == (len(modes) > 1), (name, modes)
+    # Friedman's test needs three rounds; the memo reads the rounds up to its follow-up.
+    keys = list(definite(data))
+    two_rounds = keys.index(f) + 1 < 3
+    assert ("kræver mindst tre målinger" in whole) == two_rounds, name
+    assert ("Friedmans test på tværs af målingerne" in whole) != two_rounds, name
 
 
 def test_word_form_placeholders_read_right_in_the_built_memo(tmp_path_factory):
@@ -245,3 +250,29 @@ def test_word_form_placeholders_read_right_in_the_built_memo(tmp_path_factory):
                 f"{amount(rounds.index(f) + 1)} målinger.")
     (said,) = [t for h, tag, t in memo_blocks(folder) if h.startswith("1.3 ") and t.startswith(who)]
     assert said == expected
+
+
+def test_background_sentence_counts_and_agrees_in_the_built_memo(built):
+    """How many had a plan before and used the centre's advice, re-counted from
+    municipalities.csv; one municipality is spoken of as »kommunen«."""
+    name, data, folder, b, f = built
+    rows = read_csv(data / "municipalities.csv")
+    total = len(rows)
+    before = sum(r["had_plan_before"].strip().lower() == "true" for r in rows)
+    advice = sum(r["used_centre_advice"].strip().lower() == "true" for r in rows)
+    (said,) = [s for _, tag, t in memo_blocks(folder) if tag == "p" for s in sentences(t)
+               if s.startswith("Før projektet begyndte")]
+    if total == 1:
+        assert said == ("Før projektet begyndte, havde kommunen " + ("en" if before else "ingen") + " handlingsplan, og "
+                        + ("den har efterfølgende brugt centrets rådgivning, fx til opkvalificering." if advice
+                           else "den har ikke brugt centrets rådgivning.")), name
+        return
+    total_words = amount(total)
+    who = ("begge kommuner" if before == total == 2 else f"alle {total_words} kommuner" if before == total
+           else f"{amount(before, total)} af de {total_words} kommuner")
+    assert said.startswith(f"Før projektet begyndte, havde {who} en handlingsplan, og "), (name, said)
+    if advice == 0:
+        assert said.endswith("og ingen af kommunerne har siden brugt centrets rådgivning."), (name, said)
+    else:
+        many = {total: "begge" if total == 2 else "alle"}.get(advice, amount(advice, total))
+        assert said.endswith(f"og {many} har efterfølgende brugt centrets rådgivning, fx til opkvalificering."), said

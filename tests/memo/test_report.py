@@ -106,6 +106,20 @@ def test_figure_without_note_and_with_a_relative_output_dir(tmp_path, monkeypatc
     assert "<figcaption>Figur 1. Udvikling i udvalgte områder</figcaption>" in block
 
 
+def test_figure_takes_a_chart_drawn_straight_to_png(tmp_path, outline):
+    from evaluation.memo.figures import Chart
+    from evaluation.memo.figures.raster import Rect, Text
+
+    chart = Chart([Rect(2, 2, 20, 10, "#0072B2"), Text(4, 30, "Ved ikke", 12)], 60, 40)
+    block = report.figure(chart, outline.get("fig:means"), alt="Et diagram", output_dir=tmp_path, stem="profil-x",
+                          formats=("png",))
+    png = tmp_path / "figures" / "profil-x.png"
+    assert block.writes == ("figures/profil-x.png",) and not (tmp_path / "figures" / "profil-x.svg").exists()
+    assert png.read_bytes() == chart.png()  # the chart's own bytes, not a re-encoding
+    src = re.search(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="Et diagram">', block).group(1)
+    assert base64.b64decode(src) == png.read_bytes()
+
+
 def test_figure_caption_escapes_a_title_from_data(tmp_path):
     entry = memo_outline(["x"], [], titles={"x": SCRIPT}).get("fig:item:x")
     block = report.figure(tiny_figure(), entry, alt="x", output_dir=tmp_path, stem="x")

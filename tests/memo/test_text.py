@@ -1214,3 +1214,49 @@ def test_real_rows_with_hostile_names_come_out_escaped(real, labels):
     assert_escaped(tx.summary_sentences(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR), SCRIPT, ATTR)
     assert_escaped(tx.alt_means(real, labels=hostile_labels, baseline=SCRIPT, followup=ATTR, scale_labels={1: ATTR}),
                    SCRIPT, ATTR)
+
+
+@pytest.mark.parametrize("n_before, n_advice, n_total, expected", [
+    (3, 10, 10, "Før projektet begyndte, havde tre af de ti kommuner en handlingsplan, og alle har efterfølgende "
+                "brugt centrets rådgivning, fx til opkvalificering."),
+    (0, 0, 10, "Før projektet begyndte, havde ingen af de ti kommuner en handlingsplan, og ingen af kommunerne har "
+               "siden brugt centrets rådgivning."),
+    (2, 1, 2, "Før projektet begyndte, havde begge kommuner en handlingsplan, og én har efterfølgende brugt "
+              "centrets rådgivning, fx til opkvalificering."),
+    (0, 0, 1, "Før projektet begyndte, havde kommunen ingen handlingsplan, og den har ikke brugt centrets rådgivning."),
+    (1, 1, 1, "Før projektet begyndte, havde kommunen en handlingsplan, og den har efterfølgende brugt centrets "
+              "rådgivning, fx til opkvalificering."),
+    (40, 98, 98, "Før projektet begyndte, havde 40 af de 98 kommuner en handlingsplan, og alle har efterfølgende "
+                 "brugt centrets rådgivning, fx til opkvalificering."),
+])
+def test_background_sentence_agrees_with_one_and_many(n_before, n_advice, n_total, expected):
+    assert tx.background_sentence(n_before, n_advice, n_total) == expected
+
+
+def _fried(rows):
+    return pd.DataFrame(rows, columns=["item", "n_complete", "n_rounds", "statistic", "p_value", "p_permutation"])
+
+
+def test_friedman_sentence_says_why_a_p_value_is_missing():
+    labels = {"a": "Beredskab", "b": "Indsatser", "c": "Kompetencer", "d": "Eksternt samarbejde"}
+    fried = _fried([
+        ("a", 10, 3, 4.2, 0.1225, 0.13),
+        ("b", 0, 3, np.nan, np.nan, np.nan),
+        ("c", 1, 3, np.nan, np.nan, np.nan),
+        ("d", 7, 3, np.nan, np.nan, np.nan),
+    ])
+    assert tx.friedman_sentence(fried, labels=labels, n_rounds=3) == (
+        "Friedmans test på tværs af målingerne for de kommuner, der har gyldige svar i dem alle: "
+        "Beredskab: p = 0,123 (n = 10); "
+        "Indsatser: p kan ikke beregnes (n = 0), da ingen kommune har gyldige svar i dem alle; "
+        "Kompetencer: p kan ikke beregnes (n = 1), da kun én kommune har gyldige svar i dem alle; "
+        "Eksternt samarbejde: p kan ikke beregnes (n = 7), da ingen af de syv kommuner ændrede svar undervejs."
+    )
+
+
+def test_friedman_sentence_with_two_rounds_names_the_reason_not_a_p_value():
+    fried = _fried([("a", 10, 2, np.nan, np.nan, np.nan)])
+    said = tx.friedman_sentence(fried, labels={"a": "Beredskab"}, n_rounds=2)
+    assert said == ("Friedmans test af en udvikling over målingerne kræver mindst tre målinger; med to målinger "
+                    "er sammenligningen ovenfor den eneste test.")
+    assert "p kan ikke beregnes" not in said

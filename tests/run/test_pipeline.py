@@ -172,3 +172,40 @@ def test_two_clones_in_different_folders_write_the_same_bytes(tmp_path):
         for rel, data in files.items():
             for folder in (clone, clone.parent):
                 assert str(folder).encode() not in data, rel
+
+
+def test_an_input_edited_while_the_run_waits_is_executed_not_reused(data_copy, tmp_path):
+    """The run plans, then waits for the lock; an edit meanwhile reaches the
+    snapshot, and the notebook it concerns is executed again, not taken from
+    the previous publication under the new inputs' key."""
+    import fcntl
+    import time
+
+    out = tmp_path / "out"
+    assert main(["run", "--data", str(data_copy), "--out", str(out), "--no-profiles", "--quiet"]) == 0
+    follow_up = data_copy / "rounds" / "opfoelgning-2019"
+    quotes = follow_up / "quotes.csv"
+    quotes.write_text(quotes.read_text(encoding="utf-8").replace("to huller", "tre huller"), encoding="utf-8")
+    with open(out / f".{PAIR}.lock", "a+") as held, open(tmp_path / "err", "w") as err:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        proc = subprocess.Popen([sys.executable, "-m", "evaluation", "run", "--data", str(data_copy), "--out", str(out),
+                                 "--no-profiles", "--json", "--wait", "600"], cwd=tmp_path, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=err, text=True)
+        while "waiting up to" not in (tmp_path / "err").read_text(encoding="utf-8"):
+            assert proc.poll() is None, proc.communicate()
+            time.sleep(0.05)
+        # Meanwhile one answer to a context question changes: only its section reads it.
+        answers = follow_up / "responses.csv"
+        text = answers.read_text(encoding="utf-8")
+        assert "Kommune A,radikalisering_udfordring,3\n" in text
+        answers.write_text(text.replace("Kommune A,radikalisering_udfordring,3\n",
+                                        "Kommune A,radikalisering_udfordring,1\n"), encoding="utf-8")
+    stdout, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, (tmp_path / "err").read_text(encoding="utf-8")
+    result = json.loads(stdout)
+    assert sorted(result["notebooks"]["executed"]) == ["04_parameter-beredskab", "05_kontekst-radikalisering_udfordring"]
+    published = out / PAIR / "inputs" / "rounds" / "opfoelgning-2019" / "responses.csv"
+    assert published.read_bytes() == answers.read_bytes()
+    # What is published is what its manifest says, so the next run is up to date.
+    assert main(["run", "--data", str(data_copy), "--out", str(out), "--no-profiles", "--quiet"]) == 0
+    assert main(["verify", str(out / PAIR)]) == 0

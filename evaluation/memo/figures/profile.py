@@ -1,4 +1,8 @@
 """The profile figure: one municipality's answers against the group's median and range.
+
+:func:`plot_profile` draws it as a matplotlib figure (to adjust or combine
+in JupyterLab); a run draws the same chart once per municipality straight to
+PNG with :func:`~evaluation.memo.figures.profile_chart`, at a tenth of the cost.
 """
 from __future__ import annotations
 
@@ -9,18 +13,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ...exceptions import ParameterError
 from .layout import (
     _answer_marker,
-    _check_frame,
-    _check_keys,
-    _check_scores,
     _decorate,
     _label_outer_rows,
     _panel_grid,
     _round_ticks,
     _tuple_handler,
 )
+from .profile_chart import check_profile
 from .theme import PALETTE, _POINT_SIZE, _round_styles, _themed
 
 __all__ = ["plot_profile"]
@@ -63,15 +64,7 @@ def plot_profile(
     Figure
         One axes per item.
     """
-    func = "plot_profile"
-    columns = ["item", "round", "score", "dont_know", "group_median", "group_min", "group_max"]
-    _check_frame(profile, columns, name="profile", func=func)
-    _check_keys(profile["item"], labels, name="labels", func=func)
-    _check_keys(profile["round"], round_labels, name="round_labels", func=func)
-    if not isinstance(municipality, str) or not municipality.strip():
-        raise ParameterError(f"{func}: municipality must be a non-empty string")
-    for column in ("score", "group_median", "group_min", "group_max"):
-        _check_scores(profile[column], name=column, func=func)
+    check_profile(profile, labels, round_labels, municipality, func="plot_profile")
     rounds = list(round_labels)
     position = {r: i for i, r in enumerate(rounds)}
     styles = _round_styles(rounds)

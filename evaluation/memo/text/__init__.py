@@ -31,16 +31,20 @@ from .levels import (
     ceiling_summary,
     ceiling_municipalities_sentence,
     plan_status_sentences,
+    friedman_sentence,
     distribution_sentence,
     level_sentence,
     profile_change_sentences,
 )
-from .participation import participation_counts, participation_sentence, municipality_mode_sentence
+from .participation import (background_sentence, municipality_mode_sentence, participation_counts,
+                            participation_sentence)
 from .alt_text import scale_text, question_note, alt_means, alt_item, alt_plan_status, alt_distribution, alt_trend, alt_profile
 
 __all__ = [
     "participation_counts",
     "participation_sentence",
+    "background_sentence",
+    "friedman_sentence",
     "DASH",
     "number",
     "signed",

@@ -8,7 +8,8 @@ analysis tables (:mod:`evaluation.analysis.ceiling`,
 from __future__ import annotations
 
 from .wording import (
-    capital, amount, count, esc, how_many, in_words, integer, join, names_or_count, number, number_word, of_total, percent,
+    capital, amount, count, esc, how_many, in_words, integer, join, names_or_count, number, number_word, of_total, p_is,
+    percent,
 )
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "distribution_sentence",
     "level_sentence",
     "profile_change_sentences",
+    "friedman_sentence",
 ]
 
 
@@ -292,3 +294,26 @@ def profile_change_sentences(paired, *, labels: dict, municipality: str, baselin
         out.insert(0, f"{who} har ikke ændret vurdering på nogen af {which} {span}.")
     return out
 
+
+def friedman_sentence(fried, *, labels: dict, n_rounds: int) -> str:
+    """Friedman's test over the memo's ``n_rounds`` rounds, one clause per row
+    of ``fried`` (:func:`evaluation.analysis.trend.friedman`); where there is
+    no p-value the clause says why: two rounds only, fewer than two
+    municipalities with an answer in every round, or nobody ever moved."""
+    if n_rounds < 3:
+        return (f"Friedmans test af en udvikling over målingerne kræver mindst tre målinger; med "
+                f"{amount(n_rounds)} målinger er sammenligningen ovenfor den eneste test.")
+    clauses = []
+    for _, row in fried.iterrows():
+        label, n, p = esc(labels[row["item"]]), int(row["n_complete"]), row["p_value"]
+        if p == p and p is not None:
+            clauses.append(f"{label}: {p_is(p)} (n = {integer(n)})")
+        elif n == 0:
+            clauses.append(f"{label}: p kan ikke beregnes (n = 0), da ingen kommune har gyldige svar i dem alle")
+        elif n == 1:
+            clauses.append(f"{label}: p kan ikke beregnes (n = 1), da kun én kommune har gyldige svar i dem alle")
+        else:
+            clauses.append(f"{label}: p kan ikke beregnes (n = {integer(n)}), da "
+                           f"{of_total(0, n, 'kommune', 'kommuner')} ændrede svar undervejs")
+    return ("Friedmans test på tværs af målingerne for de kommuner, der har gyldige svar i dem alle: "
+            + "; ".join(clauses) + ".")

@@ -67,3 +67,24 @@ def municipality_mode_sentence(mode: str, *, definite: str) -> str:
     if mode == "none":
         return f"Kommunen deltog ikke i {when}."
     return f"Ved {when} {_ONE[mode]}."
+
+
+def background_sentence(n_before: int, n_advice: int, n_total: int) -> str:
+    """Where the ``n_total`` municipalities started: how many had an action
+    plan before the programme (``n_before``) and how many have since used the
+    centre's advice (``n_advice``).  One municipality is ``kommunen``."""
+    n_before, n_advice, n_total = int(n_before), int(n_advice), int(n_total)
+    if n_total == 0:
+        return ""
+    if n_total == 1:
+        plan = "en" if n_before else "ingen"
+        advice = ("den har efterfølgende brugt centrets rådgivning, fx til opkvalificering" if n_advice
+                  else "den har ikke brugt centrets rådgivning")
+        return f"Før projektet begyndte, havde kommunen {plan} handlingsplan, og {advice}."
+    who = of_total(n_before, n_total, "kommune", "kommuner")
+    if n_advice == 0:
+        advice = "ingen af kommunerne har siden brugt centrets rådgivning"
+    else:
+        advice = f"{how_many(n_advice, n_total)} har efterfølgende brugt centrets rådgivning, fx til opkvalificering"
+    return f"Før projektet begyndte, havde {who} en handlingsplan, og {advice}."
+
