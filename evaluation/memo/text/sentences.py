@@ -271,9 +271,9 @@ def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str,
     words = {"rose": "højere", "small": "stort set på samme niveau", "fell": "lavere"}
     parts = [f"{words[k]} på {join(kinds_of[k])}" for k in ("rose", "small", "fell") if kinds_of[k]]
     sentences = []
+    alone = int(compared["n_pairs"].max()) == 1  # one municipality with pairs: its answer, not an average
     if parts:
-        # One municipality per parameter has an answer, not an average.
-        subject = "kommunernes gennemsnit" if int(compared["n_pairs"].max()) > 1 else "kommunens svar"
+        subject = "kommunens svar" if alone else "kommunernes gennemsnit"
         sentences.append(f"Ved {esc(followup)} lå {subject} {join(parts)} sammenlignet med {esc(baseline)}.")
     if kinds_of["mixed"]:
         sentences.append(f"For {join(kinds_of['mixed'])} flyttede gennemsnittet sig, men uden klar retning: lige så "
@@ -290,7 +290,6 @@ def summary_sentences(comparison, *, labels: dict, baseline: str, followup: str,
     changed = compared["n_up"] + compared["n_down"]
     still = _labelled(compared, labels, changed == 0)
     undetectable = _labelled(compared, labels, (changed > 0) & ~compared["detectable"].astype(bool))
-    alone = int(compared["n_pairs"].max()) == 1  # one municipality with pairs: it, not "ingen kommuner"
     if still and len(still) == len(compared):
         sentences.append("Kommunen ændrede ikke svar på nogen af parametrene." if alone
                          else "Ingen kommuner ændrede svar på nogen af parametrene.")
