@@ -40,19 +40,17 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import stat
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
 from ..exceptions import Terminated
 from .command import add_run_arguments, build, conclude, run_options
 from .signals import stopped_by_signals
+from .signatures import Sources, changed
 
-__all__ = ["POLL_SECONDS", "QUIET_SECONDS", "PACKAGE_DIR", "add_watch_arguments", "watch_command", "Sources",
-           "tree_signature"]
+__all__ = ["POLL_SECONDS", "QUIET_SECONDS", "PACKAGE_DIR", "add_watch_arguments", "watch_command", "rebuild_line"]
 
 #: Seconds between two looks at the watched files.
 POLL_SECONDS = 0.2
@@ -74,85 +72,6 @@ def add_watch_arguments(p) -> None:
     """The options of ``evaluation run`` that make sense for a watch."""
     add_run_arguments(p, leave_out=LEFT_OUT)
     p.set_defaults(force=False, archive=None, wait=LOCK_WAIT_SECONDS)
-
-
-# ------------------------------------------------------------ signatures
-def _ignored(name: str) -> bool:
-    """Hidden files, editors' backups and swap files, compiled modules."""
-    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".pyc")) or name == "__pycache__"
-
-
-def tree_signature(root: Path, skip: tuple[Path, ...] = ()) -> dict[str, tuple]:
-    """Path -> (inode, size, modification and change time) of every file under
-    ``root`` (empty when it is missing), but ignored names and folders in ``skip``."""
-    out, folders = {}, [str(root)]
-    skipped = {str(p) for p in skip}
-    while folders:
-        try:
-            entries = list(os.scandir(folders.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if _ignored(entry.name):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.path not in skipped:
-                        folders.append(entry.path)
-                    continue
-                st = entry.stat()
-            except OSError:  # gone meanwhile
-                continue
-            out[entry.path] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-    return out
-
-
-def _stat(path: Path) -> tuple | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, stat.S_IFMT(st.st_mode)
-
-
-def environment_signature() -> dict[str, tuple | None]:
-    """What a change of the installed environment touches: the interpreter,
-    the folders of installed packages (an install or removal changes their
-    listing), the kernel specifications and matplotlib's ``matplotlibrc``."""
-    paths = {Path(sys.executable), Path(sys.prefix) / "pyvenv.cfg"}
-    paths.update(Path(p) for p in sys.path if p and ("site-packages" in p or "dist-packages" in p))
-    from jupyter_core.paths import jupyter_path
-
-    kernels = [Path(p) for p in jupyter_path("kernels")]
-    paths.update(kernels)
-    paths.update(k / name / "kernel.json" for k in kernels if k.is_dir() for name in os.listdir(k))
-    if os.environ.get("MPLCONFIGDIR"):
-        paths.add(Path(os.environ["MPLCONFIGDIR"]) / "matplotlibrc")
-    return {str(p): _stat(p) for p in sorted(paths)}
-
-
-@dataclass(frozen=True)
-class Sources:
-    """What is watched: the inputs (a change rebuilds) and the code (a change restarts)."""
-
-    inputs: tuple[Path, ...]
-    package: Path
-    skip: tuple[Path, ...] = ()
-
-    @classmethod
-    def of(cls, opts) -> "Sources":
-        return cls(inputs=(opts.data, config.NOTEBOOKS_DIR), package=PACKAGE_DIR, skip=(opts.out,))
-
-    def input_signature(self) -> dict:
-        return {path: sig for root in self.inputs for path, sig in tree_signature(root, self.skip).items()}
-
-    def code_signature(self) -> dict:
-        return {**tree_signature(self.package), **environment_signature()}
-
-
-def changed(before: dict, after: dict) -> list[str]:
-    """The paths whose signature differs (added, changed or removed), sorted."""
-    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
 
 
 def _settled(look, first: dict) -> dict:
@@ -296,7 +215,8 @@ def watch_command(args) -> int:
         with stopped_by_signals():
             return _rebuild(args)
     use_tool_caches(opts.out)  # before the server starts: it and every kernel get the same caches
-    sources, server = Sources.of(opts), KeptServer()
+    sources = Sources(inputs=(opts.data, config.NOTEBOOKS_DIR), package=PACKAGE_DIR, skip=(opts.out,))
+    server = KeptServer()
     with stopped_by_signals():
         try:
             outcome = _watch(args, sources, server, restarted)
