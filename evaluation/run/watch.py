@@ -50,7 +50,8 @@ from .command import add_run_arguments, build, conclude, run_options
 from .signals import stopped_by_signals
 from .signatures import Sources, changed
 
-__all__ = ["POLL_SECONDS", "QUIET_SECONDS", "PACKAGE_DIR", "add_watch_arguments", "watch_command", "rebuild_line"]
+__all__ = ["POLL_SECONDS", "QUIET_SECONDS", "PACKAGE_DIR", "add_watch_arguments", "watch_command", "rebuild_line",
+           "settled"]
 
 #: Seconds between two looks at the watched files.
 POLL_SECONDS = 0.2
@@ -74,15 +75,26 @@ def add_watch_arguments(p) -> None:
     p.set_defaults(force=False, archive=None, wait=LOCK_WAIT_SECONDS)
 
 
-def _settled(look, first: dict) -> dict:
-    """Look again every :data:`QUIET_SECONDS` until two looks agree; the last look."""
-    now = first
+def settled(look, before: dict, now: dict) -> dict:
+    """The look at the files once those that changed from ``before`` to ``now``
+    have been left alone for :data:`QUIET_SECONDS`.
+
+    A file's status change time says when it was last written or renamed:
+    one that has been alone long enough needs no waiting; otherwise (or when
+    a file was removed, which leaves no time) look again once the rest of
+    the quiet time has passed, until a look finds nothing new.
+    """
     while True:
-        time.sleep(QUIET_SECONDS)
+        paths = changed(before, now)
+        times = [now[p][3] for p in paths if p in now]
+        alone = time.time() - max(times) / 1e9 if times and len(times) == len(paths) else 0.0
+        if alone >= QUIET_SECONDS:
+            return now
+        time.sleep(QUIET_SECONDS - max(alone, 0.0))
         again = look()
         if again == now:
             return now
-        now = again
+        before, now = now, again
 
 
 # ------------------------------------------------------------ the server
@@ -143,8 +155,9 @@ def rebuild_line(report, code: int, seconds: float) -> str:
     return f"{_stamp()} not rebuilt (exit {code}): nothing published; watching for the next change"
 
 
-def _rebuild(args) -> int:
-    """One run, as ``evaluation run`` does it; prints its line or JSON object. Returns its exit code."""
+def _rebuild(args, *, line: bool = True) -> int:
+    """One run, as ``evaluation run`` does it; prints its JSON object with
+    ``--json`` and (with ``line``) its line.  Returns its exit code."""
     from .fingerprint import DataFolder
     from .result import RunReport, result_object
 
@@ -158,7 +171,8 @@ def _rebuild(args) -> int:
         if message:
             report.say(message)
         print(json.dumps(result_object(report, code, error, message=stopped), ensure_ascii=False), flush=True)
-    _say(rebuild_line(report, code, time.monotonic() - started), args, result=True)
+    if line:
+        _say(rebuild_line(report, code, time.monotonic() - started), args, result=True)
     for method in vars(DataFolder).values():  # a DataFolder's cached readings are of this rebuild only
         if hasattr(method, "cache_clear"):
             method.cache_clear()
@@ -198,7 +212,7 @@ def _watch(args, sources: Sources, server: KeptServer, restarted: str) -> int | 
         new_inputs = sources.input_signature()
         if new_inputs == inputs:
             continue
-        inputs = _settled(sources.input_signature, new_inputs)
+        inputs = settled(sources.input_signature, inputs, new_inputs)
         server.ensure()
         result = _rebuild(args)
         if result in STOPPED:  # by a signal during the rebuild
@@ -213,7 +227,7 @@ def watch_command(args) -> int:
     opts = run_options(args)
     if not opts.data.is_dir():  # exits as 'evaluation run' does
         with stopped_by_signals():
-            return _rebuild(args)
+            return _rebuild(args, line=False)
     use_tool_caches(opts.out)  # before the server starts: it and every kernel get the same caches
     sources = Sources(inputs=(opts.data, config.NOTEBOOKS_DIR), package=PACKAGE_DIR, skip=(opts.out,))
     server = KeptServer()

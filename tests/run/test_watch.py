@@ -17,6 +17,7 @@ import pytest
 
 from evaluation import config
 from evaluation.run.publish import pair_lock
+from evaluation.run.watch import settled
 from run_processes import PATIENCE, files, finished, headless_env, processes_with, validate
 from test_reliability import PAIR, WITH_NOTEBOOKS, _without_timing, notebooks_with
 
@@ -250,3 +251,38 @@ def test_a_signal_during_a_rebuild_stops_it_as_it_stops_a_run(tmp_path):
     assert (out / "failed" / PAIR / "run.log").is_file() and not (out / PAIR).exists()
     assert os.listdir(out / ".runs") == [] and os.listdir(tmp_path / "tmp") == []
     assert processes_with(marker) == {}
+
+
+# ------------------------------------------------------------ waiting for quiet
+def _looks(signatures: list[dict]):
+    """A ``look`` that returns the given signatures in turn (the last one from then on), and counts."""
+    calls = []
+
+    def look():
+        calls.append(1)
+        return signatures[min(len(calls) - 1, len(signatures) - 1)]
+    return look, calls
+
+
+def _signature(path: str, seconds_ago: float, size: int = 1) -> dict:
+    touched = int((time.time() - seconds_ago) * 1e9)
+    return {path: (1, size, touched, touched)}
+
+
+def test_a_file_left_alone_long_enough_is_rebuilt_without_waiting():
+    look, calls = _looks([])
+    now = _signature("quotes.csv", seconds_ago=5)
+    assert settled(look, {}, now) is now and calls == []
+
+
+def test_a_file_written_again_while_waiting_is_waited_for_until_a_look_finds_nothing_new():
+    # The second write's time lies ahead (a clock set back), so only a look can end the wait.
+    first, second = _signature("quotes.csv", 0), _signature("quotes.csv", -10, size=2)
+    look, calls = _looks([second, second])
+    assert settled(look, {}, first) == second and len(calls) == 2
+
+
+def test_a_removed_file_leaves_no_time_and_is_looked_at_again():
+    before = _signature("old.csv", 5)
+    look, calls = _looks([{}])
+    assert settled(look, before, {}) == {} and calls == [1]
