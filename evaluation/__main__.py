@@ -1,4 +1,4 @@
 """Allow ``python -m evaluation``."""
-from .cli import main
+from .cli import console
 
-raise SystemExit(main())
+console()

@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["cache_dir", "data_cache", "use_tool_caches", "warm_caches", "CACHE_VARIABLES"]
+__all__ = ["cache_dir", "caches_outside", "data_cache", "use_tool_caches", "warm_caches", "CACHE_VARIABLES"]
 
 #: The variable each library reads, and the sub-folder it gets
 #: (``EVALUATION_DATA_CACHE``: checked copies of data folders, see
@@ -57,6 +57,12 @@ def data_cache() -> Path | None:
         return Path(own) if os.path.isabs(own) else None
     folder = _platform_dir()
     return folder / CACHE_VARIABLES["EVALUATION_DATA_CACHE"] if folder else None
+
+
+def caches_outside(out: Path) -> bool:
+    """Whether :func:`use_tool_caches` leaves ``out`` alone: every variable is
+    set already, or the platform's cache folder can be written."""
+    return all(os.environ.get(name) for name in CACHE_VARIABLES) or _platform_dir() is not None
 
 
 def use_tool_caches(out: Path) -> dict[str, str]:

@@ -20,7 +20,7 @@ from ..files import write_text_atomically
 from .documents import MemoParts, export_profile, exporters_warmed
 from .inputs import INPUTS_SUBDIR
 from .kernelinfo import record_installed_kernel
-from .plan import Job
+from .plan import Job, longest_first
 from .publish import link_file
 from .result import RunReport
 
@@ -40,11 +40,14 @@ def kernel_env() -> dict[str, str]:
 
 
 def execute_pending(opts, report: RunReport, pending: list[Job], work: Path, final: Path,
-                    memo: MemoParts | None = None) -> dict:
-    """Execute ``pending`` in parallel; return their manifest entries.
+                    memo: MemoParts | None = None, seconds: dict[str, float] | None = None) -> dict:
+    """Execute ``pending`` in parallel, the longest first (by ``seconds``, what
+    each took the last time, see :func:`~evaluation.run.plan.longest_first`);
+    return their manifest entries.
     Each memo part is rendered as soon as its notebook is done (``memo``)."""
     if not pending:
         return {}
+    pending = longest_first(pending, seconds or {})
     from . import parallel
     from .progress import Progress
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from .. import config
 from ..exceptions import DiskFull, EvaluationError, ParameterError, is_disk_full
 from ..names import pair_name, resolve_pair
-from .caches import cache_dir, data_cache, use_tool_caches
+from .caches import cache_dir, caches_outside, data_cache, use_tool_caches
 from .documents import MemoParts, export_documents, profile_file, write_index
 from .execution import SOURCE_DATE_EPOCH, execute_pending, kernel_env, review_page
 from .fingerprint import DataFolder, job_key
@@ -127,6 +127,18 @@ def _run(opts: RunOptions, report: RunReport) -> dict:
     if done:
         return done
     opts = _rebuild_if_damaged(opts, report, final)
+    # With its caches outside the output folder, the fork server starts now and
+    # preloads while this process validates the data and waits for the lock;
+    # otherwise it starts once the data has passed (nothing is written before).
+    early = caches_outside(opts.out)
+    if early:
+        use_tool_caches(opts.out)
+    with _kernel_server(opts, final, keys) if early else contextlib.nullcontext():
+        return _checked_build(opts, report, data, jobs, keys, final, subset, baseline, followup, server=not early)
+
+
+def _checked_build(opts, report, data, jobs, keys, final, subset, baseline, followup, *, server: bool) -> dict:
+    """Validate, take the pair's lock and build (starting the fork server now with ``server``)."""
     ds = _validate(opts.data, cache=data_cache())  # bad input stops here, before anything is written
     missing = check_material(ds, baseline, followup, draft=opts.draft)
     if opts.pdf:
@@ -146,7 +158,7 @@ def _run(opts: RunOptions, report: RunReport) -> dict:
                                                show_names=opts.show_names, damaged=damaged)
         scope = describe_scope(data, jobs, kept, stale, subset=subset)
         use_tool_caches(opts.out)
-        with _kernel_server(opts, previous, keys):  # it preloads while this process goes on
+        with _kernel_server(opts, final, keys) if server else contextlib.nullcontext():
             return _build(opts, report, data, jobs, keys, previous, final, missing, kept=(kept, kept_keys, scope))
 
 
@@ -166,10 +178,10 @@ def _if_up_to_date(opts: RunOptions, report: RunReport, final: Path, keys: dict,
             "folder": final, "executed": [], "reused": list(keys)}
 
 
-def _kernel_server(opts: RunOptions, previous: dict, keys: dict):
+def _kernel_server(opts: RunOptions, final: Path, keys: dict):
     """A fork server started now, without waiting for it, when kernels will be
-    needed (the ``fastfork`` engine and a job whose key ``previous`` lacks)."""
-    published = previous.get("notebooks", {})
+    needed (the ``fastfork`` engine and a job whose key the publication lacks)."""
+    published = (read_manifest(final) if final.exists() else {}).get("notebooks", {})
     stale = opts.force or any(published.get(name, {}).get("key") != key for name, key in keys.items())
     if opts.engine != "fastfork" or not stale:
         return contextlib.nullcontext()
@@ -251,7 +263,8 @@ def _build(opts, report, data, jobs, keys, previous, final, missing=(), *, kept=
             entries[job.name] = entry
         labels = data.item_labels()
         memo = MemoParts(jobs, work, labels, cache=cache_dir(opts.out) / "memo-parts")
-        entries.update(execute_pending(opts, report, pending, work, final, memo))
+        timed = {name: e["seconds"] for name, e in prev_entries.items() if isinstance(e.get("seconds"), (int, float))}
+        entries.update(execute_pending(opts, report, pending, work, final, memo, timed))
         every = _in_data_order(data, [*jobs, *kept_jobs])
         documents = export_documents(jobs, pending, work, final, labels, draft=bool(missing), memo=memo)
         documents.update({profile_file(j): [j.name] for j in kept_jobs})

@@ -13,7 +13,7 @@ from ..exceptions import ParameterError
 from ..names import slug
 from .fingerprint import DataFolder
 
-__all__ = ["Job", "MEMO_PARTS", "plan_jobs", "describe_job"]
+__all__ = ["Job", "MEMO_PARTS", "RELATIVE_COST", "plan_jobs", "longest_first", "describe_job"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,11 @@ MEMO_PARTS = (
     ("06_centret.ipynb", None, ("quotes:centrets_arbejde", NARRATIVE, PARTICIPATION, *CODINGS)),
     ("07_metode.ipynb", None, ("responses:parameters", PARTICIPATION, "file:municipalities.csv", *CODINGS)),
 )
+#: How long each notebook takes relative to the others (on the bundled data,
+#: one profile is about 1), for the order in which a run starts them when it
+#: has no timing of its own.  The method notebook runs every test and
+#: Friedman's permutation test.
+RELATIVE_COST = {"07_metode.ipynb": 3, "02_konklusion.ipynb": 2, "03_planstatus.ipynb": 2, "04_parameter.ipynb": 2}
 PROFILE_NOTEBOOK = "08_profil.ipynb"
 PROFILE_FACETS = ("responses:*", PLAN_STATUS, PARTICIPATION, "file:municipalities.csv", "private:names", *CODINGS)
 
@@ -122,6 +127,26 @@ def plan_jobs(
                     PROFILE_FACETS, document=f"profile:{m}")
             )
     return jobs
+
+
+def longest_first(jobs: list[Job], seconds: dict[str, float]) -> list[Job]:
+    """``jobs`` in the order to start them: the longest first, so that no long
+    notebook starts last while the other workers stand idle.
+
+    A job's length is what it took the last time (``seconds``, by job name),
+    else its notebook's :data:`RELATIVE_COST` in units of the shortest job
+    timed (1 when nothing was timed).  Equal lengths keep the plan's order.
+
+    >>> jobs = [Job(n, f"{n}.ipynb", {}, ()) for n in ("01_introduktion", "07_metode", "06_centret")]
+    >>> [j.name for j in longest_first(jobs, {})]
+    ['07_metode', '01_introduktion', '06_centret']
+    >>> [j.name for j in longest_first(jobs, {"06_centret": 0.9, "07_metode": 0.6, "01_introduktion": 0.3})]
+    ['06_centret', '07_metode', '01_introduktion']
+    """
+    unit = min(seconds.values(), default=0.0) or 1.0
+    def length(job: Job) -> float:
+        return seconds.get(job.name, unit * RELATIVE_COST.get(job.notebook, 1))
+    return sorted(jobs, key=lambda j: -length(j))
 
 
 def describe_job(job: Job, labels: dict[str, str]) -> str:

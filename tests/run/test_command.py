@@ -128,6 +128,27 @@ def test_bad_input_is_refused_with_json_and_nothing_written(tmp_path, data_copy)
     assert not (tmp_path / "o").exists() and "responses.csv" in stderr
 
 
+def test_bad_input_stops_the_fork_server_started_while_validating(tmp_path, data_copy):
+    # With a cache folder it can write, a run starts its fork server before it
+    # validates; refusing the data must stop that server and leave nothing.
+    (data_copy / "rounds" / "opfoelgning-2019" / "responses.csv").write_text(
+        "municipality,item,score\nKommune A,beredskab,9\n", encoding="utf-8")
+    env = headless_env(tmp_path)
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    env["EVALUATION_TEST_MARK"] = marker = f"early-server-{os.getpid()}"
+    proc = evaluation(["run", "--data", str(data_copy), "--out", str(tmp_path / "o"), "--json"], env, tmp_path)
+    server_seen = False
+    while proc.poll() is None:
+        server_seen = server_seen or any("loop.py" in cmd for cmd in processes_with(marker).values())
+        time.sleep(0.01)
+    code, stdout, stderr = finished(proc)
+    assert code == 2 and validate(json.loads(stdout))["status"] == "refused", stderr
+    assert server_seen  # it did start early
+    assert processes_with(marker) == {}
+    assert list((tmp_path / "tmp").iterdir()) == []  # no socket folder
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_usage_error_still_gives_one_json_object(capsys):
     from evaluation.cli import main
 

@@ -38,6 +38,19 @@ def test_run_writes_every_artefact(bundled_run):
     assert len(list((f / "figures").glob("profil-*.png"))) == 10
 
 
+def test_the_longest_notebooks_start_first(bundled_run):
+    # The run had no timings of its own: the method notebook, which runs every
+    # test, starts first, and every memo part before any profile.
+    started = [line.rsplit("started: ", 1)[1] for line in (bundled_run / "run.log").read_text().splitlines()
+               if "started: " in line]
+    # Jobs that start together (one per worker) may be logged in either order.
+    workers = os.cpu_count() or 1
+    assert len(started) == 21
+    assert started.index("07_metode") < workers
+    assert not any(name.startswith("profil-") for name in started[:11 - workers])
+    assert all(name.startswith("profil-") for name in started[11 + workers:])
+
+
 def test_tables_follow_the_contract(bundled_run):
     comparison = pd.read_csv(bundled_run / "tables" / "comparison.csv")
     assert list(comparison.columns[: len(CONTRACT_COMPARISON)]) == CONTRACT_COMPARISON or set(CONTRACT_COMPARISON) <= set(comparison.columns)

@@ -11,7 +11,7 @@ from evaluation import config
 from evaluation.exceptions import ParameterError
 from evaluation.run.fingerprint import DataFolder
 from evaluation.names import pair_name, resolve_pair, slug
-from evaluation.run.plan import MEMO_PARTS, Job, plan_jobs
+from evaluation.run.plan import MEMO_PARTS, Job, longest_first, plan_jobs
 
 ROUNDS = ["udgangsmaaling-2017", "slutmaaling-2018", "opfoelgning-2019"]
 PARAMETERS = ["beredskab", "indsatser", "internt_samarbejde", "eksternt_samarbejde", "kompetencer"]
@@ -196,3 +196,34 @@ def test_job_is_frozen_and_extra_is_not_compared():
     assert a == b
     with pytest.raises(AttributeError):
         a.name = "m"
+
+
+# ------------------------------------------------------------ longest_first
+def test_longest_first_without_timings_starts_the_method_notebook_then_the_other_long_ones(data):
+    jobs = plan(data)
+    names = [j.name for j in longest_first(jobs, {})]
+    # Written out by hand from RELATIVE_COST: 3 for the method notebook, 2 for the
+    # conclusion, plan status and parameter sections, 1 for the rest, ties in plan order.
+    params = [f"04_parameter-{p}" for p in PARAMETERS]
+    assert names == ["07_metode", "02_konklusion", "03_planstatus", *params, "01_introduktion",
+                     "05_kontekst-radikalisering_udfordring", "06_centret",
+                     *[f"profil-{slug(m)}" for m in MUNIS]]
+    assert sorted(names) == sorted(j.name for j in jobs)  # nothing lost or doubled
+
+
+def test_longest_first_follows_the_last_timings_and_scales_the_untimed_by_the_shortest(data):
+    jobs = [j for j in plan(data) if j.name in ("01_introduktion", "03_planstatus", "07_metode", "profil-kommune-a")]
+    # 03 took 0.9 s and the profile 0.2 s last time: 07 (cost 3) counts as 3 x 0.2 = 0.6 s,
+    # 01 (cost 1) as 0.2 s, level with the profile, which it precedes in plan order.
+    order = longest_first(jobs, {"03_planstatus": 0.9, "profil-kommune-a": 0.2})
+    assert [j.name for j in order] == ["03_planstatus", "07_metode", "01_introduktion", "profil-kommune-a"]
+    # A notebook that was quick last time goes last, whatever its notebook's cost.
+    order = longest_first(jobs, {"07_metode": 0.1, "03_planstatus": 0.5, "01_introduktion": 0.3,
+                                 "profil-kommune-a": 0.2})
+    assert [j.name for j in order] == ["03_planstatus", "01_introduktion", "profil-kommune-a", "07_metode"]
+
+
+def test_longest_first_keeps_jobs_unchanged():
+    jobs = [Job("a", "x.ipynb", {"p": 1}, ("f",)), Job("b", "07_metode.ipynb", {}, ())]
+    assert longest_first(jobs, {}) == [jobs[1], jobs[0]]
+    assert [j.name for j in jobs] == ["a", "b"]  # the caller's list is not reordered

@@ -37,6 +37,7 @@ This module imports only the standard library at module level.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -303,6 +304,9 @@ def _serve(path: str, status_fd: int, modules: list[str]) -> None:
         os.environ["MPLBACKEND"] = INLINE_BACKEND  # as ipykernel sets it before any import
     preloaded = Preloaded(modules)
     preloaded.load()
+    # Out of the garbage collector's reach: a kernel's collections then never
+    # walk (and so never copy on write) the preloaded modules' objects.
+    gc.freeze()
     try:
         if _caller_gone():
             raise FileNotFoundError(path)

@@ -30,7 +30,9 @@ modules are in ``sys.modules``, and their warnings filters in
 ``warnings.filters``, from the first cell on rather than from the cell that
 imports them (the filters only concern warnings those modules emit); all
 kernels of one server share the hash seed of ``str`` (set ``PYTHONHASHSEED``
-when set order matters); and ``os.getppid()`` is the server.
+when set order matters); ``os.getppid()`` is the server; and
+``gc.get_freeze_count()`` counts the preloaded objects, which the server
+moves out of the collector's reach before it forks.
 
 This module imports only the standard library at module level.
 """
