@@ -146,7 +146,8 @@ def test_watch_builds_then_rebuilds_one_statement_with_the_same_server_and_the_b
     assert len(second["notebooks"]["executed"]) == 1 and len(second["notebooks"]["reused"]) == 10
     line = watching.until(lambda: [e for e in watching.errors if " rebuilt in " in e], "the rebuild's line")[-1]
     assert f"executed {second['notebooks']['executed'][0]}; 10 reused" in line and str(out / PAIR / "memo.html") in line
-    assert watching.server_pid() == server  # the same warm server
+    assert watching.server_pid() == server  # the same warm server, which forked every kernel
+    assert not [e for e in watching.errors if "launching the kernel normally" in e or "start normally" in e]
 
     # 'evaluation run --force' replaces the same publication on the same data, in the same place.
     os.rename(out / PAIR, tmp / "watched")
