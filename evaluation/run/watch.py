@@ -25,7 +25,9 @@ its own.  What it keeps must give the bytes a fresh process would:
 - so when the environment changes (a package installed, upgraded or
   removed, the interpreter, a kernel specification, matplotlib's own
   ``matplotlibrc``), whose versions are also computed once per process;
-- a server that died is started again before the next rebuild;
+- the server gets the environment the kernels get (the cache folders are
+  set first; a kernel whose environment differs would be launched
+  normally), and one that died is started again before the next rebuild;
 - the notebooks' source and the data are read afresh by every rebuild.
 
 Invalid data publishes nothing and prints the error ``evaluation validate``
