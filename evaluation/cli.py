@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         # argparse has printed the usage error; a --json run still gets its one object.
         if exc.code == 2 and argv[:1] in (["run"], ["watch"]) and "--json" in argv:
-            print(usage_error_result(), flush=True)
+            print(usage_error_result(indent=None if argv[0] == "watch" else 2), flush=True)  # watch: JSON lines
         raise
     try:
         return args.func(args)

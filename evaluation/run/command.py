@@ -180,9 +180,9 @@ def conclude(args, report, error: BaseException | None) -> tuple[int, str | None
     return code, stopped
 
 
-def usage_error_result() -> str:
-    """The ``--json`` result of a command line argparse refused (exit 2)."""
+def usage_error_result(indent: int | None = 2) -> str:
+    """The ``--json`` result of a command line argparse refused (exit 2); on one line with ``indent=None``."""
     from .result import RunReport, result_object
 
     return json.dumps(result_object(RunReport(), 2, ParameterError("invalid arguments (the message is on standard error)")),
-                      ensure_ascii=False, indent=2)
+                      ensure_ascii=False, indent=indent)

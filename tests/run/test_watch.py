@@ -324,3 +324,17 @@ def test_a_removed_file_leaves_no_time_and_is_looked_at_again():
     before = _signature("old.csv", 5)
     look, calls = _looks([{}])
     assert settled(look, before, {}) == {} and calls == [1]
+
+
+# ------------------------------------------------------------ the command line
+def test_watch_refuses_the_options_it_has_no_use_for_and_answers_json_on_one_line(capsys):
+    from evaluation.cli import main
+
+    for args in (["--force"], ["--archive", "memo.zip"], ["--wait", "5"]):
+        with pytest.raises(SystemExit) as info:
+            main(["watch", *args])
+        assert info.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["watch", "--json", "--jobs", "two"])
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) == 1 and validate(json.loads(out))["exit_code"] == 2
