@@ -146,8 +146,8 @@ def _family(m: int) -> str:
 
 
 def _p_values(row, m: int) -> str:
-    text = f"Wilcoxon-test: {p_is(row['p_wilcoxon'])}"
-    return text + (f"; korrigeret {p_is(row['p_holm'])}" if m > 1 else "")
+    text = f"Wilcoxon-test: {esc(p_is(row['p_wilcoxon']))}"
+    return text + (f"; korrigeret {esc(p_is(row['p_holm']))}" if m > 1 else "")
 
 
 def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_BAND) -> str:
@@ -172,9 +172,9 @@ def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_
                else f"Af de {amount(n_pairs, digits=digits)} kommuner ændrede {amount(changed, digits=digits)} "
                f"{'sit' if changed == 1 else 'deres'} svar")
         text = (f"{who}; med {count(changed, 'ændring', 'ændringer', digits=digits)} kan p-værdien ikke komme "
-                f"under {p_value(row['min_p'])}")
+                f"under {esc(p_value(row['min_p']))}")
         if m > 1 and row["min_p"] < alpha:
-            text += f",{_family(m)} ikke under {p_value(row['min_p_holm'])}"
+            text += f",{_family(m)} ikke under {esc(p_value(row['min_p_holm']))}"
         return text + f", så en ændring kan ikke påvises på {level}."
     kind = held_kind(row, held_band)
     noun = capital(_CHANGE_NOUN[row["direction"]])
