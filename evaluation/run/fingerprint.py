@@ -243,12 +243,19 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+#: Files every notebook reads, whatever its facets: the instrument, the rounds,
+#: and the list of municipalities, which every count of municipalities (the
+#: narrative's placeholders, who took no part, whether a figure has a row per
+#: municipality) is taken over.
+SHARED_FACETS = frozenset({"file:instrument.yml", "file:rounds.yml", "file:municipalities.csv"})
+
+
 def job_key(notebook: Path, parameters: dict, facets: list[str], data: DataFolder) -> str:
-    """The cache key of one notebook execution."""
+    """The cache key of one notebook execution: its facets and :data:`SHARED_FACETS`."""
     payload = {
         "notebook": sha256_file(notebook),
         "parameters": parameters,
-        "facets": {f: data.facet(f) for f in sorted(set(facets) | {"file:instrument.yml", "file:rounds.yml"})},
+        "facets": {f: data.facet(f) for f in sorted(set(facets) | SHARED_FACETS)},
         "package": package_source_digest(),
         "versions": package_versions(),
     }
