@@ -9,6 +9,7 @@ Use::
     evaluation import FILE --round KEY [--data DIR] [--replace] [--dry-run] [--mapping FILE] [--save-mapping FILE]
                                        [--municipality-column NAME]
     evaluation run [--data DIR] [--baseline KEY] [--followup KEY] [--out DIR] [--draft] ...
+    evaluation watch [--data DIR] [--out DIR] [--no-profiles] ...   (rebuild on every saved change)
     evaluation synth --municipalities 98 --rounds 5 --seed 1 --out DIR
     evaluation verify [DIR]
     evaluation rerun NOTEBOOK [-p NAME VALUE]... [--out DIR]
@@ -28,6 +29,7 @@ from pathlib import Path
 from . import config
 from .exceptions import EvaluationError
 from .run.command import add_run_arguments, exit_code_epilog, run_command, usage_error_result
+from .run.watch import add_watch_arguments
 
 __all__ = ["main", "build_parser"]
 
@@ -109,6 +111,12 @@ def _cmd_run(args) -> int:
     return run_command(args)
 
 
+def _cmd_watch(args) -> int:
+    from .run.watch import watch_command
+
+    return watch_command(args)
+
+
 def _cmd_verify(args) -> int:
     from .run.verify import check_publication
 
@@ -188,6 +196,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
+    p = sub.add_parser("watch", help="build the memo, then rebuild it whenever the data or a notebook is saved",
+                       description="Build like 'evaluation run', then watch the data folder and the notebooks and "
+                       "rebuild (publishing as 'evaluation run' does) within a second or so of each saved change, "
+                       "keeping one interpreter and one fork server warm between rebuilds. One line per rebuild "
+                       "(with --json, one JSON object per line, as 'evaluation run --json' gives). Invalid data "
+                       "publishes nothing and prints the error; watching goes on. A change of the package's source "
+                       "or of the installed packages starts the command again. Ctrl-C stops it (exit 0); a "
+                       "signal during a rebuild stops that rebuild as it stops 'evaluation run' (its exit code).",
+                       epilog=exit_code_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_watch_arguments(p)
+    p.set_defaults(func=_cmd_watch)
+
     p = sub.add_parser("verify", help="check a publication against its manifest: what was added, changed or removed",
                        description="Compare every file of a publication with the hashes its manifest.json records. "
                        "Exit 0 when intact, 1 when a file was added, changed or removed, 2 when DIR is not a "
@@ -237,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         # argparse has printed the usage error; a --json run still gets its one object.
-        if exc.code == 2 and argv[:1] == ["run"] and "--json" in argv:
+        if exc.code == 2 and argv[:1] in (["run"], ["watch"]) and "--json" in argv:
             print(usage_error_result(), flush=True)
         raise
     try:

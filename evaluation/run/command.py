@@ -24,7 +24,8 @@ from .. import config
 from ..exceptions import EXIT_CODES, DiskFull, EvaluationError, ExecutionError, ParameterError, Terminated, is_disk_full
 from .signals import stopped_by_signals
 
-__all__ = ["add_run_arguments", "exit_code_epilog", "run_command", "usage_error_result"]
+__all__ = ["add_run_arguments", "build", "conclude", "exit_code_epilog", "run_command", "run_options",
+           "usage_error_result"]
 
 
 def exit_code_epilog() -> str:
@@ -33,8 +34,9 @@ def exit_code_epilog() -> str:
     return "exit codes:\n" + "\n".join(f"  {str(code).rjust(width)}  {text}" for code, text in EXIT_CODES.items())
 
 
-def add_run_arguments(p: argparse.ArgumentParser) -> None:
-    """The options of ``evaluation run``."""
+def add_run_arguments(p: argparse.ArgumentParser, leave_out: tuple[str, ...] = ()) -> None:
+    """The options of ``evaluation run``, but those named in ``leave_out`` (e.g. ``"--force"``)."""
+    p = _Leaving(p, leave_out) if leave_out else p
     p.add_argument("--data", help="data folder (default: the bundled data/)")
     p.add_argument("--baseline", help="baseline round key (default: the second-to-last round)")
     p.add_argument("--followup", help="follow-up round key (default: the last round)")
@@ -65,7 +67,18 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
                    help="also write the published folder as one zip file (e.g. for an artifact upload)")
 
 
-def _options(args):
+class _Leaving:
+    """A parser that adds every option but some."""
+
+    def __init__(self, parser: argparse.ArgumentParser, leave_out: tuple[str, ...]):
+        self.parser, self.leave_out = parser, leave_out
+
+    def add_argument(self, *flags, **kw):
+        if flags[0] not in self.leave_out:
+            self.parser.add_argument(*flags, **kw)
+
+
+def run_options(args):
     from .pipeline import RunOptions
 
     if not args.wait >= 0:
@@ -108,23 +121,48 @@ def run_command(args) -> int:
     from .result import RunReport, result_object
 
     report = RunReport(quiet=args.quiet)
-    error, message, stopped = None, "", None
     with stopped_by_signals():
-        try:
-            opts = _options(args)
-            from .pipeline import run
+        error, message = build(args, report)
+    code, stopped = conclude(args, report, error)
+    if args.json:
+        if message:
+            report.say(message)
+        print(json.dumps(result_object(report, code, error, message=stopped),
+                         ensure_ascii=False, indent=2), flush=True)
+    elif message and not args.quiet:
+        print(message, flush=True)
+    return code
 
-            message = run(opts, report)["message"]
-            if args.archive:
-                from .publish import write_archive
 
-                report.archive = write_archive(report.folder, Path(args.archive).resolve())
-        except BaseException as exc:  # every outcome ends in an exit code and, with --json, a result
-            if isinstance(exc, SystemExit):
-                raise
-            error = exc if not is_disk_full(exc) or isinstance(exc, DiskFull) else \
-                DiskFull(Path(args.out).resolve() if args.out else config.OUTPUTS_DIR)
+def build(args, report) -> tuple[BaseException | None, str]:
+    """One run as the command line asks for it: (its error or None, its message).
+
+    Signals are not handled here: the caller wraps this in
+    :func:`~evaluation.run.signals.stopped_by_signals`.
+    """
+    try:
+        opts = run_options(args)
+        from .pipeline import run
+
+        message = run(opts, report)["message"]
+        if getattr(args, "archive", None):
+            from .publish import write_archive
+
+            report.archive = write_archive(report.folder, Path(args.archive).resolve())
+        return None, message
+    except BaseException as exc:  # every outcome ends in an exit code and, with --json, a result
+        if isinstance(exc, SystemExit):
+            raise
+        return (exc if not is_disk_full(exc) or isinstance(exc, DiskFull) else
+                DiskFull(Path(args.out).resolve() if args.out else config.OUTPUTS_DIR)), ""
+
+
+def conclude(args, report, error: BaseException | None) -> tuple[int, str | None]:
+    """The exit code of a run that ended with ``error`` (None: success), after
+    printing its error line on standard error; and that line when the run was
+    stopped after publishing (the result's message), else None."""
     code = 0 if error is None else _exit_code(error)
+    stopped = None
     if error is not None:
         published = report.status == "built"  # a signal that came once publishing had begun
         if (isinstance(error, (KeyboardInterrupt, ExecutionError)) or code == 1) and not published:
@@ -135,18 +173,11 @@ def run_command(args) -> int:
             "interrupted" if isinstance(error, KeyboardInterrupt) else f"error: {error}"
         if published and isinstance(error, KeyboardInterrupt):
             text += f" after publishing {report.folder}: the publication is complete"
-            if args.archive and report.archive is None:
+            if getattr(args, "archive", None) and report.archive is None:
                 text += f"; {args.archive} was not written"
             stopped = text
         print(text, file=sys.stderr, flush=True)
-    if args.json:
-        if message:
-            report.say(message)
-        print(json.dumps(result_object(report, code, error, message=stopped),
-                         ensure_ascii=False, indent=2), flush=True)
-    elif message and not args.quiet:
-        print(message, flush=True)
-    return code
+    return code, stopped
 
 
 def usage_error_result() -> str:

@@ -185,8 +185,10 @@ def _kernel_server(opts: RunOptions, final: Path, keys: dict):
     stale = opts.force or any(published.get(name, {}).get("key") != key for name, key in keys.items())
     if opts.engine != "fastfork" or not stale:
         return contextlib.nullcontext()
-    from .kernels.server import RUN_PRELOAD, fork_server  # the standard library only: it starts at once
+    from .kernels.server import RUN_PRELOAD, active_server, fork_server  # the standard library only: it starts at once
 
+    if active_server() is not None and active_server().running:  # one the caller keeps (evaluation watch)
+        return contextlib.nullcontext()
     return fork_server(RUN_PRELOAD, env=kernel_env(), wait=False)
 
 
