@@ -101,17 +101,26 @@ def settled(look, before: dict, now: dict) -> dict:
 class KeptServer:
     """The one fork server kept between rebuilds (started again if it died)."""
 
-    def __init__(self):
+    def __init__(self, out: Path):
+        self.out = out
         self._block = None
         self.server = None
 
     def ensure(self) -> None:
+        """Start the server unless it runs.  It must have the kernels' cache
+        folders: when those would be made inside the output folder, only a
+        run whose data passed creates them, and until then each run starts a
+        server of its own, as ``evaluation run`` does."""
         if self.server is not None and self.server.running:
             return
+        from .caches import caches_outside, use_tool_caches
         from .execution import kernel_env
         from .kernels.server import RUN_PRELOAD, fork_server
 
         self.stop()
+        if not caches_outside(self.out):
+            return
+        use_tool_caches(self.out)
         block = fork_server(RUN_PRELOAD, env=kernel_env(), wait=False)
         self.server = block.__enter__()  # run() uses it (the active server) instead of starting one
         self._block = block
@@ -199,16 +208,16 @@ def _watch(args, sources: Sources, server: KeptServer, restarted: str) -> int | 
     result = _rebuild(args)
     if result in STOPPED:
         return result
+    server.ensure()  # now, if the caches were not known before
     _warm_up()
     where = " and ".join(_shown(p) for p in sources.inputs)
     _say(f"{_stamp()} {'restarted (' + restarted + '); ' if restarted else ''}watching {where} for changes; "
          "Ctrl-C stops", args)
     while True:
         time.sleep(POLL_SECONDS)
-        new_code = sources.code_signature()
-        if new_code != code:
-            first = changed(code, new_code)[0]
-            return f"{_shown(Path(first))} changed"
+        touched = changed(code, sources.code_signature())  # (a path that appears absent is no change)
+        if touched:
+            return f"{_shown(Path(touched[0]))} changed"
         new_inputs = sources.input_signature()
         if new_inputs == inputs:
             continue
@@ -217,20 +226,18 @@ def _watch(args, sources: Sources, server: KeptServer, restarted: str) -> int | 
         result = _rebuild(args)
         if result in STOPPED:  # by a signal during the rebuild
             return result
+        server.ensure()
 
 
 def watch_command(args) -> int:
     """Entry point of ``evaluation watch``: returns the exit code."""
-    from .caches import use_tool_caches
-
     restarted = os.environ.pop(RESTART_VARIABLE, "")
     opts = run_options(args)
     if not opts.data.is_dir():  # exits as 'evaluation run' does
         with stopped_by_signals():
             return _rebuild(args, line=False)
-    use_tool_caches(opts.out)  # before the server starts: it and every kernel get the same caches
     sources = Sources(inputs=(opts.data, config.NOTEBOOKS_DIR), package=PACKAGE_DIR, skip=(opts.out,))
-    server = KeptServer()
+    server = KeptServer(opts.out)
     with stopped_by_signals():
         try:
             outcome = _watch(args, sources, server, restarted)

@@ -114,7 +114,8 @@ def session(tmp_path_factory):
     shutil.copytree(config.DATA_DIR, data, ignore=shutil.ignore_patterns("private"))
     package.mkdir()
     (package / "module.py").write_text("VALUE = 1\n", encoding="utf-8")
-    env = headless_env(tmp)
+    env = headless_env(tmp)  # a home that cannot be written to; the tool's caches are given their own folder
+    env["XDG_CACHE_HOME"] = str(tmp / "cache")  # (test_a_signal_during... runs with them in the output folder)
     env["EVALUATION_TEST_MARK"] = marker = f"watch-{os.getpid()}"
     cmd = [sys.executable, "-c", WITH_PACKAGE, str(package), "watch", "--no-profiles", "--data", str(data),
            "--out", str(out), "--json"]
@@ -190,6 +191,17 @@ def test_a_rebuild_waits_for_the_lock_of_a_concurrent_run(session):
         assert len(watching.results) == count
     done = watching.result(count)
     assert done["status"] == "built" and len(done["notebooks"]["executed"]) == 1
+
+
+def test_a_server_that_died_is_started_again_for_the_next_rebuild(session):
+    watching, tmp, data, out, _, _ = session
+    count = watching.settled()
+    server = watching.server_pid()
+    os.kill(server, signal.SIGKILL)
+    _reword_first_statement(data, "hver gang")
+    done = watching.result(count)
+    assert done["status"] == "built" and len(done["notebooks"]["executed"]) == 1
+    assert watching.server_pid() != server
 
 
 def test_a_change_of_the_package_source_restarts_with_a_new_server(session):
