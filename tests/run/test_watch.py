@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from evaluation import config
@@ -22,14 +23,16 @@ from run_processes import PATIENCE, files, finished, headless_env, processes_wit
 from test_reliability import PAIR, WITH_NOTEBOOKS, _without_timing, notebooks_with
 
 #: Runs the command line with the watched package source at argv[1] (a stand-in
-#: for evaluation/, which a test must not edit).
-WITH_PACKAGE = (
+#: for evaluation/, which a test must not edit) and the notebooks of argv[2].
+WITH_SOURCES = (
     "import sys\n"
     "from pathlib import Path\n"
+    "from evaluation import config\n"
     "from evaluation.run import watch\n"
     "watch.PACKAGE_DIR = Path(sys.argv[1])\n"
+    "config.NOTEBOOKS_DIR = Path(sys.argv[2])\n"
     "from evaluation.cli import main\n"
-    "sys.exit(main(sys.argv[2:]))\n"
+    "sys.exit(main(sys.argv[3:]))\n"
 )
 FOLLOWUP = "opfoelgning-2019"
 
@@ -117,9 +120,12 @@ def session(tmp_path_factory):
     env = headless_env(tmp)  # a home that cannot be written to; the tool's caches are given their own folder
     env["XDG_CACHE_HOME"] = str(tmp / "cache")  # (test_a_signal_during... runs with them in the output folder)
     env["EVALUATION_TEST_MARK"] = marker = f"watch-{os.getpid()}"
-    cmd = [sys.executable, "-c", WITH_PACKAGE, str(package), "watch", "--no-profiles", "--data", str(data),
-           "--out", str(out), "--json"]
+    notebooks = tmp / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    cmd = [sys.executable, "-c", WITH_SOURCES, str(package), str(notebooks), "watch", "--no-profiles", "--data",
+           str(data), "--out", str(out), "--json"]
     watching = Watching(cmd, env, tmp)
+    watching.notebooks = notebooks
     yield watching, tmp, data, out, package, marker
     if watching.proc.poll() is None:
         watching.stop(signal.SIGTERM)
@@ -140,12 +146,13 @@ def test_watch_builds_then_rebuilds_one_statement_with_the_same_server_and_the_b
     assert len(second["notebooks"]["executed"]) == 1 and len(second["notebooks"]["reused"]) == 10
     line = watching.until(lambda: [e for e in watching.errors if " rebuilt in " in e], "the rebuild's line")[-1]
     assert f"executed {second['notebooks']['executed'][0]}; 10 reused" in line and str(out / PAIR / "memo.html") in line
-    assert watching.server_pid() == server  # the same warm server
+    assert watching.server_pid() == server  # the same warm server, which forked every kernel
+    assert not [e for e in watching.errors if "launching the kernel normally" in e or "start normally" in e]
 
     # 'evaluation run --force' replaces the same publication on the same data, in the same place.
     os.rename(out / PAIR, tmp / "watched")
     shutil.copytree(before, out / PAIR)
-    rc = subprocess.run([sys.executable, "-m", "evaluation", "run", "--force", "--no-profiles", "--quiet", "--data",
+    rc = subprocess.run([sys.executable, "-c", WITH_NOTEBOOKS, str(watching.notebooks), "run", "--force", "--no-profiles", "--quiet", "--data",
                          str(data), "--out", str(out)], env=watching.env, cwd=tmp, stdin=subprocess.DEVNULL,
                         capture_output=True, text=True, timeout=PATIENCE)
     assert rc.returncode == 0, rc.stderr
@@ -180,6 +187,24 @@ def test_invalid_data_publishes_nothing_prints_the_validate_error_and_a_fix_rebu
     _reword_first_statement(data, "hver uge")
     fixed = watching.result(count + 1)
     assert fixed["status"] == "built" and fixed["exit_code"] == 0 and len(fixed["notebooks"]["executed"]) == 1
+
+
+def test_a_saved_notebook_is_rebuilt_and_a_failing_one_publishes_nothing(session):
+    watching, tmp, data, out, _, _ = session
+    count = watching.settled()
+    before = files(out / PAIR)
+    path = watching.notebooks / "06_centret.ipynb"
+    good = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(good, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('a slip while editing')"))
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    failed = watching.result(count)
+    assert failed["exit_code"] == 1 and failed["error"]["kind"] == "notebook"
+    assert failed["error"]["notebook"] == str(path) and "a slip while editing" in failed["error"]["message"]
+    assert files(out / PAIR) == before  # nothing published
+    path.write_text(good, encoding="utf-8")
+    back = watching.result(count + 1)  # the notebook as published: nothing to execute
+    assert back["status"] == "up-to-date" and back["exit_code"] == 0
 
 
 def test_a_rebuild_waits_for_the_lock_of_a_concurrent_run(session):
@@ -225,7 +250,8 @@ def test_ctrl_c_stops_the_watch_cleanly(session):
     assert watching.errors[-1].endswith("stopped watching") and not any("Traceback" in e for e in watching.errors)
     assert processes_with(marker) == {}  # no server, no kernel
     assert os.listdir(tmp / "tmp") == []  # no socket folder, no connection file
-    assert os.listdir(out / ".runs") == [] and not (out / "failed").exists()
+    # (the failed notebook's partial run was removed by the next publication)
+    assert os.listdir(out / ".runs") == [] and not (out / "failed" / PAIR).exists()
 
 
 # ------------------------------------------------------------ small processes
