@@ -10,6 +10,7 @@ sentence back into its claim and compares it with those facts.
 """
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from fractions import Fraction
@@ -204,7 +205,7 @@ def check_significance(text, fx):
     assert (parse_count(family[1]) if family else 1) == fx["m"], (text, fx)
     if family:
         assert family[1] == amount(fx["m"]), text
-    p = re.search(r"Wilcoxon-test: p ([=<]) ([\d,]+)", text)
+    p = re.search(r"Wilcoxon-test: p ([=<]) ([\d,]+)", html.unescape(text))  # the sentence is HTML
     assert (p[2] if p[1] == "=" else "< " + p[2]) == tx.p_value(fx["p"]), (text, fx)
     opening = {"rose": "Stigningen", "fell": "Faldet", "small": "Ændringen er lille" if significant else "Ændringen",
                "mixed": "Forskellen" if significant else "Ændringen"}[fx["kind"]]

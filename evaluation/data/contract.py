@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import sections
+
 __all__ = [
     "Instrument",
     "Dataset",
@@ -121,7 +123,7 @@ WORD_PLACEHOLDERS = tuple(f"{name}.{form}" for name in PLACEHOLDERS if name.star
 #: of sources coded with ``<code>`` ("4"), ``{{ codes.<code>.sources }}`` the
 #: same as words over the sources it is counted over ("4 af de 5 interviewede
 #: kommuner").  ``<code>`` is a key of ``codebook.yml``.
-CODE_PLACEHOLDER = "codes."
+CODE_PLACEHOLDER = sections.CODE_PLACEHOLDER
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ placeholder are problems naming the file, the line and the name.  Rendering
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from .. import config
 from ..exceptions import Problem
+from ..sections import MARKER, PLACEHOLDER, code_placeholder, scan, strip_comments
 from .contract import (CODE_PLACEHOLDER, COUNT_FORMS, NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS, PART_COUNTS,
                        PLACEHOLDERS, WORD_PLACEHOLDERS)
 from .reading import display_path, raise_problems
@@ -36,11 +36,6 @@ from .reading import display_path, raise_problems
 __all__ = ["Narrative", "parse_narrative", "load_narratives", "PLACEHOLDER", "MARKER", "strip_comments",
            "code_placeholder"]
 
-#: A section marker: ``[[sec:...]]`` alone on its line.
-MARKER = re.compile(r"^\s*\[\[\s*(.+?)\s*\]\]\s*$")
-#: A placeholder: ``{{ name }}``.
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -68,20 +63,6 @@ class Narrative:
         return None if entry is None else entry[0]
 
 
-def code_placeholder(name: str) -> str | None:
-    """The code key of a code-count placeholder (``codes.<code>`` or
-    ``codes.<code>.sources``), or ``None`` for any other name."""
-    if not name.startswith(CODE_PLACEHOLDER):
-        return None
-    key = name[len(CODE_PLACEHOLDER):]
-    return key.removesuffix(".sources") or None
-
-
-def strip_comments(text: str) -> str:
-    """Remove ``<!-- ... -->`` comments (the skeleton's hints)."""
-    return _COMMENT.sub("", text)
-
-
 def allowed_sections(parameters) -> list[str]:
     return list(NARRATIVE_SECTIONS) + [f"{NARRATIVE_ITEM_SECTION}{p}" for p in parameters]
 
@@ -100,29 +81,24 @@ def parse_narrative(text: str, name: str, parameters, problems: list[Problem], c
         if current is not None:
             sections[current] = (start, "\n".join(buffer))
 
-    in_comment = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = MARKER.match(line)
-        if match and not in_comment:
+    for line in scan(text):  # cut as evaluation.sections.split_sections cuts, with checks on the way
+        number = line.number
+        if line.marker is not None:
             close()
-            key = match.group(1)
+            key = line.marker
             if key not in allowed:
                 problems.append(Problem(name, f"unknown section; allowed: {', '.join(allowed)}", row=number, value=key))
             elif key in sections:
                 problems.append(Problem(name, "section appears twice", row=number, value=key))
             current, start, buffer = key, number + 1, []
             continue
-        visible = strip_comments(line) if not in_comment else ""
-        if "<!--" in line and "-->" not in line[line.index("<!--"):]:
-            in_comment = True
-        elif in_comment and "-->" in line:
-            in_comment = False
         if current is None:
-            if visible.strip() and not in_comment:
-                problems.append(Problem(name, "text before the first section marker such as [[sec:purpose]]", row=number, value=line.strip()))
+            if line.visible.strip() and not line.commented:
+                problems.append(Problem(name, "text before the first section marker such as [[sec:purpose]]",
+                                        row=number, value=line.text.strip()))
             continue
-        buffer.append(line)
-        _check_placeholders(visible, name, number, problems, codes)
+        buffer.append(line.text)
+        _check_placeholders(line.visible, name, number, problems, codes)
     close()
     return Narrative(path=name, sections={k: v for k, v in sections.items() if k in allowed})
 

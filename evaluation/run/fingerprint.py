@@ -26,6 +26,12 @@ Facets
     the family's size and the item's exact adjusted values, not every answer
     to every parameter.  A response file outside the contract makes it cover
     every answer to every parameter.
+``narrative:<section>``
+    one section of every round's ``narrative.md`` as written, with what the
+    rest of that narrative tells a notebook: which sections have text (a
+    required one that is empty makes the memo a draft) and whether any asks
+    for a code count.  A notebook that shows one section is not executed
+    again when another section's text changes.
 ``private:names``
     the optional private name map.
 
@@ -44,6 +50,7 @@ from pathlib import Path
 import yaml
 
 from .. import config
+from ..sections import asks_for_code_counts, filled_sections, split_sections
 from .family import holm_facet, pair_statistics
 from .hashcache import digest
 
@@ -191,6 +198,18 @@ class DataFolder:
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
+    def _narrative(self, section: str) -> list:
+        out = []
+        for path in self._round_files("narrative.md"):
+            try:
+                text = path.read_text(encoding="utf-8-sig")  # as the loader reads it
+            except (OSError, UnicodeDecodeError):
+                out.append(self._whole(path))
+                continue
+            body = split_sections(text).get(section, (0, None))[1]
+            out.append([path.parent.name, body, filled_sections(text), asks_for_code_counts(text)])
+        return out
+
     def _holm(self, pair_item: str) -> list:
         baseline, followup, item = pair_item.split("/", 2)
         statistics = self._pair_statistics(baseline, followup)
@@ -216,6 +235,8 @@ class DataFolder:
             return sha256_text(json.dumps(self._quotes(arg)))
         if kind == "holm":
             return sha256_text(json.dumps(self._holm(arg)))
+        if kind == "narrative":
+            return sha256_text(json.dumps(self._narrative(arg)))
         raise ValueError(f"unknown facet {name!r}")
 
 
@@ -243,12 +264,19 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+#: Files every notebook reads, whatever its facets: the instrument, the rounds,
+#: and the list of municipalities, which every count of municipalities (the
+#: narrative's placeholders, who took no part, whether a figure has a row per
+#: municipality) is taken over.
+SHARED_FACETS = frozenset({"file:instrument.yml", "file:rounds.yml", "file:municipalities.csv"})
+
+
 def job_key(notebook: Path, parameters: dict, facets: list[str], data: DataFolder) -> str:
-    """The cache key of one notebook execution."""
+    """The cache key of one notebook execution: its facets and :data:`SHARED_FACETS`."""
     payload = {
         "notebook": sha256_file(notebook),
         "parameters": parameters,
-        "facets": {f: data.facet(f) for f in sorted(set(facets) | {"file:instrument.yml", "file:rounds.yml"})},
+        "facets": {f: data.facet(f) for f in sorted(set(facets) | SHARED_FACETS)},
         "package": package_source_digest(),
         "versions": package_versions(),
     }

@@ -37,7 +37,6 @@ class Job:
         return config.NOTEBOOKS_DIR / self.notebook
 
 
-NARRATIVE = "rounds:narrative.md"
 PARTICIPATION = "rounds:participation.csv"
 PLAN_STATUS = "rounds:plan_status.csv"
 #: What Holm's family of parameters gives one parameter's row (see :mod:`evaluation.run.fingerprint`).
@@ -46,17 +45,22 @@ HOLM = "holm:{baseline}/{followup}/{item}"
 CODINGS = ("file:codebook.yml", "rounds:codings.csv")
 #: The memo's parts in order: (notebook, what it runs over, data facets).
 #: ``per`` is None (once), "parameter" or "context" (once per such item).
+#: A notebook reads the sections of the follow-up's narrative it shows
+#: (``narrative:<section>``); the counts their placeholders fill in come from
+#: the participation, the codings and the files every key holds.
 MEMO_PARTS = (
     ("01_introduktion.ipynb", None,
-     ("responses:parameters", PLAN_STATUS, PARTICIPATION, NARRATIVE, "file:municipalities.csv", *CODINGS)),
-    ("02_konklusion.ipynb", None, ("responses:parameters", NARRATIVE, PARTICIPATION, *CODINGS)),
-    ("03_planstatus.ipynb", None, (PLAN_STATUS, "file:municipalities.csv", "quotes:ledelsesforankring", NARRATIVE,
-                                   PARTICIPATION, *CODINGS)),
+     ("responses:parameters", PLAN_STATUS, PARTICIPATION, "narrative:sec:intro", "narrative:sec:purpose",
+      "narrative:sec:data", "file:municipalities.csv", *CODINGS)),
+    ("02_konklusion.ipynb", None, ("responses:parameters", "narrative:sec:conclusion", PARTICIPATION, *CODINGS)),
+    ("03_planstatus.ipynb", None, (PLAN_STATUS, "file:municipalities.csv", "quotes:ledelsesforankring",
+                                   "narrative:sec:leadership", PARTICIPATION, *CODINGS)),
     # A parameter's section reads its own answers and, of the other parameters,
     # only what Holm's adjustment over them gives its row.
-    ("04_parameter.ipynb", "parameter", ("responses:{item}", HOLM, PARTICIPATION, "quotes:{item}", NARRATIVE, *CODINGS)),
+    ("04_parameter.ipynb", "parameter", ("responses:{item}", HOLM, PARTICIPATION, "quotes:{item}",
+                                         "narrative:sec:item:{item}", *CODINGS)),
     ("05_kontekst.ipynb", "context", ("responses:{item}",)),
-    ("06_centret.ipynb", None, ("quotes:centrets_arbejde", NARRATIVE, PARTICIPATION, *CODINGS)),
+    ("06_centret.ipynb", None, ("quotes:centrets_arbejde", "narrative:sec:centre", PARTICIPATION, *CODINGS)),
     ("07_metode.ipynb", None, ("responses:parameters", PARTICIPATION, "file:municipalities.csv", *CODINGS)),
 )
 #: How long each notebook takes relative to the others (on the bundled data,

@@ -187,6 +187,15 @@ def test_export_page_is_danish_responsive_and_printable(memo):
     assert "No description has been provided" not in text
 
 
+def test_an_image_without_alt_text_gets_a_danish_one(memo):
+    _, text, soup = memo
+    images = soup.find_all("img")
+    # Each part's plot is a bare image/png output; its figure has its own alt text.
+    assert sorted(img["alt"] for img in images) == ["Beredskab for del 1", "Beredskab for del 2",
+                                                    "Figur uden tekstbeskrivelse", "Figur uden tekstbeskrivelse"]
+    assert len(re.findall(r"<img\b[^>]*\balt=", text)) == len(images) == 4  # one alt each, none doubled
+
+
 def test_export_loads_nothing_and_embeds_images(memo):
     _, text, soup = memo
     assert external_urls(text) == []

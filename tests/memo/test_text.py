@@ -310,8 +310,9 @@ def test_significance_small_but_significant_is_one_coherent_claim():
     row = make_row(direction="held", mean_change=0.05, p_wilcoxon=0.00002, p_holm=0.0001, significant=True)
     text = tx.significance_sentence(row)
     assert text.startswith("Ændringen er lille (under 0,15 skalapoint), men statistisk signifikant på 5 %-niveau "
-                           "efter Holm-korrektion for fem sammenligninger (Wilcoxon-test: p < 0,001; korrigeret p < 0,001)")
-    assert "= <" not in text and "uændret" not in text
+                           "efter Holm-korrektion for fem sammenligninger (Wilcoxon-test: p &lt; 0,001; "
+                           "korrigeret p &lt; 0,001)")  # the sentence is HTML: the sign is escaped
+    assert "<" not in text and "= &lt;" not in text and "uændret" not in text
     bullet = tx.item_bullet(row, label="B", ceiling=False)
     assert bullet.endswith("– lille, men statistisk signifikant ændring.") and "uændret, statistisk" not in bullet
 

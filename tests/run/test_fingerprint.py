@@ -25,7 +25,10 @@ FACETS = (
     + [f"quotes:{t}" for t in THEMES]
     + [f"rounds:{n}" for n in ("plan_status.csv", "participation.csv", "quotes.csv", "narrative.md", "responses.csv")]
     + [f"file:{n}" for n in ("municipalities.csv", "instrument.yml", "rounds.yml")]
+    + [f"narrative:{s}" for s in ("sec:intro", "sec:purpose", "sec:data", "sec:conclusion", "sec:leadership",
+                                  "sec:centre", *(f"sec:item:{p}" for p in PARAMETERS))]
 )
+NARRATIVE_FACETS = {f for f in FACETS if f.startswith("narrative:")}
 FOLLOWUP_DIR = Path("rounds") / "opfoelgning-2019"
 BASELINE_DIR = Path("rounds") / "slutmaaling-2018"
 
@@ -270,6 +273,65 @@ def test_job_key_always_covers_instrument_and_rounds(notebook, data_copy):
     path = data_copy / "rounds.yml"
     path.write_text(path.read_text(encoding="utf-8").replace("label: Opfølgning", "label: Opfølgningen 2019"), encoding="utf-8")
     assert key() != before
+
+
+def test_job_key_always_covers_the_list_of_municipalities(notebook, data_copy):
+    # Every count of municipalities (a narrative's placeholders, who took no part) is taken over it.
+    key = lambda: job_key(notebook, {}, [], DataFolder(data_copy))  # noqa: E731
+    before = key()
+    with open(data_copy / "municipalities.csv", "a", encoding="utf-8") as fh:
+        fh.write("Kommune K,false,false\n")
+    assert key() != before
+
+
+# ---------------------------------------------------------- narrative sections
+def edit_narrative(folder: Path, old: str, new: str, round_dir: Path = FOLLOWUP_DIR) -> None:
+    path = folder / round_dir / "narrative.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_editing_a_sections_text_changes_only_that_section(data_copy):
+    before = digests(data_copy)
+    edit_narrative(data_copy, "[[sec:centre]]\n", "[[sec:centre]]\nEn ny første sætning.\n")
+    assert changed(before, digests(data_copy)) == {"narrative:sec:centre", "rounds:narrative.md"}
+
+
+def test_a_sections_facet_follows_every_round(data_copy):
+    edit_narrative(data_copy, "[[sec:centre]]\n", "[[sec:centre]]\nTekst fra før.\n", BASELINE_DIR)
+    before = digests(data_copy)
+    edit_narrative(data_copy, "Tekst fra før.", "Anden tekst fra før.", BASELINE_DIR)
+    assert changed(before, digests(data_copy)) == {"narrative:sec:centre", "rounds:narrative.md"}
+
+
+def test_emptying_or_filling_a_section_or_asking_for_a_code_count_changes_every_section(data_copy):
+    # Which sections have text and whether codes are counted decide what a memo lacks.
+    before = digests(data_copy)
+    path = data_copy / FOLLOWUP_DIR / "narrative.md"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[[sec:centre]]\n") + len("[[sec:centre]]\n")
+    end = text.index("[[sec:item:beredskab]]")
+    path.write_text(text[:start] + "<!-- tom -->\n\n" + text[end:], encoding="utf-8")
+    assert changed(before, digests(data_copy)) == NARRATIVE_FACETS | {"rounds:narrative.md"}
+    before = digests(data_copy)
+    edit_narrative(data_copy, "[[sec:centre]]\n", "[[sec:centre]]\n{{ codes.x }} kommuner.\n")
+    assert changed(before, digests(data_copy)) == NARRATIVE_FACETS | {"rounds:narrative.md"}
+
+
+def test_a_marker_inside_a_comment_is_no_section_boundary(data_copy):
+    # Text after a commented-out marker still belongs to the section before it.
+    edit_narrative(data_copy, "[[sec:centre]]\n", "[[sec:centre]]\n<!--\n[[sec:conclusion]]\n-->\nFørst.\n")
+    before = digests(data_copy)
+    edit_narrative(data_copy, "Først.", "Siden.")
+    assert changed(before, digests(data_copy)) == {"narrative:sec:centre", "rounds:narrative.md"}
+
+
+def test_a_narrative_that_is_not_utf8_counts_whole_for_every_section(data_copy):
+    before = digests(data_copy)
+    path = data_copy / FOLLOWUP_DIR / "narrative.md"
+    path.write_bytes(path.read_bytes().replace("Centrets".encode(), "Centrets \xe6".encode("latin-1"), 1))
+    assert changed(before, digests(data_copy)) == NARRATIVE_FACETS | {"rounds:narrative.md"}
 
 
 def test_package_versions_names_every_tracked_package():

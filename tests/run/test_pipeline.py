@@ -123,6 +123,41 @@ def test_incremental_rerun_reexecutes_only_what_depends_on_the_change(data_copy,
     assert "tre huller" in memo
 
 
+def test_editing_one_narrative_section_executes_only_the_notebook_that_shows_it(data_copy, tmp_path):
+    out = tmp_path / "out"
+    from evaluation.run.pipeline import RunOptions, run
+
+    run(RunOptions(data=data_copy, out=out, profiles=False, quiet=True))
+    narrative = data_copy / "rounds" / "opfoelgning-2019" / "narrative.md"
+    text = narrative.read_text(encoding="utf-8")
+    assert "Udsagnene nedenfor er illustrative." in text
+    narrative.write_text(text.replace("Udsagnene nedenfor er illustrative.", "Udsagnene nedenfor er eksempler."),
+                         encoding="utf-8")
+    result = run(RunOptions(data=data_copy, out=out, profiles=False, quiet=True))
+    assert result["executed"] == ["06_centret"]
+    memo = (out / PAIR / "memo.html").read_text(encoding="utf-8")
+    assert "Udsagnene nedenfor er eksempler." in memo and "Udsagnene nedenfor er illustrative." not in memo
+
+
+def test_a_count_in_the_narrative_follows_the_list_of_municipalities(data_copy, tmp_path):
+    # The centre's chapter reads no answers, yet its narrative may count the municipalities.
+    out = tmp_path / "out"
+    narrative = data_copy / "rounds" / "opfoelgning-2019" / "narrative.md"
+    text = narrative.read_text(encoding="utf-8")
+    marker = "[[sec:centre]]\n"
+    narrative.write_text(text.replace(marker, marker + "Programmet omfatter {{ n_municipalities.count }}.\n", 1),
+                         encoding="utf-8")
+    from evaluation.run.pipeline import RunOptions, run
+
+    run(RunOptions(data=data_copy, out=out, profiles=False, quiet=True))
+    assert "Programmet omfatter ti kommuner." in (out / PAIR / "memo.html").read_text(encoding="utf-8")
+    with open(data_copy / "municipalities.csv", "a", encoding="utf-8") as fh:
+        fh.write("Kommune K,false,false\n")
+    result = run(RunOptions(data=data_copy, out=out, profiles=False, quiet=True))
+    assert "06_centret" in result["executed"]
+    assert "Programmet omfatter elleve kommuner." in (out / PAIR / "memo.html").read_text(encoding="utf-8")
+
+
 def test_any_pair_of_rounds(tmp_path):
     out = tmp_path / "out"
     # The bundled 2018 round has no narrative of its own: a draft, never another round's words.

@@ -3,11 +3,14 @@
 Expected job lists are written out by hand from the bundled data (five
 parameters, one context item, ten municipalities ``Kommune A``-``J``).
 """
+import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from evaluation import config
+from evaluation.data.contract import NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS
 from evaluation.exceptions import ParameterError
 from evaluation.run.fingerprint import DataFolder
 from evaluation.names import pair_name, resolve_pair, slug
@@ -133,17 +136,18 @@ def test_plan_jobs_parameters(data):
 def test_plan_jobs_facets_are_expanded(data):
     jobs = {j.name: j for j in plan(data)}
     params = tuple(f"responses:{p}" for p in PARAMETERS)
-    material = ("rounds:plan_status.csv", "rounds:participation.csv", "rounds:narrative.md")
     codings = ("file:codebook.yml", "rounds:codings.csv")
-    assert jobs["01_introduktion"].facets == params + material + ("file:municipalities.csv",) + codings
-    assert jobs["02_konklusion"].facets == params + ("rounds:narrative.md", "rounds:participation.csv") + codings
+    assert jobs["01_introduktion"].facets == params + (
+        "rounds:plan_status.csv", "rounds:participation.csv", "narrative:sec:intro", "narrative:sec:purpose",
+        "narrative:sec:data", "file:municipalities.csv") + codings
+    assert jobs["02_konklusion"].facets == params + ("narrative:sec:conclusion", "rounds:participation.csv") + codings
     # A parameter's section reads its own answers and what Holm's family gives its row, not every answer.
     assert jobs["04_parameter-beredskab"].facets == (
         "responses:beredskab", "holm:slutmaaling-2018/opfoelgning-2019/beredskab",
-        "rounds:participation.csv", "quotes:beredskab", "rounds:narrative.md") + codings
+        "rounds:participation.csv", "quotes:beredskab", "narrative:sec:item:beredskab") + codings
     assert "quotes:kompetencer" in jobs["04_parameter-kompetencer"].facets
     assert jobs["05_kontekst-radikalisering_udfordring"].facets == ("responses:radikalisering_udfordring",)
-    assert jobs["06_centret"].facets == ("quotes:centrets_arbejde", "rounds:narrative.md", "rounds:participation.csv",
+    assert jobs["06_centret"].facets == ("quotes:centrets_arbejde", "narrative:sec:centre", "rounds:participation.csv",
                                          *codings)
     assert jobs["profil-kommune-a"].facets == (
         "responses:*", "rounds:plan_status.csv", "rounds:participation.csv", "file:municipalities.csv", "private:names",
@@ -151,6 +155,22 @@ def test_plan_jobs_facets_are_expanded(data):
     )
     for job in jobs.values():
         assert not any("{" in f or f == "responses:parameters" for f in job.facets), job.name
+
+
+def test_each_notebook_is_keyed_on_the_narrative_sections_it_shows(data):
+    # Read off the notebooks' source: every ctx.narrative("<section>") call, an
+    # f-string section counting as the parameter's own (sec:item:{item}).
+    shown = {}
+    for notebook, _, facets in MEMO_PARTS:
+        nb = nbformat.read(config.NOTEBOOKS_DIR / notebook, as_version=4)
+        source = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        calls = re.findall(r"""ctx\.narrative\(\s*(f?)["']([^"']+)["']""", source)
+        shown[notebook] = sorted(f"narrative:{section}" for _, section in calls)
+        assert sorted(f for f in facets if f.startswith("narrative:")) == shown[notebook], notebook
+        assert "narratives" not in source and "narrative.md" not in source, notebook  # no other way in
+    # Every section of the contract is shown by some notebook.
+    declared = {f.removeprefix("narrative:") for facets in shown.values() for f in facets}
+    assert declared == set(NARRATIVE_SECTIONS) | {f"{NARRATIVE_ITEM_SECTION}{{item}}"}
 
 
 def test_plan_jobs_without_profiles(data):

@@ -22,10 +22,9 @@ from .sentences import (
     summary_sentences,
     mode_sentence,
     item_bullet,
-    detectable_sentence,
-    step_caveat,
     interval_text,
 )
+from .method import detectable_sentence, step_caveat
 from .levels import (
     ceiling_sentence,
     ceiling_summary,

@@ -307,7 +307,7 @@ def friedman_sentence(fried, *, labels: dict, n_rounds: int) -> str:
     for _, row in fried.iterrows():
         label, n, p = esc(labels[row["item"]]), int(row["n_complete"]), row["p_value"]
         if p == p and p is not None:
-            clauses.append(f"{label}: {p_is(p)} (n = {integer(n)})")
+            clauses.append(f"{label}: {esc(p_is(p))} (n = {integer(n)})")
         elif n == 0:
             clauses.append(f"{label}: p kan ikke beregnes (n = 0), da ingen kommune har gyldige svar i dem alle")
         elif n == 1:

@@ -16,6 +16,7 @@ when the mean moved more but the municipalities did not mostly move that way
 from __future__ import annotations
 
 from ...analysis.compare import ALPHA, HELD_BAND
+from .method import comparisons
 from .wording import (
     amount, capital, count, esc, in_words, integer, join, names_or_count, number, of_total, p_is, p_value, percent,
     signed,
@@ -30,9 +31,7 @@ __all__ = [
     "summary_sentences",
     "mode_sentence",
     "item_bullet",
-    "detectable_sentence",
     "interval_text",
-    "step_caveat",
 ]
 
 
@@ -135,19 +134,14 @@ def change_sentence(row, *, label: str, baseline: str, followup: str, held_band:
     return text
 
 
-def _comparisons(m: int) -> str:
-    """``fem sammenligninger``: the size of Holm's family, counted."""
-    return count(m, "sammenligning", "sammenligninger")
-
-
 def _family(m: int) -> str:
     """``efter Holm-korrektion for fem sammenligninger``; empty for a family of one."""
-    return f" efter Holm-korrektion for {_comparisons(m)}" if m > 1 else ""
+    return f" efter Holm-korrektion for {comparisons(m)}" if m > 1 else ""
 
 
 def _p_values(row, m: int) -> str:
-    text = f"Wilcoxon-test: {p_is(row['p_wilcoxon'])}"
-    return text + (f"; korrigeret {p_is(row['p_holm'])}" if m > 1 else "")
+    text = f"Wilcoxon-test: {esc(p_is(row['p_wilcoxon']))}"
+    return text + (f"; korrigeret {esc(p_is(row['p_holm']))}" if m > 1 else "")
 
 
 def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_BAND) -> str:
@@ -172,9 +166,9 @@ def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_
                else f"Af de {amount(n_pairs, digits=digits)} kommuner ændrede {amount(changed, digits=digits)} "
                f"{'sit' if changed == 1 else 'deres'} svar")
         text = (f"{who}; med {count(changed, 'ændring', 'ændringer', digits=digits)} kan p-værdien ikke komme "
-                f"under {p_value(row['min_p'])}")
+                f"under {esc(p_value(row['min_p']))}")
         if m > 1 and row["min_p"] < alpha:
-            text += f",{_family(m)} ikke under {p_value(row['min_p_holm'])}"
+            text += f",{_family(m)} ikke under {esc(p_value(row['min_p_holm']))}"
         return text + f", så en ændring kan ikke påvises på {level}."
     kind = held_kind(row, held_band)
     noun = capital(_CHANGE_NOUN[row["direction"]])
@@ -190,7 +184,7 @@ def significance_sentence(row, *, alpha: float = ALPHA, held_band: float = HELD_
     text = (f"{noun} er ikke statistisk signifikant på {level}{_family(m)} ({_p_values(row, m)}) og kan skyldes "
             "tilfældig variation.")
     if m > 1 and row["p_wilcoxon"] < alpha:
-        text += f" Uden korrektion for de {_comparisons(m)} ville p-værdien have ligget under {percent(alpha)}."
+        text += f" Uden korrektion for de {comparisons(m)} ville p-værdien have ligget under {percent(alpha)}."
     return text
 
 
@@ -241,7 +235,7 @@ def _significance_summary(compared, labels, alpha, held_band) -> list[str]:
     described = [f"{_KIND_NOUNS[kind][len(names) > 1]} på {join(names)}" for kind, names in by_kind.items() if names]
     if described:
         adjective = "signifikant" if sum(map(len, by_kind.values())) == 1 else "signifikante"
-        lead = f"Efter Holm-korrektion for {_comparisons(m)} er " if m > 1 else "Her er "
+        lead = f"Efter Holm-korrektion for {comparisons(m)} er " if m > 1 else "Her er "
         return [f"{lead}{join(described)} statistisk {adjective} på {level}."]
     moved = _labelled(compared, labels, changed > 0)
     if len(moved) == 1 and m > 1:  # one change among the items compared: not "ingen af ændringerne"
@@ -346,56 +340,3 @@ def item_bullet(row, *, label: str, ceiling: bool, held_band: float = HELD_BAND)
     if ceiling:
         text += "; lofteffekt ved udgangspunktet"
     return text + "."
-
-
-def detectable_sentence(n_pairs: int, *, fewest_alone: int, fewest_at_best: int, n_tests: int, alpha: float) -> str:
-    """How many municipalities must change, all one way, before a test can
-    find a change.
-
-    ``fewest_alone`` is the fewest changes in one direction that make an item
-    significant after Holm's correction over ``n_tests`` comparisons whatever
-    the other items show; ``fewest_at_best`` the fewest that can do so when
-    the others are clearly significant themselves (both from
-    :func:`evaluation.analysis.stats.min_changed`).  ``n_pairs`` is the
-    largest number of municipalities with valid answers in both rounds.
-    """
-    level = f"{percent(alpha)}-niveau"
-    lead = ("Om en ændring kan påvises, afhænger af, hvor mange kommuner der ændrer svar, ikke af, hvor mange der "
-            "deltager.")
-    if n_tests > 1:
-        rule = (f"Med Holm-korrektion for {_comparisons(n_tests)} skal mindst "
-                f"{count(fewest_alone, 'kommune', 'kommuner')} ændre svar i samme retning (og ingen i den modsatte), "
-                f"før en parameter er statistisk signifikant på {level} uanset de øvrige; er de øvrige selv tydeligt "
-                f"signifikante, kan {amount(fewest_at_best)} være nok.")
-    else:
-        rule = (f"Mindst {count(fewest_alone, 'kommune', 'kommuner')} skal ændre svar i samme retning (og ingen i "
-                f"den modsatte), før ændringen kan blive statistisk signifikant på {level}.")
-    text = f"{lead} {rule}"
-    with_n = f"Med {count(n_pairs, 'kommune', 'kommuner')} med gyldige svar begge gange"
-    if n_pairs < fewest_at_best:
-        text += f" {with_n} kan ingen ændring derfor blive statistisk signifikant, uanset hvordan svarene falder."
-    elif n_pairs < fewest_alone:
-        text += f" {with_n} kan en parameter kun blive signifikant, hvis de øvrige også er det."
-    return text + " Mindre ændringer kan være reelle, men kan ikke skelnes fra tilfældig variation."
-
-
-def step_caveat(n_pairs) -> str:
-    """How far one municipality's one-step change moves a mean, for the
-    numbers of complete pairs ``n_pairs`` (one per item; zeros ignored)."""
-    ns = [int(n) for n in n_pairs if int(n) > 0]
-    if not ns:
-        return ""
-    low, high = min(ns), max(ns)
-
-    def step(n):
-        return number(1 / n, 2 if n <= 50 else 3)
-
-    few = high <= 30
-    digits = not in_words(high)
-    who = (count(low, "kommune", "kommuner") if low == high
-           else f"mellem {amount(low, digits=digits)} og {amount(high, digits=digits)} kommuner")
-    # One value where the two ends round alike (88 and 94 pairs: 0,011 both).
-    moves = step(low) if step(low) == step(high) else f"{step(high)} til {step(low)}"
-    text = (f"{'Få kommuner' if few else 'Skalaens trin'}: med {who} med gyldige svar begge gange flytter ét trins "
-            f"ændring hos én kommune gennemsnittet med {moves} skalapoint")
-    return text + (", og kun ensrettede ændringer hos flere kommuner kan påvises statistisk." if few else ".")
