@@ -35,7 +35,8 @@ gives; watching goes on, and the next change rebuilds.  Ctrl-C (or SIGTERM,
 SIGHUP) while waiting stops the command with exit 0 (143, 129), leaving no
 server or kernel behind; during a rebuild the signal stops it as it stops
 ``evaluation run`` (:mod:`evaluation.run.signals`) and the command exits with
-that run's code.  It never reads standard input.
+that run's code.  When standard output is closed (``evaluation watch | head``)
+it stops as after Ctrl-C.  It never reads standard input.
 """
 from __future__ import annotations
 
@@ -252,6 +253,11 @@ def watch_command(args) -> int:
             outcome = _watch(args, sources, server, restarted)
         except KeyboardInterrupt as exc:  # a signal while waiting for changes
             outcome = 0 if not isinstance(exc, Terminated) else exc.exit_code
+        except BrokenPipeError:  # whoever read standard output is gone (``| head``): nobody left to tell
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())  # so that flushing it at exit fails no more
+            os.close(null)
+            outcome = 0
         finally:
             server.stop()
     if isinstance(outcome, str):

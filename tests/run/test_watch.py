@@ -291,6 +291,26 @@ def test_a_signal_during_a_rebuild_stops_it_as_it_stops_a_run(tmp_path):
     assert processes_with(marker) == {}
 
 
+def test_a_closed_standard_output_stops_the_watch_as_ctrl_c_does(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, data, ignore=shutil.ignore_patterns("private"))
+    env = headless_env(tmp_path)
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    env["EVALUATION_TEST_MARK"] = marker = f"watch-pipe-{os.getpid()}"
+    proc = subprocess.Popen([sys.executable, "-m", "evaluation", "watch", "--no-profiles", "--data", str(data),
+                             "--out", str(tmp_path / "o")], cwd=tmp_path, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert " rebuilt in " in proc.stdout.readline()  # the first build's line
+    while "watching" not in proc.stderr.readline():
+        assert proc.poll() is None
+    proc.stdout.close()  # as `| head -1` does once it has its line
+    _reword_first_statement(data, "i praksis")
+    code = proc.wait(timeout=PATIENCE)
+    stderr = proc.stderr.read()
+    assert code == 0 and stderr.rstrip().endswith("stopped watching") and "Traceback" not in stderr, stderr
+    assert processes_with(marker) == {} and os.listdir(tmp_path / "tmp") == []
+
+
 # ------------------------------------------------------------ waiting for quiet
 def _looks(signatures: list[dict]):
     """A ``look`` that returns the given signatures in turn (the last one from then on), and counts."""
