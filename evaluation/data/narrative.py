@@ -37,7 +37,6 @@ __all__ = ["Narrative", "parse_narrative", "load_narratives", "PLACEHOLDER", "MA
            "code_placeholder"]
 
 
-
 @dataclass(frozen=True)
 class Narrative:
     """The sections of one round's narrative: id -> (first line of text, Markdown)."""
