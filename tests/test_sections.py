@@ -1,9 +1,9 @@
 """Tests of evaluation.sections: cutting a narrative into sections without pandas.
 
-The run's planner keys each section with :func:`split_sections`, the loader
-(:func:`evaluation.data.narrative.parse_narrative`) shows them; on any text the
-two must agree on where every section begins and ends, which has text, and
-whether a code is counted.
+The run's planner keys each section with :func:`split_sections`, and the loader
+(:func:`evaluation.data.narrative.parse_narrative`) cuts with it too; on any
+text the planner's own reading of which sections have text and whether a code
+is counted must agree with the loaded narrative's.
 """
 from hypothesis import given, settings
 from hypothesis import strategies as st

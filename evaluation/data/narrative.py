@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import config
 from ..exceptions import Problem
-from ..sections import MARKER, PLACEHOLDER, code_placeholder, scan, strip_comments
+from ..sections import MARKER, PLACEHOLDER, code_placeholder, scan, split_sections, strip_comments
 from .contract import (CODE_PLACEHOLDER, COUNT_FORMS, NARRATIVE_ITEM_SECTION, NARRATIVE_SECTIONS, PART_COUNTS,
                        PLACEHOLDERS, WORD_PLACEHOLDERS)
 from .reading import display_path, raise_problems
@@ -73,32 +73,25 @@ def parse_narrative(text: str, name: str, parameters, problems: list[Problem], c
     (``None``: not checked, e.g. when the codebook itself is broken).
     """
     allowed = allowed_sections(parameters)
-    sections: dict[str, tuple[int, str]] = {}
-    current, start, buffer = None, 0, []
-
-    def close():
-        if current is not None:
-            sections[current] = (start, "\n".join(buffer))
-
-    for line in scan(text):  # cut as evaluation.sections.split_sections cuts, with checks on the way
+    seen: set[str] = set()
+    current = None
+    for line in scan(text):  # the checks; the cut is split_sections', which the planner's keys use too
         number = line.number
         if line.marker is not None:
-            close()
-            key = line.marker
-            if key not in allowed:
-                problems.append(Problem(name, f"unknown section; allowed: {', '.join(allowed)}", row=number, value=key))
-            elif key in sections:
-                problems.append(Problem(name, "section appears twice", row=number, value=key))
-            current, start, buffer = key, number + 1, []
-            continue
-        if current is None:
+            current = line.marker
+            if current not in allowed:
+                problems.append(Problem(name, f"unknown section; allowed: {', '.join(allowed)}", row=number,
+                                        value=current))
+            elif current in seen:
+                problems.append(Problem(name, "section appears twice", row=number, value=current))
+            seen.add(current)
+        elif current is None:
             if line.visible.strip() and not line.commented:
                 problems.append(Problem(name, "text before the first section marker such as [[sec:purpose]]",
                                         row=number, value=line.text.strip()))
-            continue
-        buffer.append(line.text)
-        _check_placeholders(line.visible, name, number, problems, codes)
-    close()
+        else:
+            _check_placeholders(line.visible, name, number, problems, codes)
+    sections = split_sections(text)
     return Narrative(path=name, sections={k: v for k, v in sections.items() if k in allowed})
 
 
