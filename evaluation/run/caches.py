@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["cache_dir", "caches_outside", "data_cache", "use_tool_caches", "warm_caches", "CACHE_VARIABLES"]
+__all__ = ["cache_dir", "data_cache", "use_tool_caches", "use_tool_caches_outside", "warm_caches", "CACHE_VARIABLES"]
 
 #: The variable each library reads, and the sub-folder it gets
 #: (``EVALUATION_DATA_CACHE``: checked copies of data folders, see
@@ -59,12 +59,6 @@ def data_cache() -> Path | None:
     return folder / CACHE_VARIABLES["EVALUATION_DATA_CACHE"] if folder else None
 
 
-def caches_outside(out: Path) -> bool:
-    """Whether :func:`use_tool_caches` leaves ``out`` alone: every variable is
-    set already, or the platform's cache folder can be written."""
-    return all(os.environ.get(name) for name in CACHE_VARIABLES) or _platform_dir() is not None
-
-
 def use_tool_caches(out: Path) -> dict[str, str]:
     """Set the cache variables of this process (inherited by its kernels) where unset.
 
@@ -83,6 +77,17 @@ def use_tool_caches(out: Path) -> dict[str, str]:
         subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=os.environ.copy(),
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return chosen
+
+
+def use_tool_caches_outside(out: Path) -> bool:
+    """:func:`use_tool_caches`, when that makes no folder inside ``out`` (every
+    variable is set already, or the platform's cache folder can be written);
+    returns whether the variables are set.  A run calls it before the data
+    has passed validation, when nothing may be written into ``out`` yet."""
+    if not (all(os.environ.get(name) for name in CACHE_VARIABLES) or _platform_dir() is not None):
+        return False
+    use_tool_caches(out)
+    return True
 
 
 def warm_caches(out: Path | None = None) -> dict[str, str]:

@@ -24,7 +24,7 @@ from .plan import Job, longest_first
 from .publish import link_file
 from .result import RunReport
 
-__all__ = ["SOURCE_DATE_EPOCH", "KERNEL_ENV", "kernel_env", "execute_pending", "after_job", "review_page",
+__all__ = ["SOURCE_DATE_EPOCH", "KERNEL_ENV", "kernel_env", "run_kernel_server", "execute_pending", "after_job", "review_page",
            "finalise_notebook"]
 
 
@@ -37,6 +37,15 @@ KERNEL_ENV = {"SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
 def kernel_env() -> dict[str, str]:
     """:data:`KERNEL_ENV` plus the variables that make kernels import this checkout's package."""
     return {**KERNEL_ENV, **config.kernel_environment()}
+
+
+def run_kernel_server():
+    """A fork server for a run's kernels (a context manager): it preloads the
+    run's modules (:data:`~evaluation.run.kernels.preload.RUN_PRELOAD`) with
+    the kernels' environment from now on, without being waited for."""
+    from .kernels.server import RUN_PRELOAD, fork_server  # the standard library only: it starts at once
+
+    return fork_server(RUN_PRELOAD, env=kernel_env(), wait=False)
 
 
 def execute_pending(opts, report: RunReport, pending: list[Job], work: Path, final: Path,

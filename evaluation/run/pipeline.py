@@ -35,9 +35,9 @@ from pathlib import Path
 from .. import config
 from ..exceptions import DiskFull, EvaluationError, ParameterError, is_disk_full
 from ..names import pair_name, resolve_pair
-from .caches import cache_dir, caches_outside, data_cache, use_tool_caches
+from .caches import cache_dir, data_cache, use_tool_caches, use_tool_caches_outside
 from .documents import MemoParts, export_documents, profile_file, write_index
-from .execution import SOURCE_DATE_EPOCH, execute_pending, kernel_env, review_page
+from .execution import SOURCE_DATE_EPOCH, execute_pending, review_page, run_kernel_server
 from .fingerprint import DataFolder, job_key
 from .hashcache import remembered_hashes
 from .inputs import check_material, drop_private, snapshot_for_pair
@@ -130,9 +130,7 @@ def _run(opts: RunOptions, report: RunReport) -> dict:
     # With its caches outside the output folder, the fork server starts now and
     # preloads while this process validates the data and waits for the lock;
     # otherwise it starts once the data has passed (nothing is written before).
-    early = caches_outside(opts.out)
-    if early:
-        use_tool_caches(opts.out)
+    early = use_tool_caches_outside(opts.out)
     with _kernel_server(opts, final, keys) if early else contextlib.nullcontext():
         return _checked_build(opts, report, data, jobs, keys, final, subset, baseline, followup, server=not early)
 
@@ -185,11 +183,11 @@ def _kernel_server(opts: RunOptions, final: Path, keys: dict):
     stale = opts.force or any(published.get(name, {}).get("key") != key for name, key in keys.items())
     if opts.engine != "fastfork" or not stale:
         return contextlib.nullcontext()
-    from .kernels.server import RUN_PRELOAD, active_server, fork_server  # the standard library only: it starts at once
+    from .kernels.server import active_server
 
     if active_server() is not None and active_server().running:  # one the caller keeps (evaluation watch)
         return contextlib.nullcontext()
-    return fork_server(RUN_PRELOAD, env=kernel_env(), wait=False)
+    return run_kernel_server()
 
 
 def _rebuild_if_damaged(opts: RunOptions, report: RunReport, final: Path) -> RunOptions:

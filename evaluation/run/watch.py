@@ -116,15 +116,13 @@ class KeptServer:
         server of its own, as ``evaluation run`` does."""
         if self.server is not None and self.server.running:
             return
-        from .caches import caches_outside, use_tool_caches
-        from .execution import kernel_env
-        from .kernels.server import RUN_PRELOAD, fork_server
+        from .caches import use_tool_caches_outside
+        from .execution import run_kernel_server
 
         self.stop()
-        if not caches_outside(self.out):
+        if not use_tool_caches_outside(self.out):
             return
-        use_tool_caches(self.out)
-        block = fork_server(RUN_PRELOAD, env=kernel_env(), wait=False)
+        block = run_kernel_server()
         self.server = block.__enter__()  # run() uses it (the active server) instead of starting one
         self._block = block
 
